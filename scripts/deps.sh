@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages realmkit needs to build, test and fuzz.
+# Safe to run repeatedly: it only calls apt-get when something is missing.
+#
+#   libssl-dev          OpenSSL libcrypto: SHA-256/SHA-512 for measurements
+#   clang, libclang-rt-14-dev
+#                       libFuzzer and the sanitizer runtimes for fuzz/ and the ASan/UBSan build
+#   cmake, make, gcc, pkg-config
+#                       the build itself
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps.sh: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

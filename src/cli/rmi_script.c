@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+/* The RMI script interpreter behind `realmkit rmi`. */
+#include "cli/rmi_script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/pas.h"
+#include "realmkit/rmi.h"
+#include "rmm/introspect.h"
+
+#define MAX_TOKENS 32
+
+struct cmd_desc {
+	const char *name;
+	uint64_t fid;
+	unsigned nargs;   /* input registers x1.. */
+	unsigned outputs; /* bitmask of x1..x4 printed on success (bit 0 = x1) */
+};
+
+static const struct cmd_desc commands[] = {
+	{ "VERSION", RMI_VERSION, 1, 0x3 },
+	{ "GRANULE_DELEGATE", RMI_GRANULE_DELEGATE, 1, 0 },
+	{ "GRANULE_UNDELEGATE", RMI_GRANULE_UNDELEGATE, 1, 0 },
+	{ "DATA_CREATE", RMI_DATA_CREATE, 5, 0 },
+	{ "DATA_CREATE_UNKNOWN", RMI_DATA_CREATE_UNKNOWN, 3, 0 },
+	{ "DATA_DESTROY", RMI_DATA_DESTROY, 2, 0x3 },
+	{ "REALM_ACTIVATE", RMI_REALM_ACTIVATE, 1, 0 },
+	{ "REALM_CREATE", RMI_REALM_CREATE, 2, 0 },
+	{ "REALM_DESTROY", RMI_REALM_DESTROY, 1, 0 },
+	{ "REC_CREATE", RMI_REC_CREATE, 3, 0 },
+	{ "REC_DESTROY", RMI_REC_DESTROY, 1, 0 },
+	{ "REC_ENTER", RMI_REC_ENTER, 2, 0 },
+	{ "RTT_CREATE", RMI_RTT_CREATE, 4, 0 },
+	{ "RTT_DESTROY", RMI_RTT_DESTROY, 3, 0x3 },
+	{ "RTT_MAP_UNPROTECTED", RMI_RTT_MAP_UNPROTECTED, 4, 0 },
+	{ "RTT_READ_ENTRY", RMI_RTT_READ_ENTRY, 3, 0xf },
+	{ "RTT_UNMAP_UNPROTECTED", RMI_RTT_UNMAP_UNPROTECTED, 3, 0x1 },
+	{ "PSCI_COMPLETE", RMI_PSCI_COMPLETE, 3, 0 },
+	{ "FEATURES", RMI_FEATURES, 1, 0x1 },
+	{ "RTT_FOLD", RMI_RTT_FOLD, 3, 0x1 },
+	{ "REC_AUX_COUNT", RMI_REC_AUX_COUNT, 1, 0x1 },
+	{ "RTT_INIT_RIPAS", RMI_RTT_INIT_RIPAS, 3, 0x1 },
+	{ "RTT_SET_RIPAS", RMI_RTT_SET_RIPAS, 4, 0x1 },
+};
+
+static const char *const status_names[] = {
+	"SUCCESS", "ERROR_INPUT", "ERROR_REALM", "ERROR_REC", "ERROR_RTT",
+};
+
+const char *rmi_command_name(uint64_t fid)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fid == fid)
+			return commands[i].name;
+	return NULL;
+}
+
+void rmi_script_default_opts(struct rmi_script_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dram_base = PAS_DEFAULT_DRAM_BASE;
+	o->dram_size = PAS_DEFAULT_DRAM_SIZE;
+	rmm_platform_default(&o->plat);
+}
+
+struct script {
+	const char *name;
+	unsigned line;
+	FILE *out;
+	FILE *err;
+	const struct rmi_script_opts *opts;
+	struct rmm_platform plat;
+	struct pas *pas;
+	struct rmm *rmm;
+};
+
+static int fail(struct script *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(s->err, "%s:%u: ", s->name, s->line);
+	va_start(ap, fmt);
+	vfprintf(s->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->err);
+	return -1;
+}
+
+static int parse_u64(struct script *s, const char *tok, const char *what, uint64_t *v)
+{
+	char *end;
+	int base = 10;
+	const char *p = tok;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p || !isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
+	errno = 0;
+	*v = strtoull(p, &end, base);
+	if (errno == ERANGE)
+		return fail(s, "%s: '%s' does not fit in 64 bits", what, tok);
+	if (*end)
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
+	return 0;
+}
+
+static int parse_hex_bytes(struct script *s, const char *tok, const char *what, uint8_t *buf,
+			   size_t max, size_t *len)
+{
+	size_t n = strlen(tok);
+
+	if (n >= 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
+		tok += 2;
+		n -= 2;
+	}
+	if (!n || n % 2)
+		return fail(s, "%s: '%s' is not an even number of hex digits", what, tok);
+	if (n / 2 > max)
+		return fail(s, "%s: %zu bytes given, at most %zu allowed", what, n / 2, max);
+	for (size_t i = 0; i < n / 2; i++) {
+		char pair[3] = { tok[2 * i], tok[2 * i + 1], 0 };
+
+		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
+			return fail(s, "%s: '%s' is not hex", what, tok);
+		buf[i] = (uint8_t)strtoul(pair, NULL, 16);
+	}
+	*len = n / 2;
+	return 0;
+}
+
+/* Parse "a,b,c" into at most @max numbers. */
+static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v, size_t max,
+		      size_t *count)
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *p = strtok_r(tok, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return fail(s, "%s: more than %zu values", what, max);
+		if (parse_u64(s, p, what, &v[n]) < 0)
+			return -1;
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
+/* Host write of NS memory: refused (not faulted) where the host has no access. */
+static int host_write(struct script *s, uint64_t pa, const void *buf, uint64_t len)
+{
+	if (!len)
+		return 0;
+	if (!pas_in_dram(s->pas, pa, len))
+		return fail(s, "PA range 0x%llx+0x%llx is outside DRAM", (unsigned long long)pa,
+			    (unsigned long long)len);
+	for (uint64_t g = pa & ~GRANULE_MASK; g < pa + len; g += GRANULE_SIZE)
+		if (pas_host_faults(s->pas, g))
+			return fail(s, "granule 0x%llx is not host memory (delegated)",
+				    (unsigned long long)g);
+	memcpy(pas_host_va(s->pas, pa), buf, len);
+	return 0;
+}
+
+static int machine_up(struct script *s)
+{
+	if (s->rmm)
+		return 0;
+	s->pas = pas_create(s->opts->dram_base, s->opts->dram_size);
+	if (!s->pas)
+		return fail(s, "cannot create a DRAM of 0x%llx bytes at 0x%llx: %s",
+			    (unsigned long long)s->opts->dram_size,
+			    (unsigned long long)s->opts->dram_base, strerror(errno));
+	s->rmm = rmm_create(s->pas, &s->plat);
+	if (!s->rmm)
+		return fail(s, "cannot create the RMM: out of memory");
+	return 0;
+}
+
+static int split_kv(struct script *s, char *tok, char **key, char **val)
+{
+	char *eq = strchr(tok, '=');
+
+	if (!eq || eq == tok || !eq[1])
+		return fail(s, "expected key=value, got '%s'", tok);
+	*eq = 0;
+	*key = tok;
+	*val = eq + 1;
+	return 0;
+}
+
+static int stmt_platform(struct script *s, int ntok, char **tok)
+{
+	if (s->rmm)
+		return fail(s, "'platform' must come before anything that uses the machine");
+	for (int i = 1; i < ntok; i++) {
+		char *k = NULL, *v = NULL;
+		uint64_t n;
+
+		if (split_kv(s, tok[i], &k, &v) < 0 || parse_u64(s, v, k, &n) < 0)
+			return -1;
+		if (!strcmp(k, "ipa_bits") && n >= 32 && n <= 52)
+			s->plat.max_ipa_bits = (unsigned)n;
+		else if (!strcmp(k, "lpa2") && n <= 1)
+			s->plat.lpa2 = n;
+		else if (!strcmp(k, "sve_vl") && n <= 15)
+			s->plat.sve = true, s->plat.sve_max_vl = (unsigned)n;
+		else if (!strcmp(k, "sve") && n <= 1)
+			s->plat.sve = n;
+		else if (!strcmp(k, "bps") && n >= 2 && n <= 16)
+			s->plat.num_bps = (unsigned)n;
+		else if (!strcmp(k, "wps") && n >= 2 && n <= 16)
+			s->plat.num_wps = (unsigned)n;
+		else if (!strcmp(k, "pmu_ctrs") && n <= 31)
+			s->plat.pmu = true, s->plat.pmu_num_ctrs = (unsigned)n;
+		else if (!strcmp(k, "pmu") && n <= 1)
+			s->plat.pmu = n;
+		else if (!strcmp(k, "sha512") && n <= 1)
+			s->plat.sha512 = n;
+		else
+			return fail(s, "platform: unknown key or value out of range: %s=%s", k, v);
+	}
+	return 0;
+}
+
+static int stmt_realm_params(struct script *s, int ntok, char **tok)
+{
+	struct rmi_realm_params p;
+	uint64_t pa;
+
+	if (ntok < 2)
+		return fail(s, "usage: realm_params PA key=value ...");
+	if (parse_u64(s, tok[1], "PA", &pa) < 0)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	for (int i = 2; i < ntok; i++) {
+		char *k = NULL, *v = NULL;
+		uint64_t n = 0;
+		size_t len;
+
+		if (split_kv(s, tok[i], &k, &v) < 0)
+			return -1;
+		if (!strcmp(k, "rpv")) {
+			if (parse_hex_bytes(s, v, "rpv", p.rpv, sizeof(p.rpv), &len) < 0)
+				return -1;
+			continue;
+		}
+		if (parse_u64(s, v, k, &n) < 0)
+			return -1;
+		if (!strcmp(k, "flags"))
+			p.flags = n;
+		else if (!strcmp(k, "s2sz"))
+			p.s2sz = n;
+		else if (!strcmp(k, "sve_vl"))
+			p.sve_vl = n;
+		else if (!strcmp(k, "num_bps"))
+			p.num_bps = n;
+		else if (!strcmp(k, "num_wps"))
+			p.num_wps = n;
+		else if (!strcmp(k, "pmu_num_ctrs"))
+			p.pmu_num_ctrs = n;
+		else if (!strcmp(k, "hash_algo"))
+			p.hash_algo = n;
+		else if (!strcmp(k, "vmid"))
+			p.vmid = n;
+		else if (!strcmp(k, "rtt_base"))
+			p.rtt_base = n;
+		else if (!strcmp(k, "rtt_level_start"))
+			p.rtt_level_start = (int64_t)n;
+		else if (!strcmp(k, "rtt_num_start"))
+			p.rtt_num_start = n;
+		else
+			return fail(s, "realm_params: unknown field '%s'", k);
+	}
+	if (pa & GRANULE_MASK)
+		return fail(s, "realm_params: PA 0x%llx is not granule-aligned",
+			    (unsigned long long)pa);
+	return host_write(s, pa, &p, sizeof(p));
+}
+
+static int stmt_rec_params(struct script *s, int ntok, char **tok)
+{
+	struct rmi_rec_params p;
+	uint64_t pa;
+
+	if (ntok < 2)
+		return fail(s, "usage: rec_params PA key=value ...");
+	if (parse_u64(s, tok[1], "PA", &pa) < 0)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	for (int i = 2; i < ntok; i++) {
+		char *k = NULL, *v = NULL;
+		uint64_t n = 0;
+		size_t cnt;
+
+		if (split_kv(s, tok[i], &k, &v) < 0)
+			return -1;
+		if (!strcmp(k, "gprs")) {
+			if (parse_list(s, v, "gprs", p.gprs, RMI_REC_PARAMS_GPRS, &cnt) < 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(k, "aux")) {
+			if (parse_list(s, v, "aux", p.aux, RMI_REC_PARAMS_AUX_GRANULES, &cnt) < 0)
+				return -1;
+			continue;
+		}
+		if (parse_u64(s, v, k, &n) < 0)
+			return -1;
+		if (!strcmp(k, "flags"))
+			p.flags = n;
+		else if (!strcmp(k, "mpidr"))
+			p.mpidr = n;
+		else if (!strcmp(k, "pc"))
+			p.pc = n;
+		else if (!strcmp(k, "num_aux"))
+			p.num_aux = n;
+		else
+			return fail(s, "rec_params: unknown field '%s'", k);
+	}
+	if (pa & GRANULE_MASK)
+		return fail(s, "rec_params: PA 0x%llx is not granule-aligned",
+			    (unsigned long long)pa);
+	return host_write(s, pa, &p, sizeof(p));
+}
+
+static int stmt_fill(struct script *s, int ntok, char **tok)
+{
+	uint64_t pa, len, byte;
+	uint8_t buf[GRANULE_SIZE];
+
+	if (ntok != 4)
+		return fail(s, "usage: fill PA LEN BYTE");
+	if (parse_u64(s, tok[1], "PA", &pa) < 0 || parse_u64(s, tok[2], "LEN", &len) < 0 ||
+	    parse_u64(s, tok[3], "BYTE", &byte) < 0)
+		return -1;
+	if (byte > 0xff)
+		return fail(s, "fill: BYTE 0x%llx is larger than 0xff", (unsigned long long)byte);
+	if (!pas_in_dram(s->pas, pa, len))
+		return fail(s, "fill: PA range 0x%llx+0x%llx is outside DRAM",
+			    (unsigned long long)pa, (unsigned long long)len);
+	memset(buf, (int)byte, sizeof(buf));
+	while (len) {
+		uint64_t n = GRANULE_SIZE - (pa & GRANULE_MASK);
+
+		if (n > len)
+			n = len;
+		if (host_write(s, pa, buf, n) < 0)
+			return -1;
+		pa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int stmt_data(struct script *s, int ntok, char **tok)
+{
+	static uint8_t buf[1 << 16];
+	uint64_t pa;
+	size_t len;
+
+	if (ntok != 3)
+		return fail(s, "usage: data PA HEXBYTES");
+	if (parse_u64(s, tok[1], "PA", &pa) < 0 ||
+	    parse_hex_bytes(s, tok[2], "data", buf, sizeof(buf), &len) < 0)
+		return -1;
+	return host_write(s, pa, buf, len);
+}
+
+static const struct cmd_desc *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int stmt_call(struct script *s, int ntok, char **tok)
+{
+	const struct cmd_desc *c;
+	struct smc_args a = { 0 };
+	struct smc_result r;
+	unsigned status;
+	char why[256];
+
+	if (ntok < 2)
+		return fail(s, "usage: call NAME X1 X2 ...");
+	c = find_command(tok[1]);
+	if (!c)
+		return fail(s, "call: unknown RMI command '%s'", tok[1]);
+	if ((unsigned)(ntok - 2) > 6)
+		return fail(s, "call %s: at most 6 argument registers", c->name);
+	for (int i = 2; i < ntok; i++) {
+		char what[8];
+
+		snprintf(what, sizeof(what), "x%d", i - 1);
+		if (parse_u64(s, tok[i], what, &a.x[i - 2]) < 0)
+			return -1;
+	}
+	a.fid = c->fid;
+	rmm_smc(s->rmm, &a, &r);
+	status = RMI_RET_STATUS(r.x[0]);
+	if (status < sizeof(status_names) / sizeof(status_names[0]))
+		fprintf(s->out, "%s status=%s index=%u", c->name, status_names[status],
+			RMI_RET_INDEX(r.x[0]));
+	else
+		fprintf(s->out, "%s status=0x%llx", c->name, (unsigned long long)r.x[0]);
+	if (status == RMI_SUCCESS)
+		for (unsigned i = 0; i < 4; i++)
+			if (c->outputs & (1U << i))
+				fprintf(s->out, " x%u=0x%llx", i + 1, (unsigned long long)r.x[i + 1]);
+	fputc('\n', s->out);
+	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
+		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
+	return 0;
+}
+
+static int stmt_measurements(struct script *s, int ntok, char **tok)
+{
+	struct rmm_measurements m;
+	uint64_t rd;
+
+	if (ntok != 2)
+		return fail(s, "usage: measurements RD_PA");
+	if (parse_u64(s, tok[1], "RD_PA", &rd) < 0)
+		return -1;
+	if (!rmm_realm_measurements(s->rmm, rd, &m))
+		return fail(s, "measurements: 0x%llx is not a realm descriptor",
+			    (unsigned long long)rd);
+	for (int i = 0; i <= 4; i++) {
+		const uint8_t *h = i ? m.rem[i - 1] : m.rim;
+
+		if (i)
+			fprintf(s->out, "rem%d ", i - 1);
+		else
+			fputs("rim ", s->out);
+		for (unsigned b = 0; b < m.hash_len; b++)
+			fprintf(s->out, "%02x", h[b]);
+		fputc('\n', s->out);
+	}
+	return 0;
+}
+
+static int run_line(struct script *s, char *line)
+{
+	char *tok[MAX_TOKENS + 1];
+	int ntok = 0;
+	char *save = NULL;
+	char *hash = strchr(line, '#');
+
+	if (hash)
+		*hash = 0;
+	for (char *p = strtok_r(line, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
+		if (ntok == MAX_TOKENS)
+			return fail(s, "too many words on one line (at most %d)", MAX_TOKENS);
+		tok[ntok++] = p;
+	}
+	if (!ntok)
+		return 0;
+	if (!strcmp(tok[0], "platform"))
+		return stmt_platform(s, ntok, tok);
+	if (machine_up(s) < 0)
+		return -2;
+	if (!strcmp(tok[0], "call"))
+		return stmt_call(s, ntok, tok);
+	if (!strcmp(tok[0], "realm_params"))
+		return stmt_realm_params(s, ntok, tok);
+	if (!strcmp(tok[0], "rec_params"))
+		return stmt_rec_params(s, ntok, tok);
+	if (!strcmp(tok[0], "fill"))
+		return stmt_fill(s, ntok, tok);
+	if (!strcmp(tok[0], "data"))
+		return stmt_data(s, ntok, tok);
+	if (!strcmp(tok[0], "measurements"))
+		return stmt_measurements(s, ntok, tok);
+	return fail(s, "unknown statement '%s'", tok[0]);
+}
+
+int rmi_script_run(const char *text, const char *name, const struct rmi_script_opts *opts,
+		   FILE *out, FILE *err)
+{
+	struct script s = { .name = name, .out = out, .err = err, .opts = opts };
+	int ret = 0;
+	const char *p = text;
+
+	s.plat = opts->plat;
+	while (*p && !ret) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, len);
+
+		s.line++;
+		if (!line) {
+			fail(&s, "out of memory");
+			ret = 2;
+			break;
+		}
+		switch (run_line(&s, line)) {
+		case 0:
+			break;
+		case -2:
+			ret = 2;
+			break;
+		default:
+			ret = 1;
+			break;
+		}
+		free(line);
+		p += len + (nl ? 1 : 0);
+	}
+	fflush(out);
+	rmm_destroy(s.rmm);
+	pas_destroy(s.pas);
+	return ret;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/* Simulated DRAM, Granule Protection Table and the host/RMM views. */
+#include "pas.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct pas {
+	uint64_t base;
+	uint64_t size;
+	int fd;
+	uint8_t *host; /* Normal-world view */
+	uint8_t *rmm;  /* Realm-world view */
+	uint8_t *gpt;  /* one enum pas_id per granule */
+};
+
+struct pas *pas_create(uint64_t dram_base, uint64_t dram_size)
+{
+	struct pas *pas;
+
+	if (!dram_size || (dram_base | dram_size) & GRANULE_MASK ||
+	    dram_base + dram_size < dram_base || sysconf(_SC_PAGESIZE) != (long)GRANULE_SIZE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pas = calloc(1, sizeof(*pas));
+	if (!pas)
+		return NULL;
+	pas->base = dram_base;
+	pas->size = dram_size;
+	pas->host = MAP_FAILED;
+	pas->rmm = MAP_FAILED;
+	pas->fd = memfd_create("realmkit-dram", MFD_CLOEXEC);
+	if (pas->fd < 0 || ftruncate(pas->fd, (off_t)dram_size) < 0)
+		goto fail;
+	pas->host = mmap(NULL, dram_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+			 pas->fd, 0);
+	pas->rmm = mmap(NULL, dram_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+			pas->fd, 0);
+	pas->gpt = calloc(dram_size >> GRANULE_SHIFT, 1);
+	if (pas->host == MAP_FAILED || pas->rmm == MAP_FAILED || !pas->gpt)
+		goto fail;
+	return pas;
+fail:
+	pas_destroy(pas);
+	return NULL;
+}
+
+void pas_destroy(struct pas *pas)
+{
+	int saved = errno;
+
+	if (!pas)
+		return;
+	if (pas->host != MAP_FAILED)
+		munmap(pas->host, pas->size);
+	if (pas->rmm != MAP_FAILED)
+		munmap(pas->rmm, pas->size);
+	if (pas->fd >= 0)
+		close(pas->fd);
+	free(pas->gpt);
+	free(pas);
+	errno = saved;
+}
+
+uint64_t pas_dram_base(const struct pas *pas)
+{
+	return pas->base;
+}
+
+uint64_t pas_dram_size(const struct pas *pas)
+{
+	return pas->size;
+}
+
+uint64_t pas_granule_count(const struct pas *pas)
+{
+	return pas->size >> GRANULE_SHIFT;
+}
+
+bool pas_in_dram(const struct pas *pas, uint64_t pa, uint64_t len)
+{
+	if (!len)
+		len = 1;
+	if (pa < pas->base || pa - pas->base >= pas->size)
+		return false;
+	return len <= pas->size - (pa - pas->base);
+}
+
+uint64_t pas_granule_index(const struct pas *pas, uint64_t pa)
+{
+	return (pa - pas->base) >> GRANULE_SHIFT;
+}
+
+enum pas_id pas_gpt_get(const struct pas *pas, uint64_t pa)
+{
+	if (!pas_in_dram(pas, pa, 0))
+		return PAS_NS;
+	return (enum pas_id)pas->gpt[pas_granule_index(pas, pa)];
+}
+
+int pas_gpt_set(struct pas *pas, uint64_t pa, enum pas_id id)
+{
+	uint64_t g;
+	int prot = id == PAS_NS ? PROT_READ | PROT_WRITE : PROT_NONE;
+
+	if (!pas_in_dram(pas, pa, GRANULE_SIZE) || (pa & GRANULE_MASK))
+		return -EINVAL;
+	g = pas_granule_index(pas, pa);
+	if (mprotect(pas->host + (g << GRANULE_SHIFT), GRANULE_SIZE, prot) < 0)
+		return -errno;
+	pas->gpt[g] = (uint8_t)id;
+	return 0;
+}
+
+void *pas_host_va(struct pas *pas, uint64_t pa)
+{
+	if (!pas_in_dram(pas, pa, 0))
+		return NULL;
+	return pas->host + (pa - pas->base);
+}
+
+bool pas_host_faults(struct pas *pas, uint64_t pa)
+{
+	uint8_t byte;
+	struct iovec local = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec remote;
+
+	if (!pas_in_dram(pas, pa, 0))
+		return true;
+	/*
+	 * process_vm_readv() honours the page protections of the target, so
+	 * it fails with EFAULT exactly where a host load would take SIGSEGV.
+	 */
+	remote.iov_base = pas->host + (pa - pas->base);
+	remote.iov_len = 1;
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != 1;
+}
+
+void *pas_rmm_va(struct pas *pas, uint64_t pa)
+{
+	if (!pas_in_dram(pas, pa, 0))
+		return NULL;
+	return pas->rmm + (pa - pas->base);
+}
+
+void pas_scrub(struct pas *pas, uint64_t pa)
+{
+	off_t off = (off_t)((pa & ~GRANULE_MASK) - pas->base);
+
+	if (fallocate(pas->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, GRANULE_SIZE) < 0)
+		memset(pas->rmm + off, 0, GRANULE_SIZE);
+}
+
+bool pas_is_zero(struct pas *pas, uint64_t pa)
+{
+	off_t off = (off_t)((pa & ~GRANULE_MASK) - pas->base);
+	off_t data = lseek(pas->fd, off, SEEK_DATA);
+	const uint64_t *p = (const uint64_t *)(pas->rmm + off);
+
+	/* A hole (never backed, or punched out) is zero: don't fault it in. */
+	if ((data < 0 && errno == ENXIO) || data >= off + (off_t)GRANULE_SIZE)
+		return true;
+	for (size_t i = 0; i < GRANULE_SIZE / sizeof(*p); i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+uint64_t pas_resident_bytes(const struct pas *pas)
+{
+	struct stat st;
+
+	if (fstat(pas->fd, &st) < 0)
+		return 0;
+	return (uint64_t)st.st_blocks * 512;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated physical side of an Arm CCA machine: DRAM, the Granule
+ * Protection Table (GPT) and the two views of memory.
+ *
+ * DRAM is one memfd, mapped twice:
+ *   - the host view: what Normal-world software (KVM, the VMM) may touch.
+ *     A granule whose GPT entry is not NS is PROT_NONE here, so a host
+ *     access really faults, as a Granule Protection Fault would.
+ *   - the RMM view: the Realm-world view the RMM uses.  It is never handed
+ *     out above the RMM.
+ * Backing is lazy: untouched DRAM costs nothing; a scrubbed granule gives
+ * its page back (hole punch), so "zeroed" also means "freed".
+ */
+#ifndef REALMKIT_HW_PAS_H
+#define REALMKIT_HW_PAS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GRANULE_SHIFT 12
+#define GRANULE_SIZE  (1UL << GRANULE_SHIFT)
+#define GRANULE_MASK  (GRANULE_SIZE - 1)
+
+#define PAS_DEFAULT_DRAM_BASE 0x80000000UL
+#define PAS_DEFAULT_DRAM_SIZE (1UL << 30)
+
+/* Physical address spaces a granule can be assigned to in the GPT. */
+enum pas_id {
+	PAS_NS = 0,
+	PAS_REALM = 1,
+};
+
+struct pas;
+
+/* Returns NULL (and sets errno) if the size is not granule-aligned or the mapping fails. */
+struct pas *pas_create(uint64_t dram_base, uint64_t dram_size);
+void pas_destroy(struct pas *pas);
+
+uint64_t pas_dram_base(const struct pas *pas);
+uint64_t pas_dram_size(const struct pas *pas);
+uint64_t pas_granule_count(const struct pas *pas);
+
+/* True if [pa, pa + len) lies inside DRAM (len 0 means a single byte). */
+bool pas_in_dram(const struct pas *pas, uint64_t pa, uint64_t len);
+/* Granule index of a DRAM PA; the caller has checked pas_in_dram(). */
+uint64_t pas_granule_index(const struct pas *pas, uint64_t pa);
+
+/* GPT lookup; PAs outside DRAM report PAS_NS (they are nobody's realm memory). */
+enum pas_id pas_gpt_get(const struct pas *pas, uint64_t pa);
+/*
+ * GPT transition of one granule, done on behalf of the monitor.  Moving to
+ * PAS_REALM revokes the host mapping; moving back restores it.  Returns 0 or
+ * -errno if the host mapping could not be changed (the GPT is then unchanged).
+ */
+int pas_gpt_set(struct pas *pas, uint64_t pa, enum pas_id id);
+
+/*
+ * Host (Normal-world) pointer to a PA.  Any access through it to a granule
+ * that is not NS faults (SIGSEGV).  NULL outside DRAM.
+ */
+void *pas_host_va(struct pas *pas, uint64_t pa);
+/* Would a host read of this granule fault right now?  Probed for real, without a signal. */
+bool pas_host_faults(struct pas *pas, uint64_t pa);
+
+/* Realm-world view, for the RMM only. NULL outside DRAM. */
+void *pas_rmm_va(struct pas *pas, uint64_t pa);
+/* Zero a granule and give its backing page back. */
+void pas_scrub(struct pas *pas, uint64_t pa);
+/* True if the granule reads as all zeroes (through the RMM view, without populating it). */
+bool pas_is_zero(struct pas *pas, uint64_t pa);
+
+/* Bytes of DRAM currently backed by host memory. */
+uint64_t pas_resident_bytes(const struct pas *pas);
+
+#endif

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Granules: the RMM's per-granule state, delegation and NS memory access. */
+#include <string.h>
+
+#include "rmm/internal.h"
+
+static const char *const state_names[GRANULE_STATE_COUNT] = {
+	[GRANULE_UNDELEGATED] = "UNDELEGATED",
+	[GRANULE_DELEGATED] = "DELEGATED",
+	[GRANULE_RD] = "RD",
+	[GRANULE_REC] = "REC",
+	[GRANULE_REC_AUX] = "REC_AUX",
+	[GRANULE_DATA] = "DATA",
+	[GRANULE_RTT] = "RTT",
+};
+
+const char *rmm_granule_state_name(enum rmm_granule_state st)
+{
+	return st < GRANULE_STATE_COUNT ? state_names[st] : "?";
+}
+
+struct granule *granule_at(struct rmm *rmm, uint64_t pa)
+{
+	if (pa & GRANULE_MASK || !pas_in_dram(rmm->pas, pa, GRANULE_SIZE))
+		return NULL;
+	return &rmm->granules[pas_granule_index(rmm->pas, pa)];
+}
+
+uint64_t granule_pa(struct rmm *rmm, const struct granule *g)
+{
+	return pas_dram_base(rmm->pas) + ((uint64_t)(g - rmm->granules) << GRANULE_SHIFT);
+}
+
+void *granule_map(struct rmm *rmm, uint64_t pa)
+{
+	return pas_rmm_va(rmm->pas, pa);
+}
+
+struct granule *granule_find(struct rmm *rmm, uint64_t pa, enum rmm_granule_state state)
+{
+	struct granule *g = granule_at(rmm, pa);
+
+	return g && g->state == state ? g : NULL;
+}
+
+void granule_set_state(struct granule *g, enum rmm_granule_state state)
+{
+	g->state = (uint8_t)state;
+}
+
+void granule_scrub(struct rmm *rmm, struct granule *g)
+{
+	pas_scrub(rmm->pas, granule_pa(rmm, g));
+}
+
+bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf)
+{
+	/* The RMM may read NS memory only where the GPT says NS: elsewhere it would take a GPF. */
+	if (!granule_find(rmm, pa, GRANULE_UNDELEGATED) || pas_gpt_get(rmm->pas, pa) != PAS_NS)
+		return false;
+	memcpy(buf, pas_rmm_va(rmm->pas, pa), GRANULE_SIZE);
+	return true;
+}
+
+bool ns_granule_write(struct rmm *rmm, uint64_t pa, const void *buf, uint64_t len)
+{
+	if (len > GRANULE_SIZE || !granule_find(rmm, pa & ~GRANULE_MASK, GRANULE_UNDELEGATED) ||
+	    pas_gpt_get(rmm->pas, pa) != PAS_NS || (pa & GRANULE_MASK) + len > GRANULE_SIZE)
+		return false;
+	memcpy(pas_rmm_va(rmm->pas, pa), buf, len);
+	return true;
+}
+
+uint64_t smc_granule_delegate(struct rmm *rmm, uint64_t addr)
+{
+	struct granule *g = granule_find(rmm, addr, GRANULE_UNDELEGATED);
+
+	if (!g)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	/* GPT first: from here on the host cannot see what we scrub. */
+	if (pas_gpt_set(rmm->pas, addr, PAS_REALM) < 0)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	granule_scrub(rmm, g);
+	granule_set_state(g, GRANULE_DELEGATED);
+	return RMI_RET(RMI_SUCCESS, 0);
+}
+
+uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr)
+{
+	struct granule *g = granule_find(rmm, addr, GRANULE_DELEGATED);
+
+	if (!g)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	/* Scrub while still Realm PAS, so nothing leaks to the host. */
+	granule_scrub(rmm, g);
+	if (pas_gpt_set(rmm->pas, addr, PAS_NS) < 0)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	granule_set_state(g, GRANULE_UNDELEGATED);
+	return RMI_RET(RMI_SUCCESS, 0);
+}

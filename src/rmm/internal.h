@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by the RMM's object files (granules, realm, rec, rtt,
+ * data, ripas, measurement).  Objects live in their granules, as in a real
+ * RMM: an RD, a REC and an RTT are stored in the delegated memory that the
+ * host gave for them, reached through the RMM's view of the PAS.
+ */
+#ifndef REALMKIT_RMM_INTERNAL_H
+#define REALMKIT_RMM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/pas.h"
+#include "realmkit/rmi.h"
+#include "rmm/introspect.h"
+#include "rmm/rmm.h"
+
+#define RMM_MAX_HASH_LEN 64
+#define RMM_NUM_REMS     4
+#define RMM_REC_AUX_COUNT 16
+#define RMM_VMID_COUNT   (1U << 16)
+#define RMM_GIC_NUM_LRS  16
+#define RMM_MAX_RECS_ORDER 10
+#define RMM_REFCOUNT_MAX ((1U << RMM_MAX_RECS_ORDER) - 1)
+
+struct granule {
+	uint8_t state;     /* enum rmm_granule_state */
+	uint32_t refcount; /* RD: RECs + live root entries; RTT: live entries */
+};
+
+struct rmm {
+	struct pas *pas;
+	struct rmm_platform plat;
+	struct granule *granules;
+	uint64_t ngranules;
+	uint8_t vmids[RMM_VMID_COUNT / 8];
+};
+
+/* Realm descriptor, stored in the RD granule. */
+struct rd {
+	uint32_t state; /* enum rmm_realm_state */
+	uint32_t hash_algo;
+	uint64_t flags;
+	uint64_t s2sz;
+	uint64_t sve_vl;
+	uint64_t num_bps;
+	uint64_t num_wps;
+	uint64_t pmu_num_ctrs;
+	uint64_t vmid;
+	uint64_t rtt_base;
+	int64_t rtt_level_start;
+	uint64_t rtt_num_start;
+	uint64_t num_recs; /* RECs created so far: the next REC's MPIDR index */
+	uint8_t rpv[RMI_RPV_SIZE];
+	uint8_t rim[RMM_MAX_HASH_LEN];
+	uint8_t rem[RMM_NUM_REMS][RMM_MAX_HASH_LEN];
+};
+_Static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD fits its granule");
+
+/* ---- granules (granule.c) ---- */
+struct granule *granule_at(struct rmm *rmm, uint64_t pa); /* NULL if unaligned / not DRAM */
+uint64_t granule_pa(struct rmm *rmm, const struct granule *g);
+void *granule_map(struct rmm *rmm, uint64_t pa); /* RMM view of a DRAM granule */
+/* Look up @pa expecting @state; NULL if unaligned, outside DRAM or in another state. */
+struct granule *granule_find(struct rmm *rmm, uint64_t pa, enum rmm_granule_state state);
+void granule_set_state(struct granule *g, enum rmm_granule_state state);
+/* Scrub a granule the RMM is giving back to DELEGATED. */
+void granule_scrub(struct rmm *rmm, struct granule *g);
+/* Copy a granule-aligned 4 KiB from NS memory; false if @pa is not NS DRAM. */
+bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf);
+bool ns_granule_write(struct rmm *rmm, uint64_t pa, const void *buf, uint64_t len);
+
+void smc_version(struct rmm *rmm, uint64_t req, struct smc_result *res);
+void smc_features(struct rmm *rmm, uint64_t index, struct smc_result *res);
+uint64_t smc_granule_delegate(struct rmm *rmm, uint64_t addr);
+uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr);
+
+/* ---- realm (realm.c) ---- */
+struct rd *rd_map(struct rmm *rmm, struct granule *g_rd);
+uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd, uint64_t params);
+uint64_t smc_realm_activate(struct rmm *rmm, uint64_t rd);
+uint64_t smc_realm_destroy(struct rmm *rmm, uint64_t rd);
+
+/* ---- rec (rec.c) ---- */
+void smc_rec_aux_count(struct rmm *rmm, uint64_t rd, struct smc_result *res);
+uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd, uint64_t rec, uint64_t params);
+uint64_t smc_rec_destroy(struct rmm *rmm, uint64_t rec);
+uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec, uint64_t run);
+uint64_t smc_psci_complete(struct rmm *rmm, uint64_t calling, uint64_t target, uint64_t status);
+/* The REC's pending RSI_IPA_STATE_SET request; false if none is pending. */
+bool rec_ripas_request(struct rmm *rmm, uint64_t rec_pa, uint64_t *rd, uint64_t *addr,
+		       uint64_t *top, unsigned *ripas, bool *change_destroyed);
+void rec_ripas_progress(struct rmm *rmm, uint64_t rec_pa, uint64_t addr);
+uint64_t rec_owner(struct rmm *rmm, uint64_t rec_pa);
+unsigned rec_aux(struct rmm *rmm, uint64_t rec_pa, const uint64_t **aux);
+
+/* ---- RTT entries and walks (rtt.c) ---- */
+
+/*
+ * Stage-2 table entry.  Hardware fields follow the Armv8 VMSA for a 4 KiB
+ * granule (bits[1:0] type, MemAttr[5:2], S2AP[7:6], SH[9:8], AF[10],
+ * OA[47:12], XN[54]); the RMM keeps HIPAS and RIPAS in software bits
+ * [58:56] and [60:59] of every entry, valid or not.
+ */
+#define S2TTE_VALID        (1UL << 0)
+#define S2TTE_TYPE_MASK    0x3UL
+#define S2TTE_BLOCK        0x1UL
+#define S2TTE_TABLE_PAGE   0x3UL
+#define S2TTE_MEMATTR_MASK (0x7UL << 2)
+#define S2TTE_MEMATTR_NORMAL_WB (0x6UL << 2) /* FWB: Normal Write-Back */
+#define S2TTE_MEMATTR_RESERVED  (0x4UL << 2)
+#define S2TTE_S2AP_MASK    (0x3UL << 6)
+#define S2TTE_S2AP_RW      (0x3UL << 6)
+#define S2TTE_SH_IS        (0x3UL << 8)
+#define S2TTE_AF           (1UL << 10)
+#define S2TTE_XN           (1UL << 54)
+#define S2TTE_NS           (1UL << 55)
+#define S2TTE_OA_MASK      0x0000fffffffff000UL
+#define S2TTE_HIPAS_SHIFT  56
+#define S2TTE_HIPAS_MASK   (0x7UL << S2TTE_HIPAS_SHIFT)
+#define S2TTE_RIPAS_SHIFT  59
+#define S2TTE_RIPAS_MASK   (0x3UL << S2TTE_RIPAS_SHIFT)
+#define S2TTE_NS_ATTR_MASK (S2TTE_MEMATTR_MASK | S2TTE_S2AP_MASK)
+
+#define RTT_ENTRIES 512
+
+enum hipas {
+	HIPAS_UNASSIGNED = 0,
+	HIPAS_ASSIGNED = 1,
+	HIPAS_TABLE = 2,
+	HIPAS_UNASSIGNED_NS = 3,
+	HIPAS_ASSIGNED_NS = 4,
+};
+
+static inline unsigned s2tte_hipas(uint64_t e)
+{
+	return (unsigned)((e & S2TTE_HIPAS_MASK) >> S2TTE_HIPAS_SHIFT);
+}
+
+static inline unsigned s2tte_ripas(uint64_t e)
+{
+	return (unsigned)((e & S2TTE_RIPAS_MASK) >> S2TTE_RIPAS_SHIFT);
+}
+
+static inline uint64_t s2tte_pa(uint64_t e)
+{
+	return e & S2TTE_OA_MASK;
+}
+
+/* Size of the IPA range one entry at @level maps: 4 KiB << 9 * (3 - level). */
+static inline uint64_t rtt_level_size(int level)
+{
+	return 1UL << (GRANULE_SHIFT + 9 * (3 - level));
+}
+
+uint64_t s2tte_unassigned(unsigned ripas);
+uint64_t s2tte_unassigned_ns(void);
+uint64_t s2tte_assigned(uint64_t pa, unsigned ripas, int level);
+uint64_t s2tte_assigned_ns(uint64_t host_desc, int level);
+uint64_t s2tte_table(uint64_t rtt_pa);
+/* Is the entry counted in its RTT's refcount (protected ASSIGNED or TABLE)? */
+bool s2tte_is_counted(uint64_t e);
+/* Is the entry live, i.e. does it hold a PA (ASSIGNED, ASSIGNED_NS or TABLE)? */
+bool s2tte_is_live(uint64_t e);
+
+/* Where a walk stopped: the entry for the IPA in the deepest RTT reached. */
+struct rtt_walk {
+	int level;            /* level of the RTT holding the entry */
+	uint64_t *entry;      /* the entry, in the RMM view */
+	uint64_t *table;      /* first entry of that RTT (of the root concatenation) */
+	unsigned index;       /* index of the entry in @table */
+	unsigned nentries;    /* entries in @table */
+	struct granule *g_rtt; /* granule holding the entry (refcount owner) */
+};
+
+/* Walk from the root towards @target_level, stopping at the first non-table entry. */
+void rtt_walk(struct rmm *rmm, const struct rd *rd, uint64_t ipa, int target_level,
+	      struct rtt_walk *w);
+/* The smallest IPA >= @ipa whose entry in the walked RTT is live, or the end of that RTT. */
+uint64_t rtt_skip_non_live(const struct rtt_walk *w, uint64_t ipa);
+/* Address checks shared by the commands. */
+bool rd_ipa_in_range(const struct rd *rd, uint64_t ipa);
+bool rd_ipa_protected(const struct rd *rd, uint64_t ipa);
+bool rd_pa_addressable(const struct rd *rd, uint64_t pa);
+
+/* ---- rtt commands (rtt.c) ---- */
+void smc_rtt_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_fold(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_read_entry(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_map_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_unmap_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+
+/* ---- data (data.c) ---- */
+void smc_data_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_data_create_unknown(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_data_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+
+/* ---- ripas (ripas.c) ---- */
+void smc_rtt_init_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void smc_rtt_set_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+
+/* ---- measurement (measurement.c) ---- */
+unsigned measurement_hash_len(unsigned hash_algo);
+/* out = H(data[0:len]) with the realm's algorithm. */
+void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out);
+void measurement_realm_params(struct rd *rd);
+void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
+void measurement_extend_rec(struct rd *rd, const struct rmi_rec_params *params);
+void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top);
+
+#endif

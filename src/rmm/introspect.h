@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Introspection of the software RMM for tests and tools.  Realms and hosts
+ * have no such interface; it reads state without changing it.
+ */
+#ifndef REALMKIT_RMM_INTROSPECT_H
+#define REALMKIT_RMM_INTROSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rmm/rmm.h"
+
+enum rmm_granule_state {
+	GRANULE_UNDELEGATED,
+	GRANULE_DELEGATED,
+	GRANULE_RD,
+	GRANULE_REC,
+	GRANULE_REC_AUX,
+	GRANULE_DATA,
+	GRANULE_RTT,
+	GRANULE_STATE_COUNT,
+};
+
+const char *rmm_granule_state_name(enum rmm_granule_state st);
+
+/* State of the granule at @pa; UNDELEGATED for PAs outside DRAM. */
+enum rmm_granule_state rmm_granule_state(struct rmm *rmm, uint64_t pa);
+uint32_t rmm_granule_refcount(struct rmm *rmm, uint64_t pa);
+
+struct rmm_census {
+	uint64_t count[GRANULE_STATE_COUNT];
+	uint64_t nonzero_free; /* UNDELEGATED or DELEGATED granules the RMM scrubbed that are not zero */
+};
+/* Count granules by state.  @check_zero: also check scrubbed granules are zero (slower). */
+void rmm_census(struct rmm *rmm, struct rmm_census *c, bool check_zero);
+
+struct rmm_measurements {
+	unsigned hash_len; /* 32 or 64 */
+	uint8_t rim[64];
+	uint8_t rem[4][64];
+};
+/* Measurements of the realm whose RD is at @rd; false if @rd is not an RD. */
+bool rmm_realm_measurements(struct rmm *rmm, uint64_t rd, struct rmm_measurements *m);
+
+enum rmm_realm_state { REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF };
+/* Realm state of the RD at @rd, or -1 if not an RD. */
+int rmm_realm_state(struct rmm *rmm, uint64_t rd);
+
+/*
+ * Full invariant check (used by the fuzzer and lifecycle tests): every
+ * granule in exactly one state, refcounts equal to what the RTTs and RDs
+ * reference, no DATA or RTT granule reachable twice, the host view faults
+ * exactly on delegated granules.  Returns true if all hold; otherwise
+ * writes a description of the first violation to @why.
+ */
+bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len);
+
+#endif

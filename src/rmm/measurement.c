@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Realm measurements (RMM 1.0): the RIM is initialised from the measured
+ * realm parameters and extended with a 256-byte descriptor per DATA, REC
+ * and RIPAS event: RIM' = H(descriptor), the descriptor holding the old RIM.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "rmm/internal.h"
+
+#define MEASURE_DESC_DATA  0
+#define MEASURE_DESC_REC   1
+#define MEASURE_DESC_RIPAS 2
+#define MEASURE_DESC_SIZE  0x100
+
+/* Descriptor common header; the type-specific fields follow at 0x50. */
+struct measure_desc {
+	uint8_t desc_type;
+	uint8_t pad0[7];
+	uint64_t len;
+	uint8_t rim[RMM_MAX_HASH_LEN];
+	union {
+		struct {
+			uint64_t ipa;
+			uint64_t flags;
+			uint8_t content[RMM_MAX_HASH_LEN];
+		} data;
+		struct {
+			uint8_t content[RMM_MAX_HASH_LEN];
+		} rec;
+		struct {
+			uint64_t base;
+			uint64_t top;
+		} ripas;
+	} u;
+	uint8_t pad[MEASURE_DESC_SIZE - 0x50 - 0x50];
+};
+_Static_assert(sizeof(struct measure_desc) == MEASURE_DESC_SIZE, "descriptor size");
+_Static_assert(offsetof(struct measure_desc, len) == 0x8, "len");
+_Static_assert(offsetof(struct measure_desc, rim) == 0x10, "rim");
+_Static_assert(offsetof(struct measure_desc, u.data.ipa) == 0x50, "data ipa");
+_Static_assert(offsetof(struct measure_desc, u.data.flags) == 0x58, "data flags");
+_Static_assert(offsetof(struct measure_desc, u.data.content) == 0x60, "data content");
+_Static_assert(offsetof(struct measure_desc, u.rec.content) == 0x50, "rec content");
+_Static_assert(offsetof(struct measure_desc, u.ripas.base) == 0x50, "ripas base");
+_Static_assert(offsetof(struct measure_desc, u.ripas.top) == 0x58, "ripas top");
+
+unsigned measurement_hash_len(unsigned hash_algo)
+{
+	return hash_algo == RMI_HASH_SHA_512 ? 64 : 32;
+}
+
+void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out)
+{
+	const EVP_MD *md = hash_algo == RMI_HASH_SHA_512 ? EVP_sha512() : EVP_sha256();
+	unsigned int olen;
+
+	EVP_Digest(data, len, out, &olen, md, NULL);
+}
+
+void measurement_realm_params(struct rd *rd)
+{
+	struct rmi_realm_params p;
+
+	/* Only the fields that define the realm's shape are measured. */
+	memset(&p, 0, sizeof(p));
+	p.flags = rd->flags;
+	p.s2sz = rd->s2sz;
+	p.sve_vl = rd->sve_vl;
+	p.num_bps = rd->num_bps;
+	p.num_wps = rd->num_wps;
+	p.pmu_num_ctrs = rd->pmu_num_ctrs;
+	p.hash_algo = rd->hash_algo;
+	memset(rd->rim, 0, sizeof(rd->rim));
+	measurement_hash(rd->hash_algo, &p, sizeof(p), rd->rim);
+}
+
+static void extend(struct rd *rd, struct measure_desc *d, uint8_t type)
+{
+	d->desc_type = type;
+	d->len = MEASURE_DESC_SIZE;
+	memcpy(d->rim, rd->rim, measurement_hash_len(rd->hash_algo));
+	measurement_hash(rd->hash_algo, d, sizeof(*d), rd->rim);
+}
+
+void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content)
+{
+	struct measure_desc d;
+
+	memset(&d, 0, sizeof(d));
+	d.u.data.ipa = ipa;
+	d.u.data.flags = flags;
+	if (flags & RMI_MEASURE_CONTENT)
+		measurement_hash(rd->hash_algo, content, GRANULE_SIZE, d.u.data.content);
+	extend(rd, &d, MEASURE_DESC_DATA);
+}
+
+void measurement_extend_rec(struct rd *rd, const struct rmi_rec_params *params)
+{
+	struct rmi_rec_params p;
+	struct measure_desc d;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = params->flags;
+	p.pc = params->pc;
+	memcpy(p.gprs, params->gprs, sizeof(p.gprs));
+	memset(&d, 0, sizeof(d));
+	measurement_hash(rd->hash_algo, &p, sizeof(p), d.u.rec.content);
+	extend(rd, &d, MEASURE_DESC_REC);
+}
+
+void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top)
+{
+	struct measure_desc d;
+
+	memset(&d, 0, sizeof(d));
+	d.u.ripas.base = base;
+	d.u.ripas.top = top;
+	extend(rd, &d, MEASURE_DESC_RIPAS);
+}

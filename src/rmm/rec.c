@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Realm Execution Contexts: REC_AUX_COUNT, REC_CREATE, REC_DESTROY,
+ * REC_ENTER and PSCI_COMPLETE.  A REC lives in its REC granule; its
+ * auxiliary granules hold per-REC state the RMM keeps for the realm.
+ */
+#include <string.h>
+
+#include "rmm/internal.h"
+
+/* MPIDR affinity fields a REC may use (RmiRecMpidr). */
+#define MPIDR_VALID_MASK 0xffffff0fUL
+
+/* ESR_EL2 fields used to validate the host's response to an exit. */
+#define ESR_EC_SHIFT        26
+#define ESR_EC_DABT_LOWER   0x24UL
+#define ESR_ISV             (1UL << 24)
+
+/* GICv3 virtual interface as the simulated platform implements it. */
+#define GIC_HCR_NS_ALLOWED  ((0x7fUL << 1) | (1UL << 14)) /* UIE..VGRP1DIE, TDIR */
+#define GIC_PRI_RES0        (0x7UL << 48)               /* PRIbits = 5 */
+#define GIC_LR_STATE_SHIFT  62
+#define GIC_LR_HW           (1UL << 61)
+#define GIC_LR_PINTID_MASK  (0x1fffUL << 32)
+#define GIC_LR_EOI          (1UL << 41)
+#define GIC_LR_VINTID_MASK  0xffffffffUL
+#define GIC_MAX_VINTID      0xffffUL                    /* IDbits = 16 */
+
+#define PSCI_AFFINITY_INFO_64 0xC4000004UL
+#define PSCI_CPU_ON_32        0x84000003UL
+#define PSCI_CPU_ON_64        0xC4000003UL
+#define PSCI_AFFINITY_INFO_32 0x84000004UL
+#define PSCI_RET_SUCCESS      0UL
+#define PSCI_RET_DENIED       ((uint64_t)-3)
+#define PSCI_RET_ALREADY_ON   ((uint64_t)-4)
+#define PSCI_AFF_ON           0UL
+#define PSCI_AFF_OFF          1UL
+
+/* The REC, stored in its granule. */
+struct rec {
+	uint64_t rd;      /* owning realm */
+	uint64_t rec_idx; /* linear MPIDR index */
+	uint64_t mpidr;
+	uint64_t runnable;
+	uint64_t pc;
+	uint64_t gprs[RMI_REC_GPRS];
+	uint64_t num_aux;
+	uint64_t aux[RMM_REC_AUX_COUNT];
+	uint64_t gic_hcr;
+	uint64_t gic_lrs[RMM_GIC_NUM_LRS];
+	uint64_t last_esr;   /* ESR of the last exit to the host */
+	uint64_t last_hpfar; /* fault IPA of the last exit, >> 8 as in HPFAR_EL2 */
+	struct {
+		uint64_t pending;
+		uint64_t fid, x1, x2, x3;
+	} psci;
+	struct {
+		uint64_t pending;
+		uint64_t addr, top, ripas, change_destroyed;
+	} ripas_req;
+};
+_Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC fits its granule");
+
+static struct rec *rec_map(struct rmm *rmm, uint64_t pa)
+{
+	return granule_map(rmm, pa);
+}
+
+/* Linear REC index of an RmiRecMpidr value (Aff3 in bits [31:24]). */
+static uint64_t mpidr_index(uint64_t mpidr)
+{
+	return (mpidr & 0xf) | ((mpidr >> 8) & 0xff) << 4 | ((mpidr >> 16) & 0xff) << 12 |
+	       ((mpidr >> 24) & 0xff) << 20;
+}
+
+/* Linear REC index of an MPIDR_EL1 value, as a realm passes it to PSCI (Aff3 in [39:32]). */
+static uint64_t mpidr_el1_index(uint64_t mpidr)
+{
+	return (mpidr & 0xf) | ((mpidr >> 8) & 0xff) << 4 | ((mpidr >> 16) & 0xff) << 12 |
+	       ((mpidr >> 32) & 0xff) << 20;
+}
+
+void smc_rec_aux_count(struct rmm *rmm, uint64_t rd, struct smc_result *res)
+{
+	if (!granule_find(rmm, rd, GRANULE_RD)) {
+		res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
+		return;
+	}
+	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
+	res->x[1] = RMM_REC_AUX_COUNT;
+}
+
+static void aux_release(struct rmm *rmm, const uint64_t *aux, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct granule *g = granule_at(rmm, aux[i]);
+
+		granule_scrub(rmm, g);
+		granule_set_state(g, GRANULE_DELEGATED);
+	}
+}
+
+uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
+{
+	struct rmi_rec_params p;
+	struct granule *g_rd, *g_rec;
+	struct rd *rd;
+	struct rec *rec;
+	uint64_t status, i;
+
+	if (!ns_granule_read(rmm, params_pa, &p) || p.num_aux > RMM_REC_AUX_COUNT)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	/* Claim the aux granules in order; a duplicate fails on its second use. */
+	for (i = 0; i < p.num_aux; i++) {
+		struct granule *g = granule_find(rmm, p.aux[i], GRANULE_DELEGATED);
+
+		if (!g) {
+			aux_release(rmm, p.aux, i);
+			return RMI_RET(RMI_ERROR_INPUT, 0);
+		}
+		granule_set_state(g, GRANULE_REC_AUX);
+	}
+	g_rec = granule_find(rmm, rec_pa, GRANULE_DELEGATED);
+	g_rd = granule_find(rmm, rd_pa, GRANULE_RD);
+	if (!g_rec || !g_rd) {
+		status = RMI_RET(RMI_ERROR_INPUT, 0);
+		goto fail;
+	}
+	rd = rd_map(rmm, g_rd);
+	if (g_rd->refcount >= RMM_REFCOUNT_MAX || rd->state != REALM_NEW) {
+		status = RMI_RET(RMI_ERROR_REALM, 0);
+		goto fail;
+	}
+	if ((p.mpidr & ~MPIDR_VALID_MASK) || mpidr_index(p.mpidr) != rd->num_recs ||
+	    p.num_aux != RMM_REC_AUX_COUNT) {
+		status = RMI_RET(RMI_ERROR_INPUT, 0);
+		goto fail;
+	}
+
+	rec = rec_map(rmm, rec_pa);
+	rec->rd = rd_pa;
+	rec->rec_idx = rd->num_recs;
+	rec->mpidr = p.mpidr;
+	rec->runnable = p.flags & RMI_REC_PARAMS_FLAG_RUNNABLE;
+	rec->pc = p.pc;
+	memcpy(rec->gprs, p.gprs, sizeof(p.gprs));
+	rec->num_aux = p.num_aux;
+	memcpy(rec->aux, p.aux, sizeof(rec->aux));
+	if (rec->runnable)
+		measurement_extend_rec(rd, &p);
+	granule_set_state(g_rec, GRANULE_REC);
+	g_rd->refcount++;
+	rd->num_recs++;
+	return RMI_RET(RMI_SUCCESS, 0);
+fail:
+	aux_release(rmm, p.aux, p.num_aux);
+	return status;
+}
+
+uint64_t smc_rec_destroy(struct rmm *rmm, uint64_t rec_pa)
+{
+	struct granule *g_rec = granule_find(rmm, rec_pa, GRANULE_REC);
+	struct rec *rec;
+
+	if (!g_rec)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	if (g_rec->refcount) /* the REC is running */
+		return RMI_RET(RMI_ERROR_REC, 0);
+	rec = rec_map(rmm, rec_pa);
+	aux_release(rmm, rec->aux, rec->num_aux);
+	granule_find(rmm, rec->rd, GRANULE_RD)->refcount--;
+	granule_scrub(rmm, g_rec);
+	granule_set_state(g_rec, GRANULE_DELEGATED);
+	return RMI_RET(RMI_SUCCESS, 0);
+}
+
+static bool gic_lr_valid(const uint64_t *lrs, unsigned i)
+{
+	uint64_t lr = lrs[i], vintid = lr & GIC_LR_VINTID_MASK;
+
+	if (!(lr >> GIC_LR_STATE_SHIFT))
+		return true; /* Invalid state: not checked */
+	if ((lr & GIC_LR_HW) || (lr & GIC_PRI_RES0) || (lr & GIC_LR_PINTID_MASK & ~GIC_LR_EOI))
+		return false;
+	if (!(vintid <= 1019 || (vintid >= 8192 && vintid <= GIC_MAX_VINTID)))
+		return false;
+	for (unsigned j = 0; j < i; j++)
+		if ((lrs[j] >> GIC_LR_STATE_SHIFT) && (lrs[j] & GIC_LR_VINTID_MASK) == vintid)
+			return false;
+	return true;
+}
+
+static bool gic_entry_valid(const struct rmi_rec_entry *e)
+{
+	if (e->gicv3_hcr & ~GIC_HCR_NS_ALLOWED)
+		return false;
+	for (unsigned i = 0; i < RMM_GIC_NUM_LRS; i++)
+		if (!gic_lr_valid(e->gicv3_lrs, i))
+			return false;
+	return true;
+}
+
+static bool last_exit_was_dabt(const struct rec *rec)
+{
+	return (rec->last_esr >> ESR_EC_SHIFT) == ESR_EC_DABT_LOWER;
+}
+
+uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
+{
+	struct rmi_rec_run run;
+	struct granule *g_rec;
+	struct rec *rec;
+	struct rd *rd;
+	uint64_t fault_ipa;
+
+	if (!granule_find(rmm, run_pa, GRANULE_UNDELEGATED))
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	g_rec = granule_find(rmm, rec_pa, GRANULE_REC);
+	if (!g_rec)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	if (g_rec->refcount)
+		return RMI_RET(RMI_ERROR_REC, 0);
+	if (!ns_granule_read(rmm, run_pa, &run))
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	rec = rec_map(rmm, rec_pa);
+	rd = rd_map(rmm, granule_at(rmm, rec->rd));
+	if (rd->state == REALM_NEW)
+		return RMI_RET(RMI_ERROR_REALM, 0);
+	if (rd->state == REALM_SYSTEM_OFF)
+		return RMI_RET(RMI_ERROR_REALM, 1);
+	if (!rec->runnable || rec->psci.pending || !gic_entry_valid(&run.enter))
+		return RMI_RET(RMI_ERROR_REC, 0);
+	fault_ipa = (rec->last_hpfar >> 4) << GRANULE_SHIFT;
+	if ((run.enter.flags & RMI_REC_ENTRY_FLAG_INJECT_SEA) &&
+	    (!last_exit_was_dabt(rec) || rd_ipa_protected(rd, fault_ipa)))
+		return RMI_RET(RMI_ERROR_REC, 0);
+	if ((run.enter.flags & RMI_REC_ENTRY_FLAG_EMUL_MMIO) &&
+	    !(run.enter.flags & RMI_REC_ENTRY_FLAG_INJECT_SEA) &&
+	    !(last_exit_was_dabt(rec) && (rec->last_esr & ESR_ISV)))
+		return RMI_RET(RMI_ERROR_REC, 0);
+
+	rec->gic_hcr = run.enter.gicv3_hcr;
+	memcpy(rec->gic_lrs, run.enter.gicv3_lrs, sizeof(rec->gic_lrs));
+	/*
+	 * No vCPU engine runs realm code yet: the REC exits at once, as it does
+	 * on real hardware when a host interrupt is pending at entry.
+	 */
+	memset(&run.exit, 0, sizeof(run.exit));
+	run.exit.exit_reason = RMI_EXIT_IRQ;
+	run.exit.gicv3_hcr = rec->gic_hcr;
+	memcpy(run.exit.gicv3_lrs, rec->gic_lrs, sizeof(run.exit.gicv3_lrs));
+	rec->last_esr = 0;
+	rec->last_hpfar = 0;
+	if (!ns_granule_write(rmm, run_pa + offsetof(struct rmi_rec_run, exit), &run.exit,
+			      sizeof(run.exit)))
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	return RMI_RET(RMI_SUCCESS, 0);
+}
+
+static bool psci_is_cpu_on(uint64_t fid)
+{
+	return fid == PSCI_CPU_ON_32 || fid == PSCI_CPU_ON_64;
+}
+
+uint64_t smc_psci_complete(struct rmm *rmm, uint64_t calling_pa, uint64_t target_pa,
+			   uint64_t status)
+{
+	struct granule *g_call, *g_target;
+	struct rec *call, *target;
+	uint64_t result, ret = RMI_RET(RMI_SUCCESS, 0);
+	bool on;
+
+	if ((calling_pa | target_pa) & GRANULE_MASK)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	g_call = granule_find(rmm, calling_pa, GRANULE_REC);
+	g_target = granule_find(rmm, target_pa, GRANULE_REC);
+	if (!g_call || !g_target || calling_pa == target_pa || g_call->refcount)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	call = rec_map(rmm, calling_pa);
+	target = rec_map(rmm, target_pa);
+	if (!call->psci.pending || call->rd != target->rd ||
+	    mpidr_el1_index(call->psci.x1) != target->rec_idx)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+
+	on = g_target->refcount || target->runnable;
+	if (psci_is_cpu_on(call->psci.fid)) {
+		if (status != PSCI_RET_SUCCESS && status != PSCI_RET_DENIED)
+			return RMI_RET(RMI_ERROR_INPUT, 0);
+		if (on) {
+			result = PSCI_RET_ALREADY_ON;
+			if (status == PSCI_RET_DENIED)
+				ret = RMI_RET(RMI_ERROR_INPUT, 0);
+		} else if (status == PSCI_RET_DENIED) {
+			result = PSCI_RET_DENIED;
+		} else {
+			memset(target->gprs, 0, sizeof(target->gprs));
+			target->gprs[0] = call->psci.x3;
+			target->pc = call->psci.x2;
+			target->runnable = 1;
+			result = PSCI_RET_SUCCESS;
+		}
+	} else {
+		if (status != PSCI_RET_SUCCESS)
+			return RMI_RET(RMI_ERROR_INPUT, 0);
+		result = on ? PSCI_AFF_ON : PSCI_AFF_OFF;
+	}
+	call->gprs[0] = result;
+	call->gprs[1] = call->gprs[2] = call->gprs[3] = 0;
+	call->psci.pending = 0;
+	return ret;
+}
+
+/* For RTT_SET_RIPAS (ripas.c): the REC's pending RIPAS change request. */
+bool rec_ripas_request(struct rmm *rmm, uint64_t rec_pa, uint64_t *rd, uint64_t *addr,
+		       uint64_t *top, unsigned *ripas, bool *change_destroyed)
+{
+	struct rec *rec = rec_map(rmm, rec_pa);
+
+	*rd = rec->rd;
+	*addr = rec->ripas_req.addr;
+	*top = rec->ripas_req.top;
+	*ripas = (unsigned)rec->ripas_req.ripas;
+	*change_destroyed = rec->ripas_req.change_destroyed;
+	return rec->ripas_req.pending;
+}
+
+void rec_ripas_progress(struct rmm *rmm, uint64_t rec_pa, uint64_t addr)
+{
+	rec_map(rmm, rec_pa)->ripas_req.addr = addr;
+}
+
+/* For introspection: the RD that owns a REC, and the REC's aux granules. */
+uint64_t rec_owner(struct rmm *rmm, uint64_t rec_pa)
+{
+	return rec_map(rmm, rec_pa)->rd;
+}
+
+unsigned rec_aux(struct rmm *rmm, uint64_t rec_pa, const uint64_t **aux)
+{
+	struct rec *rec = rec_map(rmm, rec_pa);
+
+	*aux = rec->aux;
+	return (unsigned)rec->num_aux;
+}
