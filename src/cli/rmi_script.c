@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,105 +232,97 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 	return 0;
 }
 
-static int stmt_realm_params(struct script *s, int ntok, char **tok)
+/* A 64-bit field of a parameter granule that a script may set by name. */
+struct field {
+	const char *name;
+	size_t offset;
+};
+
+static const struct field realm_fields[] = {
+	{ "flags", offsetof(struct rmi_realm_params, flags) },
+	{ "s2sz", offsetof(struct rmi_realm_params, s2sz) },
+	{ "sve_vl", offsetof(struct rmi_realm_params, sve_vl) },
+	{ "num_bps", offsetof(struct rmi_realm_params, num_bps) },
+	{ "num_wps", offsetof(struct rmi_realm_params, num_wps) },
+	{ "pmu_num_ctrs", offsetof(struct rmi_realm_params, pmu_num_ctrs) },
+	{ "hash_algo", offsetof(struct rmi_realm_params, hash_algo) },
+	{ "vmid", offsetof(struct rmi_realm_params, vmid) },
+	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base) },
+	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start) },
+	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start) },
+	{ NULL, 0 },
+};
+
+static const struct field rec_fields[] = {
+	{ "flags", offsetof(struct rmi_rec_params, flags) },
+	{ "mpidr", offsetof(struct rmi_rec_params, mpidr) },
+	{ "pc", offsetof(struct rmi_rec_params, pc) },
+	{ "num_aux", offsetof(struct rmi_rec_params, num_aux) },
+	{ NULL, 0 },
+};
+
+/* A list-valued field: up to @max comma-separated numbers. */
+struct list_field {
+	const char *name;
+	size_t offset;
+	size_t max;
+};
+
+static const struct list_field rec_lists[] = {
+	{ "gprs", offsetof(struct rmi_rec_params, gprs), RMI_REC_PARAMS_GPRS },
+	{ "aux", offsetof(struct rmi_rec_params, aux), RMI_REC_PARAMS_AUX_GRANULES },
+	{ NULL, 0, 0 },
+};
+
+/*
+ * Build a zeroed 4 KiB parameter granule from key=value words and write it
+ * to NS memory at the PA in tok[1].
+ */
+static int stmt_params(struct script *s, int ntok, char **tok, const struct field *fields,
+		       const struct list_field *lists, bool has_rpv)
 {
-	struct rmi_realm_params p;
+	uint64_t buf[GRANULE_SIZE / sizeof(uint64_t)]; /* aligned for the u64 fields */
+	uint8_t *page = (uint8_t *)buf;
 	uint64_t pa;
 
 	if (ntok < 2)
-		return fail(s, "usage: realm_params PA key=value ...");
+		return fail(s, "usage: %s PA key=value ...", tok[0]);
 	if (parse_u64(s, tok[1], "PA", &pa) < 0)
 		return -1;
-	memset(&p, 0, sizeof(p));
+	if (pa & GRANULE_MASK)
+		return fail(s, "%s: PA 0x%llx is not granule-aligned", tok[0],
+			    (unsigned long long)pa);
+	memset(buf, 0, sizeof(buf));
 	for (int i = 2; i < ntok; i++) {
 		char *k = NULL, *v = NULL;
-		uint64_t n = 0;
-		size_t len;
+		const struct field *f;
+		const struct list_field *l;
+		size_t n;
 
 		if (split_kv(s, tok[i], &k, &v) < 0)
 			return -1;
-		if (!strcmp(k, "rpv")) {
-			if (parse_hex_bytes(s, v, "rpv", p.rpv, sizeof(p.rpv), &len) < 0)
+		if (has_rpv && !strcmp(k, "rpv")) {
+			if (parse_hex_bytes(s, v, "rpv",
+					    page + offsetof(struct rmi_realm_params, rpv),
+					    RMI_RPV_SIZE, &n) < 0)
 				return -1;
 			continue;
 		}
-		if (parse_u64(s, v, k, &n) < 0)
+		for (l = lists; l && l->name && strcmp(l->name, k); l++)
+			;
+		if (l && l->name) {
+			if (parse_list(s, v, k, (uint64_t *)(page + l->offset), l->max, &n) < 0)
+				return -1;
+			continue;
+		}
+		for (f = fields; f->name && strcmp(f->name, k); f++)
+			;
+		if (!f->name)
+			return fail(s, "%s: unknown field '%s'", tok[0], k);
+		if (parse_u64(s, v, k, (uint64_t *)(page + f->offset)) < 0)
 			return -1;
-		if (!strcmp(k, "flags"))
-			p.flags = n;
-		else if (!strcmp(k, "s2sz"))
-			p.s2sz = n;
-		else if (!strcmp(k, "sve_vl"))
-			p.sve_vl = n;
-		else if (!strcmp(k, "num_bps"))
-			p.num_bps = n;
-		else if (!strcmp(k, "num_wps"))
-			p.num_wps = n;
-		else if (!strcmp(k, "pmu_num_ctrs"))
-			p.pmu_num_ctrs = n;
-		else if (!strcmp(k, "hash_algo"))
-			p.hash_algo = n;
-		else if (!strcmp(k, "vmid"))
-			p.vmid = n;
-		else if (!strcmp(k, "rtt_base"))
-			p.rtt_base = n;
-		else if (!strcmp(k, "rtt_level_start"))
-			p.rtt_level_start = (int64_t)n;
-		else if (!strcmp(k, "rtt_num_start"))
-			p.rtt_num_start = n;
-		else
-			return fail(s, "realm_params: unknown field '%s'", k);
 	}
-	if (pa & GRANULE_MASK)
-		return fail(s, "realm_params: PA 0x%llx is not granule-aligned",
-			    (unsigned long long)pa);
-	return host_write(s, pa, &p, sizeof(p));
-}
-
-static int stmt_rec_params(struct script *s, int ntok, char **tok)
-{
-	struct rmi_rec_params p;
-	uint64_t pa;
-
-	if (ntok < 2)
-		return fail(s, "usage: rec_params PA key=value ...");
-	if (parse_u64(s, tok[1], "PA", &pa) < 0)
-		return -1;
-	memset(&p, 0, sizeof(p));
-	for (int i = 2; i < ntok; i++) {
-		char *k = NULL, *v = NULL;
-		uint64_t n = 0;
-		size_t cnt;
-
-		if (split_kv(s, tok[i], &k, &v) < 0)
-			return -1;
-		if (!strcmp(k, "gprs")) {
-			if (parse_list(s, v, "gprs", p.gprs, RMI_REC_PARAMS_GPRS, &cnt) < 0)
-				return -1;
-			continue;
-		}
-		if (!strcmp(k, "aux")) {
-			if (parse_list(s, v, "aux", p.aux, RMI_REC_PARAMS_AUX_GRANULES, &cnt) < 0)
-				return -1;
-			continue;
-		}
-		if (parse_u64(s, v, k, &n) < 0)
-			return -1;
-		if (!strcmp(k, "flags"))
-			p.flags = n;
-		else if (!strcmp(k, "mpidr"))
-			p.mpidr = n;
-		else if (!strcmp(k, "pc"))
-			p.pc = n;
-		else if (!strcmp(k, "num_aux"))
-			p.num_aux = n;
-		else
-			return fail(s, "rec_params: unknown field '%s'", k);
-	}
-	if (pa & GRANULE_MASK)
-		return fail(s, "rec_params: PA 0x%llx is not granule-aligned",
-			    (unsigned long long)pa);
-	return host_write(s, pa, &p, sizeof(p));
+	return host_write(s, pa, buf, sizeof(buf));
 }
 
 static int stmt_fill(struct script *s, int ntok, char **tok)
@@ -472,9 +465,9 @@ static int run_line(struct script *s, char *line)
 	if (!strcmp(tok[0], "call"))
 		return stmt_call(s, ntok, tok);
 	if (!strcmp(tok[0], "realm_params"))
-		return stmt_realm_params(s, ntok, tok);
+		return stmt_params(s, ntok, tok, realm_fields, NULL, true);
 	if (!strcmp(tok[0], "rec_params"))
-		return stmt_rec_params(s, ntok, tok);
+		return stmt_params(s, ntok, tok, rec_fields, rec_lists, false);
 	if (!strcmp(tok[0], "fill"))
 		return stmt_fill(s, ntok, tok);
 	if (!strcmp(tok[0], "data"))
