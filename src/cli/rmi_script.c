@@ -442,6 +442,21 @@ static int stmt_measurements(struct script *s, int ntok, char **tok)
 	return 0;
 }
 
+static int stmt_census(struct script *s, int ntok)
+{
+	struct rmm_census c;
+
+	if (ntok != 1)
+		return fail(s, "usage: census");
+	rmm_census(s->rmm, &c, true);
+	fputs("census", s->out);
+	for (int st = 0; st < GRANULE_STATE_COUNT; st++)
+		fprintf(s->out, " %s=%llu", rmm_granule_state_name(st),
+			(unsigned long long)c.count[st]);
+	fprintf(s->out, " nonzero_delegated=%llu\n", (unsigned long long)c.nonzero_free);
+	return 0;
+}
+
 static int run_line(struct script *s, char *line)
 {
 	char *tok[MAX_TOKENS + 1];
@@ -474,6 +489,8 @@ static int run_line(struct script *s, char *line)
 		return stmt_data(s, ntok, tok);
 	if (!strcmp(tok[0], "measurements"))
 		return stmt_measurements(s, ntok, tok);
+	if (!strcmp(tok[0], "census"))
+		return stmt_census(s, ntok);
 	return fail(s, "unknown statement '%s'", tok[0]);
 }
 
