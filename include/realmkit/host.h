@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * realmkit's host kernel: the KVM realm user ABI over the software RMM, in
+ * user space.  A VMM uses it exactly as it uses /dev/kvm:
+ *
+ *	int kvm = rk_open_kvm(host);                 // instead of open("/dev/kvm")
+ *	int vm = rk_ioctl(kvm, KVM_CREATE_VM, ...);   // instead of ioctl()
+ *	struct kvm_run *run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+ *	close(vm);                                    // plain close()
+ *
+ * The file descriptors are real (memfds): they can be polled, mmap()ed
+ * (the vCPU's struct kvm_run), dup()ed and closed.  As in Linux, a VM lives
+ * until its last file (VM, vCPU or guest_memfd) is closed; realmkit notices
+ * closed files at its reap points (rk_host_reap(), KVM_CREATE_VM, and
+ * rk_host_destroy()) and tears the VM down there.
+ *
+ * Errors follow the kernel convention: rk_ioctl() returns -1 and sets errno.
+ */
+#ifndef REALMKIT_HOST_H
+#define REALMKIT_HOST_H
+
+#include <stdint.h>
+
+#include "realmkit/kvm.h"
+
+struct rk_host;
+
+struct rk_host_config {
+	uint64_t dram_size;      /* simulated DRAM, default 4 GiB (lazily backed) */
+	uint64_t populate_chunk; /* pages per KVM_ARM_RMI_POPULATE call before it reports
+				  * progress; 0 = unlimited.  Default from the environment
+				  * variable REALMKIT_POPULATE_CHUNK, else 0. */
+};
+
+/* A host machine (DRAM + RMM + KVM).  @cfg may be NULL for defaults. */
+struct rk_host *rk_host_create(const struct rk_host_config *cfg);
+/* Close every file still open on @host, tear down every VM, free the machine. */
+void rk_host_destroy(struct rk_host *host);
+
+/* The equivalent of open("/dev/kvm", O_RDWR | O_CLOEXEC). */
+int rk_open_kvm(struct rk_host *host);
+
+/* The equivalent of ioctl(fd, request, arg) on a KVM file of @host. */
+int rk_ioctl(struct rk_host *host, int fd, unsigned long request, ...);
+
+/* Release objects whose files were closed; returns how many VMs were torn down. */
+int rk_host_reap(struct rk_host *host);
+
+/* Observation for tests and tools (not part of the kernel ABI). */
+struct rk_host_stats {
+	uint64_t vms_live;
+	uint64_t files_live;
+	uint64_t pages_used;     /* DRAM pages the host kernel holds */
+	uint64_t pages_leaked;   /* withheld because they could not be undelegated */
+	uint64_t granules_delegated; /* granules not in the NS world, per the RMM */
+	uint64_t rmi_calls;
+	uint64_t bytes_copied;   /* copies made by the host kernel (user -> NS staging) */
+	uint64_t syscalls;       /* read/pread calls made by the host kernel */
+};
+void rk_host_stats(struct rk_host *host, struct rk_host_stats *st);
+/* The RMM under this host, for introspection (rmm/introspect.h) only. */
+struct rmm *rk_host_rmm(struct rk_host *host);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * REALMKIT EXPERIMENTAL KVM extensions: realmkit's answers to the open
+ * questions of the Linux review threads.  None of these is in any Linux
+ * posting; each sits behind its own capability, in numbers Linux does not
+ * use (capabilities 0x7200.., ioctl type 'r'), so a VMM that probes for them
+ * on a real kernel sees them absent.  See docs/KVM.md.
+ */
+#ifndef REALMKIT_KVM_REALMKIT_H
+#define REALMKIT_KVM_REALMKIT_H
+
+#include "realmkit/kvm.h"
+
+#define RKIO 'r'
+
+/*
+ * Realm configuration that v14 cannot express but VMMs expose (kvmtool
+ * --measurement-algo / --realm-pv, QEMU rme-guest properties).
+ * KVM_ENABLE_CAP on the VM before the realm descriptor exists:
+ *   args[0] = KVM_REALMKIT_CFG_HASH_ALGO, args[1] = KVM_REALMKIT_HASH_SHA256 | _SHA512
+ *   args[0] = KVM_REALMKIT_CFG_RPV,       args[1] = user pointer to 64 bytes
+ * -EBUSY once the RD exists, -EINVAL for anything else.  Default: SHA-256, zero RPV (as v14).
+ */
+#define KVM_CAP_REALMKIT_REALM_CONFIG 0x7200
+#define KVM_REALMKIT_CFG_HASH_ALGO    0
+#define KVM_REALMKIT_CFG_RPV          1
+#define KVM_REALMKIT_HASH_SHA256      0
+#define KVM_REALMKIT_HASH_SHA512      1
+
+/*
+ * VMM-driven RIPAS (seed 2): KVM_ENABLE_CAP before the RD exists.  KVM then
+ * sets no RIPAS at activation; the VMM sets RIPAS RAM itself with
+ * KVM_REALMKIT_INIT_RIPAS (before the first KVM_RUN, on private memory in
+ * guest_memfd memslots; progress is reported as for populate).
+ */
+#define KVM_CAP_REALMKIT_VMM_RIPAS 0x7201
+
+struct kvm_realmkit_init_ripas {
+	uint64_t base;
+	uint64_t size;
+	uint64_t flags; /* must be 0 */
+	uint64_t reserved;
+};
+static_assert(sizeof(struct kvm_realmkit_init_ripas) == 32, "kvm_realmkit_init_ripas size");
+static_assert(offsetof(struct kvm_realmkit_init_ripas, flags) == 16, "init_ripas flags");
+
+#define KVM_REALMKIT_INIT_RIPAS RK_IOWR(RKIO, 0x01, struct kvm_realmkit_init_ripas)
+
+/*
+ * Populate from a file descriptor (seed 1): copy @size bytes from @fd at
+ * @offset into protected memory at @base, measured if flags has
+ * KVM_ARM_RMI_POPULATE_FLAGS_MEASURE, with no user-space bounce buffer
+ * (the kernel reads the file straight into the RMM's source pages).
+ * Validation and progress (base, size, offset written back) as for
+ * KVM_ARM_RMI_POPULATE.  Behind KVM_CAP_REALMKIT_POPULATE_FD.
+ */
+#define KVM_CAP_REALMKIT_POPULATE_FD 0x7202
+
+struct kvm_realmkit_populate_fd {
+	uint64_t base;
+	uint64_t size;
+	uint64_t offset;
+	int32_t fd;
+	uint32_t flags;
+	uint64_t reserved;
+};
+static_assert(sizeof(struct kvm_realmkit_populate_fd) == 40, "kvm_realmkit_populate_fd size");
+static_assert(offsetof(struct kvm_realmkit_populate_fd, fd) == 24, "populate_fd fd");
+static_assert(offsetof(struct kvm_realmkit_populate_fd, flags) == 28, "populate_fd flags");
+static_assert(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "populate_fd rsvd");
+
+#define KVM_REALMKIT_POPULATE_FD RK_IOWR(RKIO, 0x02, struct kvm_realmkit_populate_fd)
+
+/*
+ * Partial progress on demand: KVM_ENABLE_CAP args[0] = N makes every
+ * populate / init-RIPAS call stop after N pages and report progress
+ * (0: no limit).  The environment variable REALMKIT_POPULATE_CHUNK sets the
+ * default for new hosts.  The RIM does not depend on N.
+ */
+#define KVM_CAP_REALMKIT_POPULATE_CHUNK 0x7203
+
+/*
+ * Until the vCPU engine lands, KVM_RUN activates the realm, enters the REC
+ * once and returns 0 with exit_reason KVM_EXIT_FAIL_ENTRY and this reason.
+ */
+#define KVM_REALMKIT_FAIL_ENTRY_NO_VCPU_ENGINE 0x72000001ULL
+
+/* ID_AA64DFR0_EL1 for KVM_{GET,SET}_ONE_REG: ARM64_SYS_REG(3, 0, 0, 5, 0). */
+#define KVM_REG_ARM64_SYSREG     (0x0013ULL << 16)
+#define KVM_REG_ARM64_ID_AA64DFR0_EL1                                                      \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | (3ULL << 14) | (5ULL << 3))
+
+#endif

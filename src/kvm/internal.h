@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * realmkit's host kernel (KVM for realms) internals.  KVM reaches the RMM
+ * only through the SMC boundary, and memory only through the host view of
+ * the simulated DRAM: it shares NS pages with the RMM (parameters, REC run
+ * pages, staging pages for populate) and never touches delegated ones.
+ */
+#ifndef REALMKIT_KVM_INTERNAL_H
+#define REALMKIT_KVM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hw/pas.h"
+#include "kvm/palloc.h"
+#include "realmkit/host.h"
+#include "realmkit/kvm.h"
+#include "realmkit/kvm_realmkit.h"
+#include "realmkit/rmi.h"
+#include "rmm/rmm.h"
+
+#define RK_MAX_VCPUS    64
+#define RK_MAX_MEMSLOTS 32
+#define RK_DEFAULT_IPA  40
+#define RK_MMAP_SIZE    4096
+#define RK_STAGING_PAGES 64 /* populate copies this many pages per read */
+
+enum rk_file_type { RK_FILE_SYSTEM, RK_FILE_VM, RK_FILE_VCPU, RK_FILE_GMEM };
+
+/* An open KVM file: a memfd handed to user space, and our private dup of it. */
+struct rk_file {
+	enum rk_file_type type;
+	int own;   /* our dup: keeps the inode unique while we track it */
+	dev_t dev;
+	ino_t ino;
+	void *obj; /* struct rk_vm / rk_vcpu / rk_gmem; NULL for /dev/kvm */
+	struct rk_file *next;
+};
+
+struct rk_gmem {
+	struct rk_vm *vm;
+	uint64_t size;
+	uint64_t *pages; /* PA backing each page, 0 if none yet */
+	struct rk_file *file;
+};
+
+struct rk_memslot {
+	bool used;
+	uint32_t slot;
+	uint32_t flags;
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t uaddr;
+	struct rk_gmem *gmem;
+	uint64_t gmem_offset;
+};
+
+struct rk_range {
+	uint64_t start, end;
+};
+
+enum rk_realm_state { RK_REALM_NONE, RK_REALM_NEW, RK_REALM_ACTIVE, RK_REALM_DEAD };
+
+struct rk_vcpu {
+	struct rk_vm *vm;
+	unsigned id;
+	bool initialised;
+	bool psci_0_2;
+	uint64_t x[31];
+	uint64_t pc;
+	uint64_t rec;       /* REC granule, once activated */
+	uint64_t run_page;  /* NS page for RmiRecRun */
+	uint64_t aux[RMI_REC_PARAMS_AUX_GRANULES];
+	struct kvm_run *run; /* our mapping of the vCPU file */
+	struct rk_file *file;
+};
+
+struct rk_vm {
+	struct rk_host *host;
+	bool realm;
+	unsigned ipa_bits;
+	int refs; /* files that keep the VM alive: VM, vCPUs, guest_memfds */
+	bool has_run;
+
+	/* Realm configuration, fixed once the RD exists. */
+	uint64_t dfr0; /* ID_AA64DFR0_EL1 as the VMM set it */
+	unsigned hash_algo;
+	uint8_t rpv[RMI_RPV_SIZE];
+	bool vmm_ripas; /* KVM_CAP_REALMKIT_VMM_RIPAS: KVM sets no RIPAS itself */
+	uint64_t populate_chunk;
+
+	/* The realm. */
+	enum rk_realm_state state;
+	uint64_t rd;
+	uint64_t rtt_base;
+	int rtt_level_start;
+	unsigned rtt_num_start;
+	uint16_t vmid;
+	uint64_t *delegated; /* every granule this VM delegated (RTTs, RECs, aux) */
+	uint64_t ndelegated, cap_delegated;
+	uint64_t staging[RK_STAGING_PAGES]; /* NS pages the RMM copies populate data from */
+
+	struct rk_memslot slots[RK_MAX_MEMSLOTS];
+	struct rk_range *private; /* sorted, disjoint PRIVATE ranges */
+	unsigned nprivate;
+	struct rk_vcpu *vcpus[RK_MAX_VCPUS];
+	unsigned nvcpus;
+	struct rk_gmem **gmems;
+	unsigned ngmems;
+	struct rk_file *file;
+};
+
+struct rk_host {
+	struct pas *pas;
+	struct rmm *rmm;
+	struct palloc pages;
+	struct rk_file *files;
+	uint64_t populate_chunk;
+	uint8_t vmid_used[65536 / 8];
+	uint64_t vms_live;
+	uint64_t rmi_calls;
+	uint64_t bytes_copied;
+	uint64_t syscalls;
+};
+
+/* ---- host.c ---- */
+struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj,
+			    const char *name, uint64_t size, int *fd_out);
+uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
+		uint64_t x4, uint64_t x5, struct smc_result *res);
+
+/* ---- vm.c ---- */
+int rk_vm_create(struct rk_host *h, unsigned long type);
+int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg);
+int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap);
+void rk_vm_put(struct rk_vm *vm);
+bool rk_vm_range_private(const struct rk_vm *vm, uint64_t gpa, uint64_t size);
+struct rk_memslot *rk_vm_slot_of(struct rk_vm *vm, uint64_t gpa);
+
+/* ---- realm.c ---- */
+int rk_realm_ensure_created(struct rk_vm *vm);
+int rk_realm_populate(struct rk_vm *vm, struct kvm_arm_rmi_populate *p);
+int rk_realm_populate_fd(struct rk_vm *vm, struct kvm_realmkit_populate_fd *p);
+int rk_realm_init_ripas_ioctl(struct rk_vm *vm, struct kvm_realmkit_init_ripas *r);
+int rk_realm_activate(struct rk_vm *vm);
+void rk_realm_destroy(struct rk_vm *vm);
+uint64_t rk_vm_delegate_new(struct rk_vm *vm); /* a fresh delegated granule, 0 on failure */
+uint64_t rk_dfr0_default(struct rk_host *h);
+
+/* ---- vcpu.c ---- */
+int rk_vcpu_create(struct rk_vm *vm, unsigned long id);
+int rk_vcpu_ioctl(struct rk_vcpu *vcpu, unsigned long req, void *arg);
+void rk_vcpu_free(struct rk_vcpu *vcpu);
+
+#endif
