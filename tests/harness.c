@@ -24,6 +24,13 @@ bool t_check(bool ok, const char *file, int line, const char *fmt, ...)
 	return false;
 }
 
+bool t_check_eq(uint64_t a, uint64_t b, const char *file, int line, const char *sa,
+		const char *sb)
+{
+	return t_check(a == b, file, line, "%s == %s (0x%llx vs 0x%llx)", sa, sb,
+		       (unsigned long long)a, (unsigned long long)b);
+}
+
 const char *rmi_status_name(unsigned status)
 {
 	static const char *const n[] = { "SUCCESS", "ERROR_INPUT", "ERROR_REALM", "ERROR_REC",

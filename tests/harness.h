@@ -20,16 +20,16 @@ extern unsigned t_passed, t_failed;
 
 #define CHECK(cond)                                                                        \
 	t_check((cond), __FILE__, __LINE__, "%s", #cond)
-#define CHECK_EQ(a, b)                                                                     \
-	t_check((uint64_t)(a) == (uint64_t)(b), __FILE__, __LINE__,                         \
-		"%s == %s (0x%llx vs 0x%llx)", #a, #b, (unsigned long long)(uint64_t)(a),   \
-		(unsigned long long)(uint64_t)(b))
+/* Each argument is evaluated exactly once. */
+#define CHECK_EQ(a, b) t_check_eq((uint64_t)(a), (uint64_t)(b), __FILE__, __LINE__, #a, #b)
 /* An RMI return value: status and index. */
 #define CHECK_RMI(x0, status, index)                                                       \
 	t_check_rmi((x0), (status), (index), __FILE__, __LINE__, #x0)
 
 bool t_check(bool ok, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+bool t_check_eq(uint64_t a, uint64_t b, const char *file, int line, const char *sa,
+		const char *sb);
 bool t_check_rmi(uint64_t x0, unsigned status, unsigned index, const char *file, int line,
 		 const char *what);
 /* Print the closing "N passed, N failed" line; returns the exit status. */

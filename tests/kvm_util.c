@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hw/pas.h"
+
 int vmm_open(struct vmm *v, struct rk_host *host, unsigned ipa)
 {
 	memset(v, 0, sizeof(*v));
@@ -75,6 +77,17 @@ long vmm_populate(struct vmm *v, uint64_t gpa, const void *src, uint64_t size, b
 		calls++;
 	} while (p.size);
 	return calls;
+}
+
+bool vmm_measurements(struct rk_host *host, struct rmm_measurements *m)
+{
+	struct rmm *rmm = rk_host_rmm(host);
+	uint64_t rd = rmm_next_granule(rmm, GRANULE_RD, 0);
+
+	/* Exactly one realm on the host. */
+	if (!rd || rmm_next_granule(rmm, GRANULE_RD, rd + GRANULE_SIZE))
+		return false;
+	return rmm_realm_measurements(rmm, rd, m);
 }
 
 void vmm_close(struct vmm *v)

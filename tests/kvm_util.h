@@ -8,6 +8,7 @@
 
 #include "realmkit/host.h"
 #include "realmkit/kvm_realmkit.h"
+#include "rmm/introspect.h"
 
 /* A realm VM with guest_memfd memslots, created the way kvmtool/QEMU would. */
 struct vmm {
@@ -28,6 +29,8 @@ int vmm_add_vcpu(struct vmm *v);
 int vmm_set_reg(struct vmm *v, unsigned vcpu, uint64_t id, uint64_t val);
 /* KVM_ARM_RMI_POPULATE until done, as a VMM loops; returns calls made, or -errno. */
 long vmm_populate(struct vmm *v, uint64_t gpa, const void *src, uint64_t size, bool measure);
+/* Measurements of the host's only realm, found through RMM introspection. */
+bool vmm_measurements(struct rk_host *host, struct rmm_measurements *m);
 /* Close every fd of the VMM (not the host). */
 void vmm_close(struct vmm *v);
 

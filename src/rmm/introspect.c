@@ -21,6 +21,17 @@ uint32_t rmm_granule_refcount(struct rmm *rmm, uint64_t pa)
 	return g ? g->refcount : 0;
 }
 
+uint64_t rmm_next_granule(struct rmm *rmm, enum rmm_granule_state state, uint64_t from)
+{
+	uint64_t base = pas_dram_base(rmm->pas);
+	uint64_t i = from > base ? (from - base + GRANULE_MASK) >> GRANULE_SHIFT : 0;
+
+	for (; i < rmm->ngranules; i++)
+		if (rmm->granules[i].state == state)
+			return base + (i << GRANULE_SHIFT);
+	return 0;
+}
+
 void rmm_census(struct rmm *rmm, struct rmm_census *c, bool check_zero)
 {
 	memset(c, 0, sizeof(*c));

@@ -28,6 +28,8 @@ const char *rmm_granule_state_name(enum rmm_granule_state st);
 /* State of the granule at @pa; UNDELEGATED for PAs outside DRAM. */
 enum rmm_granule_state rmm_granule_state(struct rmm *rmm, uint64_t pa);
 uint32_t rmm_granule_refcount(struct rmm *rmm, uint64_t pa);
+/* PA of the first granule in @state at or above @from, or 0 if there is none. */
+uint64_t rmm_next_granule(struct rmm *rmm, enum rmm_granule_state state, uint64_t from);
 
 struct rmm_census {
 	uint64_t count[GRANULE_STATE_COUNT];
