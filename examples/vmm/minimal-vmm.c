@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A minimal realm VMM written against the KVM user ABI.  Everything goes
+ * through kvm_ioctl(): with realmkit it calls rk_ioctl(); on a CCA host
+ * kernel it would be ioctl(2), and /dev/kvm would come from open(2).  That is
+ * the only change needed to move it to real hardware.
+ *
+ * Build against an installed realmkit:
+ *   cc minimal-vmm.c $(pkg-config --cflags --libs realmkit) -o minimal-vmm
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <realmkit/host.h>
+#include <realmkit/kvm.h>
+
+static struct rk_host *host;
+
+static int kvm_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	return rk_ioctl(host, fd, req, arg); /* real kernel: return ioctl(fd, req, arg); */
+}
+
+#define RAM_BASE 0x80000000UL
+#define RAM_SIZE (16UL << 20)
+
+static int die(const char *what)
+{
+	fprintf(stderr, "minimal-vmm: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+int main(void)
+{
+	struct kvm_create_guest_memfd gmem = { .size = RAM_SIZE };
+	struct kvm_userspace_memory_region2 slot = { 0 };
+	struct kvm_memory_attributes attr = { .address = RAM_BASE, .size = RAM_SIZE,
+					      .attributes = KVM_MEMORY_ATTRIBUTE_PRIVATE };
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8,
+				      .features = { 1U << KVM_ARM_VCPU_PSCI_0_2 } };
+	struct kvm_arm_rmi_populate pop;
+	struct kvm_one_reg reg;
+	struct kvm_run *run;
+	uint64_t pc = RAM_BASE;
+	int kvm, vm, vcpu, gfd;
+	void *image;
+
+	host = rk_host_create(NULL);
+	kvm = rk_open_kvm(host); /* real kernel: open("/dev/kvm", O_RDWR) */
+	if (!host || kvm < 0)
+		return die("open kvm");
+	if (kvm_ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_RMI) <= 0)
+		return die("no realm support");
+	vm = kvm_ioctl(kvm, KVM_CREATE_VM, KVM_VM_TYPE_ARM_REALM | 40);
+	if (vm < 0)
+		return die("KVM_CREATE_VM");
+	gfd = kvm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, (unsigned long)&gmem);
+	slot.flags = KVM_MEM_GUEST_MEMFD;
+	slot.guest_phys_addr = RAM_BASE;
+	slot.memory_size = RAM_SIZE;
+	slot.guest_memfd = (uint32_t)gfd;
+	if (gfd < 0 || kvm_ioctl(vm, KVM_SET_USER_MEMORY_REGION2, (unsigned long)&slot) < 0 ||
+	    kvm_ioctl(vm, KVM_SET_MEMORY_ATTRIBUTES, (unsigned long)&attr) < 0)
+		return die("memory");
+	vcpu = kvm_ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0 || kvm_ioctl(vcpu, KVM_ARM_VCPU_INIT, (unsigned long)&init) < 0)
+		return die("vcpu");
+	reg.id = KVM_REG_ARM64_PC;
+	reg.addr = (uint64_t)(uintptr_t)&pc;
+	if (kvm_ioctl(vcpu, KVM_SET_ONE_REG, (unsigned long)&reg) < 0)
+		return die("KVM_SET_ONE_REG");
+
+	/* A 64 KiB "kernel", populated measured; the kernel may report partial progress. */
+	image = aligned_alloc(4096, 64 << 10);
+	memset(image, 0xaa, 64 << 10);
+	pop = (struct kvm_arm_rmi_populate){ .base = RAM_BASE, .size = 64 << 10,
+					     .source_uaddr = (uint64_t)(uintptr_t)image,
+					     .flags = KVM_ARM_RMI_POPULATE_FLAGS_MEASURE };
+	while (pop.size)
+		if (kvm_ioctl(vm, KVM_ARM_RMI_POPULATE, (unsigned long)&pop) < 0)
+			return die("KVM_ARM_RMI_POPULATE");
+
+	run = mmap(NULL, (size_t)kvm_ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0),
+		   PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED || kvm_ioctl(vcpu, KVM_RUN, 0) < 0)
+		return die("KVM_RUN");
+	printf("realm activated; first exit: reason %u\n", run->exit_reason);
+	close(vcpu);
+	close(gfd);
+	close(vm);
+	close(kvm);
+	rk_host_destroy(host);
+	free(image);
+	return 0;
+}
