@@ -211,7 +211,7 @@ static int system_ioctl(struct rk_host *h, unsigned long req, unsigned long arg)
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return RK_MMAP_SIZE;
 	default:
-		return -ENOTTY;
+		return -EINVAL; /* as arm64's kvm_arch_dev_ioctl() */
 	}
 }
 

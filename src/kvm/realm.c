@@ -256,10 +256,16 @@ static long fill_from_fd(struct rk_vm *vm, struct populate_op *op, unsigned n)
 	vm->host->syscalls++;
 	if (got < 0)
 		return errno == EBADF ? -EBADF : -EIO;
-	/* A short file reads as zeroes past its end (as a page cache page would). */
+	/*
+	 * A short file: its last page reads as zeroes past the end (as a page
+	 * cache page would); pages wholly past the end are not populated, so
+	 * the next fill finds no data and fails.  Whatever the chunking, the
+	 * same pages are populated with the same contents.
+	 */
 	if (got < (ssize_t)n * (ssize_t)GRANULE_SIZE) {
 		if (got == 0)
 			return -EINVAL;
+		n = (unsigned)((got + GRANULE_SIZE - 1) / GRANULE_SIZE);
 		for (ssize_t off = got; off < (ssize_t)n * (ssize_t)GRANULE_SIZE; off++)
 			((uint8_t *)iov[off / GRANULE_SIZE].iov_base)[off % GRANULE_SIZE] = 0;
 	}
@@ -316,6 +322,8 @@ static int populate(struct rk_vm *vm, struct populate_op *op)
 	uint64_t done = 0;
 	int ret = 0;
 
+	if (vm->state == RK_REALM_DEAD)
+		return -ENXIO; /* activation failed: as realm_ensure_created() */
 	if (vm->has_run || vm->state == RK_REALM_ACTIVE)
 		return -EBUSY;
 	ret = rk_realm_ensure_created(vm);
@@ -445,6 +453,8 @@ int rk_realm_init_ripas_ioctl(struct rk_vm *vm, struct kvm_realmkit_init_ripas *
 		return -EINVAL;
 	if (top < r->base || (r->base | r->size) & GRANULE_MASK)
 		return -EINVAL;
+	if (vm->state == RK_REALM_DEAD)
+		return -ENXIO;
 	if (vm->has_run || vm->state == RK_REALM_ACTIVE)
 		return -EBUSY;
 	ret = rk_realm_ensure_created(vm);

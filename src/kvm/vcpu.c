@@ -14,6 +14,7 @@
 #define KVM_ARM_VCPU_POWER_OFF 0
 #define KVM_ARM_VCPU_EL1_32BIT 1
 #define FEATURES_SUPPORTED     ((1U << KVM_ARM_VCPU_POWER_OFF) | (1U << KVM_ARM_VCPU_PSCI_0_2))
+#define FEATURES_VALID         ((1U << 9) - 1) /* KVM_VCPU_MAX_FEATURES 9: bits 0..8 */
 #define PSTATE_EL1H_MASKED     0x3c5ULL
 
 #define DFR0_FIELD(v, shift) (((v) >> (shift)) & 0xf)
@@ -67,11 +68,14 @@ static int vcpu_init(struct rk_vcpu *v, const struct kvm_vcpu_init *init)
 {
 	if (init->target != KVM_ARM_TARGET_GENERIC_V8)
 		return -EINVAL;
-	if (init->features[0] & ~FEATURES_SUPPORTED)
-		return -EINVAL; /* AArch32, PMU, SVE, pointer auth: not for this realm vCPU */
+	/* As kvm_vcpu_init_check_features(): unknown bits are -ENOENT, unsupported -EINVAL. */
+	if (init->features[0] & ~FEATURES_VALID)
+		return -ENOENT;
 	for (unsigned i = 1; i < 7; i++)
 		if (init->features[i])
-			return -EINVAL;
+			return -ENOENT;
+	if (init->features[0] & ~FEATURES_SUPPORTED)
+		return -EINVAL; /* AArch32, PMU, SVE, pointer auth, NV: not for this realm vCPU */
 	if (v->vm->has_run)
 		return -EBUSY;
 	v->psci_0_2 = init->features[0] & (1U << KVM_ARM_VCPU_PSCI_0_2);
@@ -142,12 +146,13 @@ static int vcpu_run(struct rk_vcpu *v)
 		return -ENOEXEC;
 	if (!vm->realm)
 		return -ENOSYS; /* only realm VMs are modelled */
-	if (v->run->immediate_exit)
-		return -EINTR;
 	vm->has_run = true;
 	ret = rk_realm_activate(vm);
 	if (ret)
 		return ret;
+	/* As in Linux (kvm_arch_vcpu_run_pid_change), the first KVM_RUN activates anyway. */
+	if (v->run->immediate_exit)
+		return -EINTR;
 	x0 = rk_rmi(vm->host, RMI_REC_ENTER, v->rec, v->run_page, 0, 0, 0, NULL);
 	switch (RMI_RET_STATUS(x0)) {
 	case RMI_SUCCESS:
@@ -183,6 +188,8 @@ int rk_vcpu_ioctl(struct rk_vcpu *v, unsigned long req, void *arg)
 		return vcpu_init(v, &init);
 	case KVM_SET_ONE_REG:
 	case KVM_GET_ONE_REG:
+		if (!v->initialised)
+			return -ENOEXEC; /* checked before the copy, as in Linux */
 		if (!arg)
 			return -EFAULT;
 		memcpy(&reg, arg, sizeof(reg));
@@ -190,6 +197,6 @@ int rk_vcpu_ioctl(struct rk_vcpu *v, unsigned long req, void *arg)
 	case KVM_RUN:
 		return vcpu_run(v);
 	default:
-		return -ENOTTY;
+		return -EINVAL; /* as arm64's kvm_arch_vcpu_ioctl() */
 	}
 }

@@ -65,8 +65,12 @@ int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return (int)ipa_limit(h);
 	case KVM_CAP_MEMORY_ATTRIBUTES:
-		/* The supported attributes: private memory, for realm VMs. */
-		return vm && vm->realm ? (int)KVM_MEMORY_ATTRIBUTE_PRIVATE : 0;
+		/*
+		 * The supported attributes: private memory, for realm VMs.  As
+		 * kvm_supported_mem_attributes(NULL) in Linux, /dev/kvm reports
+		 * what some VM may support.
+		 */
+		return !vm || vm->realm ? (int)KVM_MEMORY_ATTRIBUTE_PRIVATE : 0;
 	default:
 		return 0;
 	}
@@ -144,12 +148,15 @@ static int set_memory_region(struct rk_vm *vm, const struct kvm_userspace_memory
 	if ((r->slot >> 16) || id >= RK_MAX_MEMSLOTS || (r->flags & ~KVM_MEM_GUEST_MEMFD))
 		return -EINVAL;
 	if ((r->guest_phys_addr | r->memory_size | r->userspace_addr) & GRANULE_MASK ||
-	    r->guest_phys_addr + r->memory_size < r->guest_phys_addr)
+	    r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
+	    r->userspace_addr + r->memory_size < r->userspace_addr)
 		return -EINVAL;
 	s = &vm->slots[id];
 	if (!r->memory_size) {
+		if (!s->used)
+			return -EINVAL; /* no such slot */
 		/* Deleting memory the realm may hold is not modelled: refuse once the RD exists. */
-		if (vm->state != RK_REALM_NONE && s->used)
+		if (vm->state != RK_REALM_NONE)
 			return -EBUSY;
 		memset(s, 0, sizeof(*s));
 		return 0;
@@ -176,10 +183,10 @@ static int set_memory_region(struct rk_vm *vm, const struct kvm_userspace_memory
 		if (r->guest_phys_addr < o->gpa + o->size &&
 		    o->gpa < r->guest_phys_addr + r->memory_size)
 			return -EEXIST;
-		/* A guest_memfd range may back one memslot only. */
+		/* A guest_memfd range may back one memslot only (kvm_gmem_bind: -EINVAL). */
 		if (g && o->gmem == g && r->guest_memfd_offset < o->gmem_offset + o->size &&
 		    o->gmem_offset < r->guest_memfd_offset + r->memory_size)
-			return -EBUSY;
+			return -EINVAL;
 	}
 	s->used = true;
 	s->slot = r->slot;
@@ -364,7 +371,7 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 		memcpy(arg, &u.ripas, sizeof(u.ripas));
 		return ret;
 	default:
-		return -ENOTTY;
+		return -EINVAL; /* as arm64's kvm_arch_vm_ioctl() */
 	}
 }
 
