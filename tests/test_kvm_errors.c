@@ -124,7 +124,7 @@ enum {
 };
 
 enum target { T_VM, T_KVM, T_NVM, T_VCPU0, T_VCPU1, T_NVCPU, T_GMEM, T_PIPE, T_CLOSED, T_NEG };
-enum arg_kind { A_PTR, A_VAL, A_NULL };
+enum arg_kind { A_PTR, A_VAL, A_NULL, A_BAD };
 
 union arg {
 	struct kvm_userspace_memory_region2 region;
@@ -166,6 +166,8 @@ struct row {
 #define DONE(n)  .prog = true, .done = (n)
 #define VAL(r, v) .req = (r), .kind = A_VAL, .val = (v)
 #define NUL(r)   .req = (r), .kind = A_NULL
+/* A non-NULL pointer to an unmapped page: copy_from_user must fail, not crash. */
+#define BAD(r)   .req = (r), .kind = A_BAD
 #define REGION(sl, fl, gpa, sz, ua, fd, off)                                               \
 	.req = KVM_SET_USER_MEMORY_REGION2,                                                 \
 	.arg.region = { .slot = (sl), .flags = (fl), .guest_phys_addr = (gpa),              \
@@ -901,7 +903,7 @@ static const struct row rows[] = {
 	{ "ext: normal VM_IPA_SIZE", X_NVM, EXT(T_NVM, KVM_CAP_ARM_VM_IPA_SIZE, R_IPA) },
 	{ "ext: normal USER_MEMORY2", X_NVM, EXT(T_NVM, KVM_CAP_USER_MEMORY2, 1) },
 	{ "ext: normal MEMORY_ATTRIBUTES", X_NVM, EXT(T_NVM, KVM_CAP_MEMORY_ATTRIBUTES, 0) },
-	{ "ext: normal GUEST_MEMFD", X_NVM, EXT(T_NVM, KVM_CAP_GUEST_MEMFD, 1) },
+	{ "ext: normal GUEST_MEMFD", X_NVM, EXT(T_NVM, KVM_CAP_GUEST_MEMFD, 0) },
 	{ "ext: normal ARM_RMI", X_NVM, EXT(T_NVM, KVM_CAP_ARM_RMI, 1) },
 	{ "ext: normal REALM_CONFIG", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_REALM_CONFIG, 1) },
 	{ "ext: normal VMM_RIPAS", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_VMM_RIPAS, 1) },
@@ -1295,6 +1297,26 @@ static const struct row rows[] = {
 	{ "cap: config sub-command 2", CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 2, 0, 0),
 	  ERR(EINVAL) },
 	{ "cap: RPV NULL", CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 1, 0, 0), ERR(EFAULT) },
+	{ "cap: RPV unmapped", CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 1, S_SRC_NONE, 0),
+	  ERR(EFAULT) },
+	{ "cap: unmapped arg", BAD(KVM_ENABLE_CAP), ERR(EFAULT) },
+	{ "memslot: unmapped arg", X_RAM, BAD(KVM_SET_USER_MEMORY_REGION2), ERR(EFAULT) },
+	{ "attributes: unmapped arg", X_RAM, BAD(KVM_SET_MEMORY_ATTRIBUTES), ERR(EFAULT) },
+	{ "guest_memfd: unmapped arg", BAD(KVM_CREATE_GUEST_MEMFD), ERR(EFAULT) },
+	{ "populate: unmapped arg", X_RAM, BAD(KVM_ARM_RMI_POPULATE), ERR(EFAULT) },
+	{ "populate_fd: unmapped arg", X_RAM, BAD(KVM_REALMKIT_POPULATE_FD), ERR(EFAULT) },
+	{ "init_ripas: unmapped arg", X_RAM | X_VMM_RIPAS, BAD(KVM_REALMKIT_INIT_RIPAS),
+	  ERR(EFAULT) },
+	{ "preferred target: unmapped arg", BAD(KVM_ARM_PREFERRED_TARGET), ERR(EFAULT) },
+	{ "vcpu_init: unmapped arg", X_VCPU_RAW, .on = T_VCPU0, BAD(KVM_ARM_VCPU_INIT),
+	  ERR(EFAULT) },
+	{ "one_reg: unmapped arg", X_VCPU, .on = T_VCPU0, BAD(KVM_SET_ONE_REG), ERR(EFAULT) },
+	{ "one_reg: SET value unmapped", X_VCPU, .on = T_VCPU0,
+	  .req = KVM_SET_ONE_REG, .arg.reg = { .id = KVM_REG_ARM64_X(0), .addr = S_SRC_NONE },
+	  ERR(EFAULT) },
+	{ "one_reg: GET value unmapped", X_VCPU, .on = T_VCPU0,
+	  .req = KVM_GET_ONE_REG, .arg.reg = { .id = KVM_REG_ARM64_X(0), .addr = S_SRC_NONE },
+	  ERR(EFAULT) },
 	{ "cap: hash after the RD", X_RD, CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 0, 1, 0),
 	  ERR(EBUSY) },
 	{ "cap: RPV after the RD", X_RD, CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 1, S_RPV, 0),
@@ -1340,6 +1362,8 @@ static void run_row(const struct row *r)
 	memset(&before, 0, sizeof(before));
 	if (r->kind == A_VAL) {
 		arg = (uintptr_t)resolve(&c, r->val);
+	} else if (r->kind == A_BAD) {
+		arg = (uintptr_t)g_none;
 	} else if (r->kind == A_PTR) {
 		before = r->arg;
 		resolve_arg(&c, r, &before);

@@ -130,6 +130,10 @@ struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj
 uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		uint64_t x4, uint64_t x5, struct smc_result *res);
 
+/* ---- uaccess.c ---- */
+int rk_copy_from_user(void *dst, const void *user, size_t len);
+int rk_copy_to_user(void *user, const void *src, size_t len);
+
 /* ---- vm.c ---- */
 int rk_vm_create(struct rk_host *h, unsigned long type);
 int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg);

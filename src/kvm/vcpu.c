@@ -108,14 +108,13 @@ static int one_reg(struct rk_vcpu *v, const struct kvm_one_reg *r, bool set)
 
 	if (!v->initialised)
 		return -ENOEXEC;
-	if (!r->addr)
-		return -EFAULT;
 	if (r->id >= KVM_REG_ARM64_X(0) && r->id <= KVM_REG_ARM64_X(30) && !(r->id & 1))
 		reg = &v->x[(r->id - KVM_REG_ARM64_X(0)) / 2];
 	else if (r->id == KVM_REG_ARM64_PC)
 		reg = &v->pc;
 	if (set) {
-		memcpy(&val, (const void *)(uintptr_t)r->addr, sizeof(val));
+		if (rk_copy_from_user(&val, (const void *)(uintptr_t)r->addr, sizeof(val)))
+			return -EFAULT;
 		if (r->id == KVM_REG_ARM64_ID_AA64DFR0_EL1)
 			return set_dfr0(v->vm, val);
 		/* A realm's other registers are the RMM's: only x0..x30 and PC are settable. */
@@ -132,8 +131,7 @@ static int one_reg(struct rk_vcpu *v, const struct kvm_one_reg *r, bool set)
 		val = PSTATE_EL1H_MASKED;
 	else if (r->id != KVM_REG_ARM64_SP)
 		return -ENOENT;
-	memcpy((void *)(uintptr_t)r->addr, &val, sizeof(val));
-	return 0;
+	return rk_copy_to_user((void *)(uintptr_t)r->addr, &val, sizeof(val));
 }
 
 static int vcpu_run(struct rk_vcpu *v)
@@ -182,17 +180,15 @@ int rk_vcpu_ioctl(struct rk_vcpu *v, unsigned long req, void *arg)
 
 	switch (req) {
 	case KVM_ARM_VCPU_INIT:
-		if (!arg)
+		if (rk_copy_from_user(&init, arg, sizeof(init)))
 			return -EFAULT;
-		memcpy(&init, arg, sizeof(init));
 		return vcpu_init(v, &init);
 	case KVM_SET_ONE_REG:
 	case KVM_GET_ONE_REG:
 		if (!v->initialised)
 			return -ENOEXEC; /* checked before the copy, as in Linux */
-		if (!arg)
+		if (rk_copy_from_user(&reg, arg, sizeof(reg)))
 			return -EFAULT;
-		memcpy(&reg, arg, sizeof(reg));
 		return one_reg(v, &reg, req == KVM_SET_ONE_REG);
 	case KVM_RUN:
 		return vcpu_run(v);

@@ -53,9 +53,11 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 {
 	switch (cap) {
+	case KVM_CAP_GUEST_MEMFD:
+		/* guest_memfd backs realm memory only. */
+		return !vm || vm->realm;
 	case KVM_CAP_ARM_PSCI_0_2:
 	case KVM_CAP_USER_MEMORY2:
-	case KVM_CAP_GUEST_MEMFD:
 	case KVM_CAP_ARM_RMI:
 	case KVM_CAP_REALMKIT_REALM_CONFIG:
 	case KVM_CAP_REALMKIT_VMM_RIPAS:
@@ -98,10 +100,8 @@ static int enable_cap(struct rk_vm *vm, struct kvm_enable_cap *cap)
 			return 0;
 		}
 		if (cap->args[0] == KVM_REALMKIT_CFG_RPV) {
-			if (!cap->args[1])
-				return -EFAULT;
-			memcpy(vm->rpv, (const void *)(uintptr_t)cap->args[1], sizeof(vm->rpv));
-			return 0;
+			return rk_copy_from_user(vm->rpv, (const void *)(uintptr_t)cap->args[1],
+						 sizeof(vm->rpv));
 		}
 		return -EINVAL;
 	case KVM_CAP_REALMKIT_VMM_RIPAS:
@@ -303,13 +303,18 @@ static int create_guest_memfd(struct rk_vm *vm, const struct kvm_create_guest_me
 	return fd;
 }
 
-/* Copy an ioctl argument in and out, as copy_from_user/copy_to_user would. */
+/* Copy an ioctl argument in; a bad pointer is -EFAULT. */
 #define ARG_IN(dst, arg)                                                                   \
 	do {                                                                               \
-		if (!(arg))                                                                \
+		if (rk_copy_from_user(&(dst), (arg), sizeof(dst)))                         \
 			return -EFAULT;                                                    \
-		memcpy(&(dst), (arg), sizeof(dst));                                        \
 	} while (0)
+
+/* Copy results (and progress) back; a failed copy-out is -EFAULT, as in Linux. */
+static int arg_out(void *arg, const void *val, size_t len, int ret)
+{
+	return rk_copy_to_user(arg, val, len) ? -EFAULT : ret;
+}
 
 int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 {
@@ -343,33 +348,27 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 	case KVM_CREATE_VCPU:
 		return rk_vcpu_create(vm, (unsigned long)(uintptr_t)arg);
 	case KVM_ARM_PREFERRED_TARGET:
-		if (!arg)
-			return -EFAULT;
 		memset(&u.init, 0, sizeof(u.init));
 		u.init.target = KVM_ARM_TARGET_GENERIC_V8;
-		memcpy(arg, &u.init, sizeof(u.init));
-		return 0;
+		return arg_out(arg, &u.init, sizeof(u.init), 0);
 	case KVM_ARM_RMI_POPULATE:
 		if (!vm->realm)
 			return -ENXIO;
 		ARG_IN(u.pop, arg);
 		ret = rk_realm_populate(vm, &u.pop);
-		memcpy(arg, &u.pop, sizeof(u.pop)); /* progress is reported even on error */
-		return ret;
+		return arg_out(arg, &u.pop, sizeof(u.pop), ret); /* progress, even on error */
 	case KVM_REALMKIT_POPULATE_FD:
 		if (!vm->realm)
 			return -ENXIO;
 		ARG_IN(u.popfd, arg);
 		ret = rk_realm_populate_fd(vm, &u.popfd);
-		memcpy(arg, &u.popfd, sizeof(u.popfd));
-		return ret;
+		return arg_out(arg, &u.popfd, sizeof(u.popfd), ret);
 	case KVM_REALMKIT_INIT_RIPAS:
 		if (!vm->realm)
 			return -ENXIO;
 		ARG_IN(u.ripas, arg);
 		ret = rk_realm_init_ripas_ioctl(vm, &u.ripas);
-		memcpy(arg, &u.ripas, sizeof(u.ripas));
-		return ret;
+		return arg_out(arg, &u.ripas, sizeof(u.ripas), ret);
 	default:
 		return -EINVAL; /* as arm64's kvm_arch_vm_ioctl() */
 	}
