@@ -116,7 +116,8 @@ unsigned rec_aux(struct rmm *rmm, uint64_t rec_pa, const uint64_t **aux);
 #define S2TTE_AF           (1UL << 10)
 #define S2TTE_XN           (1UL << 54)
 #define S2TTE_NS           (1UL << 55)
-#define S2TTE_OA_MASK      0x0000fffffffff000UL
+#define S2TTE_OA_MASK      0x000ffffffffff000UL /* OA[51:12]: PAs >= 2^48 with LPA2 */
+#define S2TTE_OA48_MASK    0x0000fffffffff000UL
 #define S2TTE_HIPAS_SHIFT  56
 #define S2TTE_HIPAS_MASK   (0x7UL << S2TTE_HIPAS_SHIFT)
 #define S2TTE_RIPAS_SHIFT  59

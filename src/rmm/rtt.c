@@ -66,7 +66,7 @@ bool s2tte_is_live(uint64_t e)
 /* Bits of an NS descriptor that hold the output address for @level. */
 static uint64_t ns_oa_mask(int level, bool lpa2)
 {
-	uint64_t m = S2TTE_OA_MASK & ~(rtt_level_size(level) - 1);
+	uint64_t m = S2TTE_OA48_MASK & ~(rtt_level_size(level) - 1);
 
 	if (lpa2)
 		m |= (0x3UL << 48) | (0x3UL << 8);
@@ -415,7 +415,8 @@ void smc_rtt_map_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_resu
 	if (!rd || !ns_desc_valid(desc, level, rd_lpa2(rd)) || !unprotected_ipa_ok(rd, ipa, level))
 		return;
 	rtt_walk(rmm, rd, ipa, level, &w);
-	if (w.level < level) {
+	/* @level above the starting level: the walk starts deeper, no entry maps that size. */
+	if (w.level != level) {
 		res->x[0] = RMI_RET(RMI_ERROR_RTT, (uint8_t)w.level);
 		return;
 	}
