@@ -8,13 +8,6 @@
 
 #include "rmm/internal.h"
 
-static struct rd *rd_of(struct rmm *rmm, uint64_t rd_pa)
-{
-	struct granule *g = granule_find(rmm, rd_pa, GRANULE_RD);
-
-	return g ? rd_map(rmm, g) : NULL;
-}
-
 static bool data_ipa_ok(const struct rd *rd, uint64_t ipa)
 {
 	return rd_ipa_protected(rd, ipa) && !(ipa & GRANULE_MASK) && rd_ipa_in_range(rd, ipa);
@@ -57,7 +50,7 @@ void smc_data_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	if (flags & ~RMI_MEASURE_CONTENT || !granule_find(rmm, src, GRANULE_UNDELEGATED))
 		return;
 	g_data = granule_find(rmm, data_pa, GRANULE_DELEGATED);
-	rd = rd_of(rmm, rd_pa);
+	rd = rd_find(rmm, rd_pa);
 	if (!g_data || !rd)
 		return;
 	if (rd->state != REALM_NEW) {
@@ -83,7 +76,7 @@ void smc_data_create_unknown(struct rmm *rmm, const uint64_t *x, struct smc_resu
 {
 	uint64_t rd_pa = x[0], data_pa = x[1], ipa = x[2];
 	struct granule *g_data = granule_find(rmm, data_pa, GRANULE_DELEGATED);
-	struct rd *rd = rd_of(rmm, rd_pa);
+	struct rd *rd = rd_find(rmm, rd_pa);
 	struct rtt_walk w;
 
 	if (!g_data || !rd) {
@@ -100,7 +93,7 @@ void smc_data_create_unknown(struct rmm *rmm, const uint64_t *x, struct smc_resu
 void smc_data_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 {
 	uint64_t rd_pa = x[0], ipa = x[1], e, data_pa;
-	struct rd *rd = rd_of(rmm, rd_pa);
+	struct rd *rd = rd_find(rmm, rd_pa);
 	struct granule *g_data;
 	struct rtt_walk w;
 

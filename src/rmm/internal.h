@@ -78,6 +78,8 @@ uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr);
 
 /* ---- realm (realm.c) ---- */
 struct rd *rd_map(struct rmm *rmm, struct granule *g_rd);
+/* The realm descriptor at @rd_pa, or NULL if that is not an RD granule. */
+struct rd *rd_find(struct rmm *rmm, uint64_t rd_pa);
 uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd, uint64_t params);
 uint64_t smc_realm_activate(struct rmm *rmm, uint64_t rd);
 uint64_t smc_realm_destroy(struct rmm *rmm, uint64_t rd);

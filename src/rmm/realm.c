@@ -13,6 +13,13 @@ struct rd *rd_map(struct rmm *rmm, struct granule *g_rd)
 	return granule_map(rmm, granule_pa(rmm, g_rd));
 }
 
+struct rd *rd_find(struct rmm *rmm, uint64_t rd_pa)
+{
+	struct granule *g = granule_find(rmm, rd_pa, GRANULE_RD);
+
+	return g ? rd_map(rmm, g) : NULL;
+}
+
 static bool vmid_reserve(struct rmm *rmm, uint64_t vmid)
 {
 	uint8_t bit = (uint8_t)(1U << (vmid % 8));

@@ -6,11 +6,19 @@
  */
 #include "rmm/internal.h"
 
-static struct rd *rd_of(struct rmm *rmm, uint64_t rd_pa)
+/*
+ * Walk to @base; the walk must land on an entry that starts at @base.
+ * Otherwise ERROR_RTT at the level reached (a block is never split).
+ */
+static bool ripas_walk(struct rmm *rmm, const struct rd *rd, uint64_t base, struct rtt_walk *w,
+		       struct smc_result *res)
 {
-	struct granule *g = granule_find(rmm, rd_pa, GRANULE_RD);
-
-	return g ? rd_map(rmm, g) : NULL;
+	rtt_walk(rmm, rd, base, 3, w);
+	if (base & (rtt_level_size(w->level) - 1)) {
+		res->x[0] = RMI_RET(RMI_ERROR_RTT, (uint8_t)w->level);
+		return false;
+	}
+	return true;
 }
 
 void smc_rtt_init_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
@@ -22,7 +30,7 @@ void smc_rtt_init_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *r
 	res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
 	if (top <= base)
 		return;
-	rd = rd_of(rmm, x[0]);
+	rd = rd_find(rmm, x[0]);
 	if (!rd || (base | top) & GRANULE_MASK || !rd_ipa_protected(rd, base) ||
 	    !rd_ipa_protected(rd, top - GRANULE_SIZE))
 		return;
@@ -30,12 +38,9 @@ void smc_rtt_init_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *r
 		res->x[0] = RMI_RET(RMI_ERROR_REALM, 0);
 		return;
 	}
-	rtt_walk(rmm, rd, base, 3, &w);
-	size = rtt_level_size(w.level);
-	if (base & (size - 1)) {
-		res->x[0] = RMI_RET(RMI_ERROR_RTT, (uint8_t)w.level);
+	if (!ripas_walk(rmm, rd, base, &w, res))
 		return;
-	}
+	size = rtt_level_size(w.level);
 	addr = base;
 	for (unsigned i = w.index; i < w.nentries && addr + size <= top; i++, addr += size) {
 		uint64_t e = w.table[i];
@@ -84,7 +89,7 @@ void smc_rtt_set_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *re
 	res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
 	if (top <= base)
 		return;
-	rd = rd_of(rmm, rd_pa);
+	rd = rd_find(rmm, rd_pa);
 	g_rec = granule_find(rmm, rec_pa, GRANULE_REC);
 	if (!rd || !g_rec)
 		return;
@@ -105,12 +110,9 @@ void smc_rtt_set_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *re
 	}
 	if (base != req_addr || top > req_top)
 		return;
-	rtt_walk(rmm, rd, base, 3, &w);
-	size = rtt_level_size(w.level);
-	if (base & (size - 1)) {
-		res->x[0] = RMI_RET(RMI_ERROR_RTT, (uint8_t)w.level);
+	if (!ripas_walk(rmm, rd, base, &w, res))
 		return;
-	}
+	size = rtt_level_size(w.level);
 	addr = base;
 	for (unsigned i = w.index; i < w.nentries && addr + size <= top; i++, addr += size) {
 		if (!ripas_change(&w.table[i], ripas, change_destroyed, w.level))

@@ -140,13 +140,6 @@ uint64_t rtt_skip_non_live(const struct rtt_walk *w, uint64_t ipa)
 	return addr;
 }
 
-static struct rd *rd_find(struct rmm *rmm, uint64_t rd_pa)
-{
-	struct granule *g = granule_find(rmm, rd_pa, GRANULE_RD);
-
-	return g ? rd_map(rmm, g) : NULL;
-}
-
 /* RTT_CREATE/DESTROY/FOLD: level in [start + 1, 3], IPA in range and aligned to level - 1. */
 static bool structure_args_ok(const struct rd *rd, uint64_t ipa, uint64_t level)
 {
@@ -394,11 +387,26 @@ static bool ns_desc_valid(uint64_t desc, int level, bool lpa2)
 	return (desc & S2TTE_MEMATTR_MASK) != S2TTE_MEMATTR_RESERVED;
 }
 
-/* MAP/UNMAP_UNPROTECTED: IPA in range, aligned to @level and in the unprotected half. */
-static bool unprotected_ipa_ok(const struct rd *rd, uint64_t ipa, int level)
+/*
+ * MAP/UNMAP_UNPROTECTED arguments, in the order they are checked: level 1..3
+ * (before the RD), the RD, @desc for MAP, then the IPA: in range, aligned to
+ * the level and in the unprotected half.  NULL means ERROR_INPUT.
+ */
+static struct rd *unprotected_args(struct rmm *rmm, const uint64_t *x, const uint64_t *desc)
 {
-	return rd_ipa_in_range(rd, ipa) && !(ipa & (rtt_level_size(level) - 1)) &&
-	       !rd_ipa_protected(rd, ipa);
+	uint64_t ipa = x[1];
+	int level = (int)x[2];
+	struct rd *rd;
+
+	if (x[2] < 1 || x[2] > 3)
+		return NULL;
+	rd = rd_find(rmm, x[0]);
+	if (!rd || (desc && !ns_desc_valid(*desc, level, rd_lpa2(rd))))
+		return NULL;
+	if (!rd_ipa_in_range(rd, ipa) || (ipa & (rtt_level_size(level) - 1)) ||
+	    rd_ipa_protected(rd, ipa))
+		return NULL;
+	return rd;
 }
 
 void smc_rtt_map_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
@@ -409,10 +417,8 @@ void smc_rtt_map_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_resu
 	struct rtt_walk w;
 
 	res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
-	if (x[2] < 1 || x[2] > 3)
-		return;
-	rd = rd_find(rmm, x[0]);
-	if (!rd || !ns_desc_valid(desc, level, rd_lpa2(rd)) || !unprotected_ipa_ok(rd, ipa, level))
+	rd = unprotected_args(rmm, x, &desc);
+	if (!rd)
 		return;
 	rtt_walk(rmm, rd, ipa, level, &w);
 	/* @level above the starting level: the walk starts deeper, no entry maps that size. */
@@ -436,10 +442,8 @@ void smc_rtt_unmap_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_re
 	struct rtt_walk w;
 
 	res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
-	if (x[2] < 1 || x[2] > 3)
-		return;
-	rd = rd_find(rmm, x[0]);
-	if (!rd || !unprotected_ipa_ok(rd, ipa, level))
+	rd = unprotected_args(rmm, x, NULL);
+	if (!rd)
 		return;
 	rtt_walk(rmm, rd, ipa, level, &w);
 	if (w.level != level || s2tte_hipas(*w.entry) != HIPAS_ASSIGNED_NS) {
