@@ -4,6 +4,7 @@
  * realm parameters and extended with a 256-byte descriptor per DATA, REC
  * and RIPAS event: RIM' = H(descriptor), the descriptor holding the old RIM.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -52,12 +53,35 @@ unsigned measurement_hash_len(unsigned hash_algo)
 	return hash_algo == RMI_HASH_SHA_512 ? 64 : 32;
 }
 
+static const EVP_MD *md_sha256, *md_sha512;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+/*
+ * EVP_sha256() and EVP_sha512() are OpenSSL 3's legacy digests: every
+ * EVP_DigestInit with one fetches the provider's implementation again, a
+ * locked lookup of some 2,300 instructions, as much as hashing a 256-byte
+ * descriptor.  Fetch once and keep them for the life of the process; the
+ * digests are the same (docs/PERFORMANCE.md).
+ */
+static void md_fetch(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	md_sha512 = EVP_MD_fetch(NULL, "SHA2-512", NULL);
+#endif
+	if (!md_sha256)
+		md_sha256 = EVP_sha256();
+	if (!md_sha512)
+		md_sha512 = EVP_sha512();
+}
+
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out)
 {
-	const EVP_MD *md = hash_algo == RMI_HASH_SHA_512 ? EVP_sha512() : EVP_sha256();
 	unsigned int olen;
 
-	EVP_Digest(data, len, out, &olen, md, NULL);
+	pthread_once(&md_once, md_fetch);
+	EVP_Digest(data, len, out, &olen, hash_algo == RMI_HASH_SHA_512 ? md_sha512 : md_sha256,
+		   NULL);
 }
 
 void measurement_realm_params(struct rd *rd)
