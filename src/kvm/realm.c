@@ -567,21 +567,37 @@ int rk_realm_activate(struct rk_vm *vm)
 
 /* ---- teardown ---- */
 
-static void gmem_page_gone(struct rk_vm *vm, uint64_t pa, bool leaked)
+/* Where guest_memfd keeps the granule backing @ipa, if @pa is that granule. */
+static uint64_t *gmem_slot_of(struct rk_vm *vm, uint64_t ipa, uint64_t pa)
 {
-	for (unsigned i = 0; i < vm->ngmems; i++) {
-		struct rk_gmem *g = vm->gmems[i];
+	struct rk_memslot *s = rk_vm_slot_of(vm, ipa);
 
-		for (uint64_t p = 0; p < g->size >> GRANULE_SHIFT; p++)
-			if (g->pages[p] == pa) {
-				g->pages[p] = 0;
-				if (leaked)
-					palloc_leak(&vm->host->pages, pa);
-				else
-					palloc_put(&vm->host->pages, pa);
-				return;
-			}
+	if (s && s->gmem) {
+		uint64_t *p = &s->gmem->pages[(s->gmem_offset + (ipa - s->gpa)) >> GRANULE_SHIFT];
+
+		if (*p == pa)
+			return p;
 	}
+	/* Not where the memslot says (cannot happen: slots are fixed once the RD exists). */
+	for (unsigned i = 0; i < vm->ngmems; i++)
+		for (uint64_t n = 0; n < vm->gmems[i]->size >> GRANULE_SHIFT; n++)
+			if (vm->gmems[i]->pages[n] == pa)
+				return &vm->gmems[i]->pages[n];
+	return NULL;
+}
+
+/* The DATA granule @pa at @ipa is destroyed: give it back, or withhold it if still delegated. */
+static void gmem_page_gone(struct rk_vm *vm, uint64_t ipa, uint64_t pa, bool leaked)
+{
+	uint64_t *p = gmem_slot_of(vm, ipa, pa);
+
+	if (!p)
+		return;
+	*p = 0;
+	if (leaked)
+		palloc_leak(&vm->host->pages, pa);
+	else
+		palloc_put(&vm->host->pages, pa);
 }
 
 /* Unmap and destroy everything below the RTT level @level covering [base, ...). */
@@ -606,7 +622,7 @@ static void teardown_rtt(struct rk_vm *vm, uint64_t base, int level, uint64_t ne
 		} else if (r.x[2] == RMI_ASSIGNED && level == 3) {
 			rk_rmi(h, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
 			if (rmi_ok(r.x[0]))
-				gmem_page_gone(vm, r.x[1],
+				gmem_page_gone(vm, ipa, r.x[1],
 					       !rmi_ok(rk_rmi(h, RMI_GRANULE_UNDELEGATE, r.x[1], 0,
 							      0, 0, 0, NULL)));
 		}
