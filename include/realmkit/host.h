@@ -54,7 +54,8 @@ struct rk_host_stats {
 	uint64_t pages_leaked;   /* withheld because they could not be undelegated */
 	uint64_t granules_delegated; /* granules not in the NS world, per the RMM */
 	uint64_t rmi_calls;
-	uint64_t bytes_copied;   /* copies made by the host kernel (user -> NS staging) */
+	uint64_t bytes_copied;   /* bytes the host kernel copied into NS staging pages
+				  * (from user memory, or read from a file) */
 	uint64_t syscalls;       /* read/pread calls made by the host kernel */
 };
 void rk_host_stats(struct rk_host *host, struct rk_host_stats *st);

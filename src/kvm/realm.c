@@ -256,6 +256,7 @@ static long fill_from_fd(struct rk_vm *vm, struct populate_op *op, unsigned n)
 	vm->host->syscalls++;
 	if (got < 0)
 		return errno == EBADF ? -EBADF : -EIO;
+	vm->host->bytes_copied += (uint64_t)got;
 	/*
 	 * A short file: its last page reads as zeroes past the end (as a page
 	 * cache page would); pages wholly past the end are not populated, so
