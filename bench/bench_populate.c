@@ -38,6 +38,7 @@
 
 #include <openssl/evp.h>
 
+#include "series.h"
 #include "kvm_util.h"
 #include "realmkit/host.h"
 #include "realmkit/kvm_realmkit.h"
@@ -47,7 +48,7 @@
 #define GiB (1ULL << 30)
 #define PAGE 4096ULL
 #define GPA_BASE 0x80000000ULL
-#define MAX_RUNS 99
+#define MAX_RUNS SERIES_MAX
 #define TMPFS_MAGIC_ 0x01021994
 #define MIXED_MAX (64 * MiB) /* size of the mixed-flag RIM check */
 
@@ -92,10 +93,6 @@ struct sample {
 	struct rmm_measurements m;
 };
 
-struct series {
-	double v[MAX_RUNS];
-	unsigned n;
-};
 
 struct result {
 	struct series wall, cpu, read, teardown;
@@ -136,47 +133,6 @@ static double tv_s(const struct timeval *tv)
 
 /* ---- statistics ---- */
 
-static void series_add(struct series *s, double v)
-{
-	if (s->n < MAX_RUNS)
-		s->v[s->n++] = v;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double series_median(const struct series *s)
-{
-	double v[MAX_RUNS];
-
-	if (!s->n)
-		return 0;
-	memcpy(v, s->v, s->n * sizeof(v[0]));
-	qsort(v, s->n, sizeof(v[0]), cmp_double);
-	return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
-}
-
-static double series_min(const struct series *s)
-{
-	double m = s->n ? s->v[0] : 0;
-
-	for (unsigned i = 1; i < s->n; i++)
-		m = s->v[i] < m ? s->v[i] : m;
-	return m;
-}
-
-static double series_max(const struct series *s)
-{
-	double m = s->n ? s->v[0] : 0;
-
-	for (unsigned i = 1; i < s->n; i++)
-		m = s->v[i] > m ? s->v[i] : m;
-	return m;
-}
 
 /* (max - min) / median, in percent. */
 static double series_spread(const struct series *s)

@@ -31,6 +31,7 @@
 
 #include <openssl/evp.h>
 
+#include "series.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
@@ -40,7 +41,7 @@
 #define GiB (1UL << 30)
 
 #define DRAM_BASE  0x80000000UL
-#define MAX_REPS   99
+#define MAX_REPS   SERIES_MAX
 #define L2_SIZE    (1UL << 30) /* IPA range one level-2 RTT covers */
 #define L3_SIZE    (2UL << 20) /* IPA range one level-3 RTT covers */
 #define SRC_WINDOW (16 * MiB)  /* NS source cycled through by the memory benchmark */
@@ -96,52 +97,7 @@ static void measure_clock(void)
 
 /* ---- statistics ---- */
 
-struct series {
-	double v[MAX_REPS];
-	unsigned n;
-};
 
-static void series_add(struct series *s, double v)
-{
-	if (s->n < MAX_REPS)
-		s->v[s->n++] = v;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double series_median(const struct series *s)
-{
-	double v[MAX_REPS];
-
-	if (!s->n)
-		return 0;
-	memcpy(v, s->v, s->n * sizeof(v[0]));
-	qsort(v, s->n, sizeof(v[0]), cmp_double);
-	return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
-}
-
-static double series_min(const struct series *s)
-{
-	double m = s->n ? s->v[0] : 0;
-
-	for (unsigned i = 1; i < s->n; i++)
-		m = s->v[i] < m ? s->v[i] : m;
-	return m;
-}
-
-static double series_max(const struct series *s)
-{
-	double m = s->n ? s->v[0] : 0;
-
-	for (unsigned i = 1; i < s->n; i++)
-		m = s->v[i] > m ? s->v[i] : m;
-	return m;
-}
 
 /*
  * One line of results: what the RMM does, and the limit it is compared
