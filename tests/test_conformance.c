@@ -855,6 +855,19 @@ static void expect_ns_mappable(struct ctx *c, uint64_t ipa, int level)
 
 /* ---- VERSION, FEATURES ---- */
 
+/*
+ * The main realm with RTTs down to @tables at @ipa, and a call on (rd, ipa, level);
+ * v[0] is the RTT rtts() created last.
+ */
+static void rtt_call_at(struct ctx *c, uint64_t ipa, int tables, uint64_t level)
+{
+	realm_main(c, NULL);
+	c->v[0] = rtts(c, ipa, tables);
+	c->x[0] = c->rd;
+	c->x[1] = ipa;
+	c->x[2] = level;
+}
+
 static void su_version(struct ctx *c)
 {
 	c->x[0] = RMI_ABI_VERSION;
@@ -2067,29 +2080,17 @@ static const struct tcase rtt_create_cases[] = {
 
 static void su_rtt_destroy(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, 0, 2);
-	c->x[0] = c->rd;
-	c->x[1] = 0;
-	c->x[2] = 2;
+	rtt_call_at(c, 0, 2, 2);
 }
 
 static void su_rtt_destroy_l1(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, 0, 1);
-	c->x[0] = c->rd;
-	c->x[1] = 0;
-	c->x[2] = 1;
+	rtt_call_at(c, 0, 1, 1);
 }
 
 static void su_rtt_destroy_ns(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, IPA_NS, 2);
-	c->x[0] = c->rd;
-	c->x[1] = IPA_NS;
-	c->x[2] = 2;
+	rtt_call_at(c, IPA_NS, 2, 2);
 }
 
 static void su_rtt_destroy_lm1(struct ctx *c)
@@ -2229,47 +2230,27 @@ static const struct tcase rtt_destroy_cases[] = {
 
 static void su_rtt_fold(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, 0, 3);
-	c->x[0] = c->rd;
-	c->x[1] = 0;
-	c->x[2] = 3;
+	rtt_call_at(c, 0, 3, 3);
 }
 
 static void su_rtt_fold_ns(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, IPA_NS, 3);
-	c->x[0] = c->rd;
-	c->x[1] = IPA_NS;
-	c->x[2] = 3;
+	rtt_call_at(c, IPA_NS, 3, 3);
 }
 
 static void su_rtt_fold_ns_l2(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, IPA_NS + GIB(1), 2);
-	c->x[0] = c->rd;
-	c->x[1] = IPA_NS + GIB(1);
-	c->x[2] = 2;
+	rtt_call_at(c, IPA_NS + GIB(1), 2, 2);
 }
 
 static void su_rtt_fold_ns_l1(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, IPA_NS, 1);
-	c->x[0] = c->rd;
-	c->x[1] = IPA_NS;
-	c->x[2] = 1;
+	rtt_call_at(c, IPA_NS, 1, 1);
 }
 
 static void su_rtt_fold_l1(struct ctx *c)
 {
-	realm_main(c, NULL);
-	c->v[0] = rtts(c, 0, 1);
-	c->x[0] = c->rd;
-	c->x[1] = 0;
-	c->x[2] = 1;
+	rtt_call_at(c, 0, 1, 1);
 }
 
 static void su_rtt_fold_lm1(struct ctx *c)
