@@ -5,11 +5,15 @@
 #   libssl-dev          OpenSSL libcrypto: SHA-256/SHA-512 for measurements
 #   clang, libclang-rt-14-dev
 #                       libFuzzer and the sanitizer runtimes for fuzz/ and the ASan/UBSan build
+#   libunicorn-dev      Unicorn 2: the emulated AArch64 CPU that runs realm code
+#   gcc-aarch64-linux-gnu
+#                       rebuilds the guest programs in guests/ to check the committed binaries
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev)
+pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
+	gcc-aarch64-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -77,6 +77,8 @@ uint64_t smc_granule_delegate(struct rmm *rmm, uint64_t addr)
 
 	if (!g)
 		return RMI_RET(RMI_ERROR_INPUT, 0);
+	/* A realm may have it mapped in its unprotected half: that mapping goes first. */
+	s2_shootdown_ns(rmm, addr);
 	/* GPT first: from here on the host cannot see what we scrub. */
 	if (pas_gpt_set(rmm->pas, addr, PAS_REALM) < 0)
 		return RMI_RET(RMI_ERROR_INPUT, 0);

@@ -8,6 +8,7 @@
 #ifndef REALMKIT_RMM_INTERNAL_H
 #define REALMKIT_RMM_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,18 +24,33 @@
 #define RMM_GIC_NUM_LRS  16
 #define RMM_MAX_RECS_ORDER 10
 #define RMM_REFCOUNT_MAX ((1U << RMM_MAX_RECS_ORDER) - 1)
+#define RMM_DEFAULT_SLICE_NS (10UL * 1000 * 1000) /* host timer tick: 10 ms */
 
 struct granule {
 	uint8_t state;     /* enum rmm_granule_state */
 	uint32_t refcount; /* RD: RECs + live root entries; RTT: live entries */
 };
 
+/*
+ * Locking (docs/ARCHITECTURE.md, "Threads"): one RMM lock serialises every
+ * RMI command and the RMM's handling of realm exits; realm code itself runs
+ * without it, so RECs run their guest code in parallel.  A running REC's
+ * stage-2 view is invalidated by s2_shootdown() under the RMM lock.
+ */
 struct rmm {
+	pthread_mutex_t lock;
 	struct pas *pas;
 	struct rmm_platform plat;
 	struct granule *granules;
 	uint64_t ngranules;
 	uint8_t vmids[RMM_VMID_COUNT / 8];
+	struct rec_rt *running; /* RECs inside REC_ENTER (list, under lock) */
+	/* The host's timer tick: a REC runs at most one time slice per REC_ENTER. */
+	pthread_t ticker;
+	pthread_cond_t tick;
+	bool ticker_running, ticker_stop;
+	uint64_t slice_ns;
+	struct rmm_stats stats;
 };
 
 /* Realm descriptor, stored in the RD granule. */
@@ -85,6 +101,61 @@ uint64_t smc_realm_activate(struct rmm *rmm, uint64_t rd);
 uint64_t smc_realm_destroy(struct rmm *rmm, uint64_t rd);
 
 /* ---- rec (rec.c) ---- */
+
+/* Per-REC state of the simulation that is not architectural: the PE that runs it. */
+struct rec_rt;
+
+/* The REC, stored in its granule. */
+struct rec {
+	uint64_t rd;      /* owning realm */
+	uint64_t rec_idx; /* linear MPIDR index */
+	uint64_t mpidr;
+	uint64_t runnable;
+	uint64_t pc;
+	uint64_t gprs[RMI_REC_GPRS];
+	uint64_t load_regs; /* pc and gprs are to be loaded into the PE at the next entry */
+	uint64_t num_aux;
+	uint64_t aux[RMM_REC_AUX_COUNT];
+	uint64_t gic_hcr;
+	uint64_t gic_lrs[RMM_GIC_NUM_LRS];
+	uint64_t last_exit;  /* exit reason of the last exit, ~0 before the first */
+	uint64_t last_esr;   /* ESR of the last exit to the host, as reported */
+	uint64_t last_raw_esr; /* the syndrome of the last abort, as the hardware gave it */
+	uint64_t last_far;   /* fault address of the last abort exit */
+	uint64_t last_hpfar; /* fault IPA of the last exit, >> 8 as in HPFAR_EL2 */
+	struct {
+		uint64_t pending; /* an emulatable MMIO access is waiting for the host */
+		uint64_t srt, sas, sse, sf, write;
+	} mmio;
+	struct {
+		uint64_t pending;
+		uint64_t fid, x1, x2, x3;
+	} psci;
+	struct {
+		uint64_t pending;
+		uint64_t addr, top, ripas, change_destroyed;
+	} ripas_req;
+	struct {
+		uint64_t pending;
+		uint64_t ipa; /* RsiHostCall in realm memory */
+	} host_call;
+	struct {
+		uint64_t initialised; /* ATTEST_TOKEN_INIT done */
+		uint64_t offset;      /* bytes of the token already delivered */
+		uint64_t len;
+		uint8_t challenge[64];
+	} attest;
+	struct rec_rt *rt;
+};
+_Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC fits its granule");
+
+#define REC_LOAD_CPU_ON 1UL /* PSCI CPU_ON: pc and gprs[0] (creation: the PE starts with all) */
+#define REC_LOAD_X0_3   2UL /* gprs[0..3] hold results for the realm (PSCI_COMPLETE) */
+#define REC_NO_EXIT   (~0UL)
+
+struct rec *rec_map(struct rmm *rmm, uint64_t pa);
+uint64_t mpidr_el1_index(uint64_t mpidr);
+
 void smc_rec_aux_count(struct rmm *rmm, uint64_t rd, struct smc_result *res);
 uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd, uint64_t rec, uint64_t params);
 uint64_t smc_rec_destroy(struct rmm *rmm, uint64_t rec);
@@ -212,5 +283,23 @@ void measurement_realm_params(struct rd *rd);
 void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
 void measurement_extend_rec(struct rd *rd, const struct rmi_rec_params *params);
 void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top);
+/* RSI_MEASUREMENT_EXTEND: REM[@index] = H(REM[@index] || data[0:@size]). */
+void measurement_extend_rem(struct rd *rd, unsigned index, const void *data, unsigned size);
+
+/* ---- running RECs (run.c) ---- */
+void rec_rt_free(struct rec_rt *rt);
+void run_stop_ticker(struct rmm *rmm);
+/*
+ * Stage-2 of the realm @rd changed (an entry lost its mapping or its RIPAS):
+ * every REC of it that is running drops its cached view before its next
+ * guest access.  Returns when that is done.  Under the RMM lock.
+ */
+void s2_shootdown(struct rmm *rmm, uint64_t rd);
+/* The NS granule @pa is leaving the NS world: running RECs that map it drop it. */
+void s2_shootdown_ns(struct rmm *rmm, uint64_t pa);
+
+/* Realm memory as the RMM reaches it for RSI: the PA mapped at a protected RAM IPA. */
+enum ipa_status { IPA_OK, IPA_UNASSIGNED_RAM, IPA_BAD };
+enum ipa_status realm_ipa_pa(struct rmm *rmm, const struct rd *rd, uint64_t ipa, uint64_t *pa);
 
 #endif

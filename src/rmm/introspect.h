@@ -47,6 +47,18 @@ struct rmm_measurements {
 bool rmm_realm_measurements(struct rmm *rmm, uint64_t rd, struct rmm_measurements *m);
 
 enum rmm_realm_state { REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF };
+
+/* Counters of the run path, for benchmarks and tests. */
+struct rmm_stats {
+	uint64_t rec_enters;    /* successful REC_ENTERs */
+	uint64_t guest_runs;    /* times realm code was resumed on a PE */
+	uint64_t rsi_calls;     /* RSI and PSCI calls served (in the RMM or by an exit) */
+	uint64_t s2_maps;       /* stage-2 ranges granted to a PE */
+	uint64_t s2_busy;       /* guest accesses retried because stage 2 was being changed */
+	uint64_t shootdowns;    /* running RECs made to drop their stage-2 view */
+	uint64_t injected;      /* exceptions injected into realms */
+};
+void rmm_get_stats(struct rmm *rmm, struct rmm_stats *st);
 /* Realm state of the RD at @rd, or -1 if not an RD. */
 int rmm_realm_state(struct rmm *rmm, uint64_t rd);
 

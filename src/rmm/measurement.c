@@ -144,3 +144,14 @@ void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top)
 	d.u.ripas.top = top;
 	extend(rd, &d, MEASURE_DESC_RIPAS);
 }
+
+void measurement_extend_rem(struct rd *rd, unsigned index, const void *data, unsigned size)
+{
+	unsigned len = measurement_hash_len(rd->hash_algo);
+	uint8_t buf[RMM_MAX_HASH_LEN * 2];
+
+	/* REM = H(REM || data): the old value at the hash length, then the new bytes. */
+	memcpy(buf, rd->rem[index], len);
+	memcpy(buf + len, data, size);
+	measurement_hash(rd->hash_algo, buf, len + size, rd->rem[index]);
+}

@@ -1,67 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * Realm Execution Contexts: REC_AUX_COUNT, REC_CREATE, REC_DESTROY,
- * REC_ENTER and PSCI_COMPLETE.  A REC lives in its REC granule; its
- * auxiliary granules hold per-REC state the RMM keeps for the realm.
+ * Realm Execution Contexts: REC_AUX_COUNT, REC_CREATE, REC_DESTROY and
+ * PSCI_COMPLETE.  A REC lives in its REC granule; its auxiliary granules
+ * hold per-REC state the RMM keeps for the realm.  REC_ENTER is in run.c.
  */
 #include <string.h>
 
+#include "realmkit/psci.h"
 #include "rmm/internal.h"
 
 /* MPIDR affinity fields a REC may use (RmiRecMpidr). */
 #define MPIDR_VALID_MASK 0xffffff0fUL
 
-/* ESR_EL2 fields used to validate the host's response to an exit. */
-#define ESR_EC_SHIFT        26
-#define ESR_EC_DABT_LOWER   0x24UL
-#define ESR_ISV             (1UL << 24)
-
-/* GICv3 virtual interface as the simulated platform implements it. */
-#define GIC_HCR_NS_ALLOWED  ((0x7fUL << 1) | (1UL << 14)) /* UIE..VGRP1DIE, TDIR */
-#define GIC_PRI_RES0        (0x7UL << 48)               /* PRIbits = 5 */
-#define GIC_LR_STATE_SHIFT  62
-#define GIC_LR_HW           (1UL << 61)
-#define GIC_LR_PINTID_MASK  (0x1fffUL << 32)
-#define GIC_LR_EOI          (1UL << 41)
-#define GIC_LR_VINTID_MASK  0xffffffffUL
-#define GIC_MAX_VINTID      0xffffUL                    /* IDbits = 16 */
-
-#define PSCI_AFFINITY_INFO_64 0xC4000004UL
-#define PSCI_CPU_ON_32        0x84000003UL
-#define PSCI_CPU_ON_64        0xC4000003UL
-#define PSCI_AFFINITY_INFO_32 0x84000004UL
-#define PSCI_RET_SUCCESS      0UL
-#define PSCI_RET_DENIED       ((uint64_t)-3)
-#define PSCI_RET_ALREADY_ON   ((uint64_t)-4)
-#define PSCI_AFF_ON           0UL
-#define PSCI_AFF_OFF          1UL
-
-/* The REC, stored in its granule. */
-struct rec {
-	uint64_t rd;      /* owning realm */
-	uint64_t rec_idx; /* linear MPIDR index */
-	uint64_t mpidr;
-	uint64_t runnable;
-	uint64_t pc;
-	uint64_t gprs[RMI_REC_GPRS];
-	uint64_t num_aux;
-	uint64_t aux[RMM_REC_AUX_COUNT];
-	uint64_t gic_hcr;
-	uint64_t gic_lrs[RMM_GIC_NUM_LRS];
-	uint64_t last_esr;   /* ESR of the last exit to the host */
-	uint64_t last_hpfar; /* fault IPA of the last exit, >> 8 as in HPFAR_EL2 */
-	struct {
-		uint64_t pending;
-		uint64_t fid, x1, x2, x3;
-	} psci;
-	struct {
-		uint64_t pending;
-		uint64_t addr, top, ripas, change_destroyed;
-	} ripas_req;
-};
-_Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC fits its granule");
-
-static struct rec *rec_map(struct rmm *rmm, uint64_t pa)
+struct rec *rec_map(struct rmm *rmm, uint64_t pa)
 {
 	return granule_map(rmm, pa);
 }
@@ -74,7 +25,7 @@ static uint64_t mpidr_index(uint64_t mpidr)
 }
 
 /* Linear REC index of an MPIDR_EL1 value, as a realm passes it to PSCI (Aff3 in [39:32]). */
-static uint64_t mpidr_el1_index(uint64_t mpidr)
+uint64_t mpidr_el1_index(uint64_t mpidr)
 {
 	return (mpidr & 0xf) | ((mpidr >> 8) & 0xff) << 4 | ((mpidr >> 16) & 0xff) << 12 |
 	       ((mpidr >> 32) & 0xff) << 20;
@@ -144,6 +95,7 @@ uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd_pa, uint64_t rec_pa, uint64
 	rec->runnable = p.flags & RMI_REC_PARAMS_FLAG_RUNNABLE;
 	rec->pc = p.pc;
 	memcpy(rec->gprs, p.gprs, sizeof(p.gprs));
+	rec->last_exit = REC_NO_EXIT;
 	rec->num_aux = p.num_aux;
 	memcpy(rec->aux, p.aux, sizeof(rec->aux));
 	if (rec->runnable)
@@ -167,93 +119,11 @@ uint64_t smc_rec_destroy(struct rmm *rmm, uint64_t rec_pa)
 	if (g_rec->refcount) /* the REC is running */
 		return RMI_RET(RMI_ERROR_REC, 0);
 	rec = rec_map(rmm, rec_pa);
+	rec_rt_free(rec->rt);
 	aux_release(rmm, rec->aux, rec->num_aux);
 	granule_find(rmm, rec->rd, GRANULE_RD)->refcount--;
 	granule_scrub(rmm, g_rec);
 	granule_set_state(g_rec, GRANULE_DELEGATED);
-	return RMI_RET(RMI_SUCCESS, 0);
-}
-
-static bool gic_lr_valid(const uint64_t *lrs, unsigned i)
-{
-	uint64_t lr = lrs[i], vintid = lr & GIC_LR_VINTID_MASK;
-
-	if (!(lr >> GIC_LR_STATE_SHIFT))
-		return true; /* Invalid state: not checked */
-	if ((lr & GIC_LR_HW) || (lr & GIC_PRI_RES0) || (lr & GIC_LR_PINTID_MASK & ~GIC_LR_EOI))
-		return false;
-	if (!(vintid <= 1019 || (vintid >= 8192 && vintid <= GIC_MAX_VINTID)))
-		return false;
-	for (unsigned j = 0; j < i; j++)
-		if ((lrs[j] >> GIC_LR_STATE_SHIFT) && (lrs[j] & GIC_LR_VINTID_MASK) == vintid)
-			return false;
-	return true;
-}
-
-static bool gic_entry_valid(const struct rmi_rec_entry *e)
-{
-	if (e->gicv3_hcr & ~GIC_HCR_NS_ALLOWED)
-		return false;
-	for (unsigned i = 0; i < RMM_GIC_NUM_LRS; i++)
-		if (!gic_lr_valid(e->gicv3_lrs, i))
-			return false;
-	return true;
-}
-
-static bool last_exit_was_dabt(const struct rec *rec)
-{
-	return (rec->last_esr >> ESR_EC_SHIFT) == ESR_EC_DABT_LOWER;
-}
-
-uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
-{
-	struct rmi_rec_run run;
-	struct granule *g_rec;
-	struct rec *rec;
-	struct rd *rd;
-	uint64_t fault_ipa;
-
-	if (!granule_find(rmm, run_pa, GRANULE_UNDELEGATED))
-		return RMI_RET(RMI_ERROR_INPUT, 0);
-	g_rec = granule_find(rmm, rec_pa, GRANULE_REC);
-	if (!g_rec)
-		return RMI_RET(RMI_ERROR_INPUT, 0);
-	if (g_rec->refcount)
-		return RMI_RET(RMI_ERROR_REC, 0);
-	if (!ns_granule_read(rmm, run_pa, &run))
-		return RMI_RET(RMI_ERROR_INPUT, 0);
-	rec = rec_map(rmm, rec_pa);
-	rd = rd_map(rmm, granule_at(rmm, rec->rd));
-	if (rd->state == REALM_NEW)
-		return RMI_RET(RMI_ERROR_REALM, 0);
-	if (rd->state == REALM_SYSTEM_OFF)
-		return RMI_RET(RMI_ERROR_REALM, 1);
-	if (!rec->runnable || rec->psci.pending || !gic_entry_valid(&run.enter))
-		return RMI_RET(RMI_ERROR_REC, 0);
-	fault_ipa = (rec->last_hpfar >> 4) << GRANULE_SHIFT;
-	if ((run.enter.flags & RMI_REC_ENTRY_FLAG_INJECT_SEA) &&
-	    (!last_exit_was_dabt(rec) || rd_ipa_protected(rd, fault_ipa)))
-		return RMI_RET(RMI_ERROR_REC, 0);
-	if ((run.enter.flags & RMI_REC_ENTRY_FLAG_EMUL_MMIO) &&
-	    !(run.enter.flags & RMI_REC_ENTRY_FLAG_INJECT_SEA) &&
-	    !(last_exit_was_dabt(rec) && (rec->last_esr & ESR_ISV)))
-		return RMI_RET(RMI_ERROR_REC, 0);
-
-	rec->gic_hcr = run.enter.gicv3_hcr;
-	memcpy(rec->gic_lrs, run.enter.gicv3_lrs, sizeof(rec->gic_lrs));
-	/*
-	 * No vCPU engine runs realm code yet: the REC exits at once, as it does
-	 * on real hardware when a host interrupt is pending at entry.
-	 */
-	memset(&run.exit, 0, sizeof(run.exit));
-	run.exit.exit_reason = RMI_EXIT_IRQ;
-	run.exit.gicv3_hcr = rec->gic_hcr;
-	memcpy(run.exit.gicv3_lrs, rec->gic_lrs, sizeof(run.exit.gicv3_lrs));
-	rec->last_esr = 0;
-	rec->last_hpfar = 0;
-	if (!ns_granule_write(rmm, run_pa + offsetof(struct rmi_rec_run, exit), &run.exit,
-			      sizeof(run.exit)))
-		return RMI_RET(RMI_ERROR_INPUT, 0);
 	return RMI_RET(RMI_SUCCESS, 0);
 }
 
@@ -293,19 +163,21 @@ uint64_t smc_psci_complete(struct rmm *rmm, uint64_t calling_pa, uint64_t target
 		} else if (status == PSCI_RET_DENIED) {
 			result = PSCI_RET_DENIED;
 		} else {
-			memset(target->gprs, 0, sizeof(target->gprs));
+			/* x0 = context ID, PC = entry; PSTATE and SCTLR_EL1 reset at entry. */
 			target->gprs[0] = call->psci.x3;
 			target->pc = call->psci.x2;
 			target->runnable = 1;
+			target->load_regs |= REC_LOAD_CPU_ON;
 			result = PSCI_RET_SUCCESS;
 		}
 	} else {
 		if (status != PSCI_RET_SUCCESS)
 			return RMI_RET(RMI_ERROR_INPUT, 0);
-		result = on ? PSCI_AFF_ON : PSCI_AFF_OFF;
+		result = on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
 	}
 	call->gprs[0] = result;
 	call->gprs[1] = call->gprs[2] = call->gprs[3] = 0;
+	call->load_regs |= REC_LOAD_X0_3;
 	call->psci.pending = 0;
 	return ret;
 }

@@ -51,6 +51,13 @@ struct smc_result {
 /* The SMC boundary: what a host's SMC #0 to the RMM does. */
 void rmm_smc(struct rmm *rmm, const struct smc_args *args, struct smc_result *res);
 
+/*
+ * A physical interrupt for the PE that runs the REC at @rec_pa (what an IPI
+ * from another host CPU does): if the REC is inside REC_ENTER it exits with
+ * RMI_EXIT_IRQ soon; otherwise its next REC_ENTER exits at once.  Any thread.
+ */
+void rmm_rec_kick(struct rmm *rmm, uint64_t rec_pa);
+
 /* Convenience: issue an SMC with up to six arguments, returning x0 (outputs in @res if non-NULL). */
 uint64_t rmm_call(struct rmm *rmm, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		  uint64_t x4, uint64_t x5, struct smc_result *res);

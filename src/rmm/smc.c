@@ -26,6 +26,7 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 		rmm->plat = *plat;
 	else
 		rmm_platform_default(&rmm->plat);
+	pthread_mutex_init(&rmm->lock, NULL);
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
 	if (!rmm->granules) {
@@ -39,6 +40,12 @@ void rmm_destroy(struct rmm *rmm)
 {
 	if (!rmm)
 		return;
+	run_stop_ticker(rmm);
+	/* RECs the host never destroyed still own their PEs. */
+	for (uint64_t i = 0; i < rmm->ngranules; i++)
+		if (rmm->granules[i].state == GRANULE_REC)
+			rec_rt_free(rec_map(rmm, granule_pa(rmm, &rmm->granules[i]))->rt);
+	pthread_mutex_destroy(&rmm->lock);
 	free(rmm->granules);
 	free(rmm);
 }
@@ -82,6 +89,7 @@ void rmm_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res)
 	const uint64_t *x = a->x;
 
 	memset(res, 0, sizeof(*res));
+	pthread_mutex_lock(&rmm->lock);
 	switch (a->fid) {
 	case RMI_VERSION:
 		smc_version(rmm, x[0], res);
@@ -157,6 +165,7 @@ void rmm_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res)
 		res->x[0] = (uint64_t)-1;
 		break;
 	}
+	pthread_mutex_unlock(&rmm->lock);
 }
 
 uint64_t rmm_call(struct rmm *rmm, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The realm's processing element on Unicorn 2 (see cpu.h).
+ *
+ * Unicorn 2.0 delivers no exception to the guest by itself: every exception
+ * reaches the interrupt hook, and the CPU stops so that its owner (the RMM)
+ * decides.  Exceptions the guest takes at its own EL1 are entered here by
+ * cpu_inject_*(), as the architecture describes exception entry.
+ *
+ * Stage 2 is lazy: nothing is mapped in the emulator until the guest touches
+ * it; the owner's s2_resolve() then grants a range or refuses it.  A no-op
+ * memory hook is installed so that the emulator records the PC of every load
+ * and store: when an access stops the CPU, PC is that of the faulting
+ * instruction and no register has changed, which the data-abort syndrome
+ * and MMIO emulation need.
+ */
+#include "machine/cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#include "arch/esr.h"
+
+/* Unicorn's exception numbers (QEMU's EXCP_* for Arm). */
+#define EXCP_UDEF 1
+#define EXCP_SWI  2
+#define EXCP_HLT  0x10001
+#define EXCP_SMC  13
+#define EXCP_HVC  11
+
+#define PSTATE_EL_SHIFT 2
+#define PSTATE_SP       1UL
+#define PSTATE_DAIF     (0xfUL << 6)
+#define PSTATE_EL1H     (1UL << PSTATE_EL_SHIFT | PSTATE_SP)
+
+#define INSN_HVC_MASK 0xffe0001fU
+#define INSN_HVC      0xd4000002U
+#define INSN_WFX_MASK 0xffffffdfU /* WFI 0xd503207f and WFE 0xd503205f, bit 5 masked */
+#define INSN_WFE      0xd503205fU
+
+#define SYSREG_SPSR_EL1 CPU_SYSREG(3, 0, 4, 0, 0)
+#define SYSREG_SCTLR_EL1 CPU_SYSREG(3, 0, 1, 0, 0)
+
+struct mapping {
+	uint64_t base, size;
+};
+
+struct cpu {
+	uc_engine *uc;
+	const struct cpu_ops *ops;
+	void *owner;
+	uc_hook hooks[6];
+	struct cpu_stop_info *stop; /* where the hooks report, during cpu_run() */
+	bool stopped;               /* a hook already decided why we stop */
+	struct mapping *maps;
+	unsigned nmaps, cap_maps;
+};
+
+static void stop_with(struct cpu *c, enum cpu_stop reason)
+{
+	if (!c->stopped) {
+		c->stop->reason = reason;
+		c->stopped = true;
+	}
+	uc_emu_stop(c->uc);
+}
+
+static uint32_t read_insn(struct cpu *c, uint64_t pc)
+{
+	uint32_t insn = 0;
+
+	if (uc_mem_read(c->uc, pc, &insn, sizeof(insn)) != UC_ERR_OK)
+		return 0;
+	return insn;
+}
+
+static bool add_mapping(struct cpu *c, uint64_t base, uint64_t size)
+{
+	if (c->nmaps == c->cap_maps) {
+		unsigned cap = c->cap_maps ? 2 * c->cap_maps : 64;
+		struct mapping *m = realloc(c->maps, cap * sizeof(*m));
+
+		if (!m)
+			return false;
+		c->maps = m;
+		c->cap_maps = cap;
+	}
+	c->maps[c->nmaps++] = (struct mapping){ base, size };
+	return true;
+}
+
+/* Stage-2 miss: ask the owner, map what it grants, or stop the CPU. */
+static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+			void *data)
+{
+	struct cpu *c = data;
+	struct cpu_s2_map m;
+	bool write = type == UC_MEM_WRITE_UNMAPPED;
+	bool fetch = type == UC_MEM_FETCH_UNMAPPED;
+	uint32_t perms;
+
+	(void)uc;
+	switch (c->ops->s2_resolve(c->owner, addr, write, fetch, &m)) {
+	case CPU_S2_MAPPED:
+		perms = UC_PROT_READ | (m.writable ? UC_PROT_WRITE : 0) |
+			(m.executable ? UC_PROT_EXEC : 0);
+		if (uc_mem_map_ptr(c->uc, m.base, m.size, perms, m.hva) == UC_ERR_OK &&
+		    add_mapping(c, m.base, m.size))
+			return true;
+		break;
+	case CPU_S2_BUSY:
+		stop_with(c, CPU_STOP_RETRY);
+		return false;
+	case CPU_S2_FAULT:
+		break;
+	}
+	if (!c->stopped) {
+		c->stop->reason = CPU_STOP_ABORT;
+		c->stop->addr = addr;
+		c->stop->size = (unsigned)size;
+		c->stop->write = write;
+		c->stop->fetch = fetch;
+		c->stop->wdata = (uint64_t)value;
+		c->stopped = true;
+	}
+	return false;
+}
+
+/* Access to a mapping without the right permission (e.g. a store to read-only memory). */
+static bool on_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+		    void *data)
+{
+	struct cpu *c = data;
+
+	(void)uc;
+	if (!c->stopped) {
+		c->stop->reason = CPU_STOP_ABORT;
+		c->stop->addr = addr;
+		c->stop->size = (unsigned)size;
+		c->stop->write = type == UC_MEM_WRITE_PROT;
+		c->stop->fetch = type == UC_MEM_FETCH_PROT;
+		c->stop->wdata = (uint64_t)value;
+		c->stopped = true;
+	}
+	return false;
+}
+
+/* Present only so that the emulator keeps PC exact at every load and store. */
+static void on_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+		      void *data)
+{
+	(void)uc, (void)type, (void)addr, (void)size, (void)value, (void)data;
+}
+
+static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data,
+			  bool read)
+{
+	struct cpu *c = data;
+	uint32_t enc = CPU_SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+	uint64_t val = cp->val;
+
+	if (!c->ops->sysreg || !c->ops->sysreg(c->owner, enc, read, &val))
+		return 0;
+	if (read && reg != UC_ARM64_REG_XZR)
+		uc_reg_write(uc, reg, &val);
+	return 1; /* handled: skip the instruction */
+}
+
+static uint32_t on_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data)
+{
+	return on_sysreg(uc, reg, cp, data, true);
+}
+
+static uint32_t on_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data)
+{
+	return on_sysreg(uc, reg, cp, data, false);
+}
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *data)
+{
+	struct cpu *c = data;
+	uint64_t pc = cpu_get_pc(c);
+	uint32_t insn;
+
+	(void)uc;
+	switch (intno) {
+	case EXCP_SMC:
+		/* PC is past the SMC already. */
+		insn = read_insn(c, pc - 4);
+		c->stop->imm = (insn >> 5) & 0xffff;
+		stop_with(c, CPU_STOP_SMC);
+		break;
+	case EXCP_SWI:
+		insn = read_insn(c, pc - 4);
+		c->stop->imm = (insn >> 5) & 0xffff;
+		stop_with(c, CPU_STOP_SVC);
+		break;
+	case EXCP_HVC:
+		c->stop->imm = (read_insn(c, pc - 4) >> 5) & 0xffff;
+		cpu_set_pc(c, pc - 4);
+		stop_with(c, CPU_STOP_HVC);
+		break;
+	case EXCP_UDEF:
+		/* Without EL2, HVC is UNDEFINED to the model; tell it apart. */
+		insn = read_insn(c, pc);
+		if ((insn & INSN_HVC_MASK) == INSN_HVC) {
+			c->stop->imm = (insn >> 5) & 0xffff;
+			stop_with(c, CPU_STOP_HVC);
+		} else {
+			stop_with(c, CPU_STOP_UNDEF);
+		}
+		break;
+	case EXCP_HLT:
+		stop_with(c, CPU_STOP_WFI);
+		break;
+	default:
+		c->stop->excp = intno;
+		stop_with(c, CPU_STOP_EXCEPTION);
+		break;
+	}
+}
+
+struct cpu *cpu_create(const struct cpu_ops *ops, void *owner)
+{
+	struct cpu *c = calloc(1, sizeof(*c));
+	int cpu_model = UC_CPU_ARM64_A72;
+
+	if (!c)
+		return NULL;
+	c->ops = ops;
+	c->owner = owner;
+	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc) != UC_ERR_OK) {
+		free(c);
+		return NULL;
+	}
+	uc_ctl(c->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), cpu_model);
+	if (uc_hook_add(c->uc, &c->hooks[0], UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, c, 1, 0) ||
+	    uc_hook_add(c->uc, &c->hooks[1], UC_HOOK_MEM_PROT, (void *)on_prot, c, 1, 0) ||
+	    uc_hook_add(c->uc, &c->hooks[2], UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			(void *)on_access, c, 1, 0) ||
+	    uc_hook_add(c->uc, &c->hooks[3], UC_HOOK_INTR, (void *)on_intr, c, 1, 0) ||
+	    uc_hook_add(c->uc, &c->hooks[4], UC_HOOK_INSN, (void *)on_mrs, c, 1, 0,
+			UC_ARM64_INS_MRS) ||
+	    uc_hook_add(c->uc, &c->hooks[5], UC_HOOK_INSN, (void *)on_msr, c, 1, 0,
+			UC_ARM64_INS_MSR)) {
+		cpu_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cpu_destroy(struct cpu *c)
+{
+	if (!c)
+		return;
+	uc_close(c->uc);
+	free(c->maps);
+	free(c);
+}
+
+int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
+{
+	uint64_t pc = cpu_get_pc(c);
+	uc_err err;
+
+	memset(stop, 0, sizeof(*stop));
+	c->stop = stop;
+	c->stopped = false;
+	/* No end address: stop only through the hooks (an impossible end PC). */
+	err = uc_emu_start(c->uc, pc, 1, 0, budget);
+	c->stop = NULL;
+	stop->pc = cpu_get_pc(c);
+	stop->insn = read_insn(c, stop->pc);
+	if (!c->stopped) {
+		if (err == UC_ERR_OK)
+			stop->reason = budget ? CPU_STOP_BUDGET : CPU_STOP_KICK;
+		else
+			return -1;
+	}
+	if (stop->reason == CPU_STOP_UNDEF && (stop->insn & INSN_WFX_MASK) == INSN_WFE)
+		stop->reason = CPU_STOP_WFI;
+	return 0;
+}
+
+void cpu_kick(struct cpu *c)
+{
+	uc_emu_stop(c->uc);
+}
+
+void cpu_s2_flush(struct cpu *c)
+{
+	for (unsigned i = 0; i < c->nmaps; i++)
+		uc_mem_unmap(c->uc, c->maps[i].base, c->maps[i].size);
+	c->nmaps = 0;
+	/* Translated code may belong to a page that is no longer the realm's. */
+	uc_ctl(c->uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+}
+
+static int xreg(unsigned n)
+{
+	if (n <= 28)
+		return UC_ARM64_REG_X0 + (int)n;
+	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+uint64_t cpu_get_x(struct cpu *c, unsigned n)
+{
+	uint64_t v = 0;
+
+	if (n < 31)
+		uc_reg_read(c->uc, xreg(n), &v);
+	return v;
+}
+
+void cpu_set_x(struct cpu *c, unsigned n, uint64_t v)
+{
+	if (n < 31)
+		uc_reg_write(c->uc, xreg(n), &v);
+}
+
+uint64_t cpu_get_pc(struct cpu *c)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(c->uc, UC_ARM64_REG_PC, &v);
+	return v;
+}
+
+void cpu_set_pc(struct cpu *c, uint64_t pc)
+{
+	uc_reg_write(c->uc, UC_ARM64_REG_PC, &pc);
+}
+
+uint64_t cpu_get_pstate(struct cpu *c)
+{
+	uint32_t v = 0;
+
+	uc_reg_read(c->uc, UC_ARM64_REG_PSTATE, &v);
+	return v;
+}
+
+static void split(uint32_t enc, uc_arm64_cp_reg *cp)
+{
+	cp->op0 = (enc >> 14) & 3;
+	cp->op1 = (enc >> 11) & 7;
+	cp->crn = (enc >> 7) & 15;
+	cp->crm = (enc >> 3) & 15;
+	cp->op2 = enc & 7;
+}
+
+uint64_t cpu_get_sysreg(struct cpu *c, uint32_t sysreg)
+{
+	uc_arm64_cp_reg cp = { 0 };
+
+	split(sysreg, &cp);
+	if (uc_reg_read(c->uc, UC_ARM64_REG_CP_REG, &cp) != UC_ERR_OK)
+		return 0;
+	return cp.val;
+}
+
+void cpu_set_sysreg(struct cpu *c, uint32_t sysreg, uint64_t v)
+{
+	uc_arm64_cp_reg cp = { 0 };
+
+	split(sysreg, &cp);
+	cp.val = v;
+	uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &cp);
+}
+
+/* Exception entry to EL1 (Arm ARM D1.10.2), at vector offset @kind (0 sync, 0x80 IRQ). */
+static void enter_el1(struct cpu *c, uint64_t kind, uint64_t elr)
+{
+	uint64_t pstate = cpu_get_pstate(c), vbar, sp;
+	unsigned el = (unsigned)(pstate >> PSTATE_EL_SHIFT) & 3;
+	uint64_t offset;
+	uint32_t newps = (uint32_t)(PSTATE_EL1H | PSTATE_DAIF);
+
+	if (el == 1)
+		offset = (pstate & PSTATE_SP) ? 0x200 : 0x000;
+	else
+		offset = 0x400; /* from EL0, AArch64 */
+	uc_reg_write(c->uc, UC_ARM64_REG_ELR_EL1, &elr);
+	cpu_set_sysreg(c, SYSREG_SPSR_EL1, pstate);
+	if (!(el == 1 && (pstate & PSTATE_SP))) {
+		/* Leaving SP_EL0: bank it, then run on SP_EL1. */
+		uc_reg_read(c->uc, UC_ARM64_REG_SP, &sp);
+		uc_reg_write(c->uc, UC_ARM64_REG_SP_EL0, &sp);
+		uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &newps);
+		uc_reg_read(c->uc, UC_ARM64_REG_SP_EL1, &sp);
+		uc_reg_write(c->uc, UC_ARM64_REG_SP, &sp);
+		/* A write of SCTLR_EL1 makes the model recompute its cached EL state. */
+		cpu_set_sysreg(c, SYSREG_SCTLR_EL1, cpu_get_sysreg(c, SYSREG_SCTLR_EL1));
+	} else {
+		uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &newps);
+	}
+	uc_reg_read(c->uc, UC_ARM64_REG_VBAR_EL1, &vbar);
+	cpu_set_pc(c, vbar + offset + kind);
+}
+
+void cpu_inject_sync(struct cpu *c, uint64_t esr, uint64_t far, bool far_valid)
+{
+	uint64_t elr = cpu_get_pc(c);
+
+	uc_reg_write(c->uc, UC_ARM64_REG_ESR_EL1, &esr);
+	if (far_valid)
+		uc_reg_write(c->uc, UC_ARM64_REG_FAR_EL1, &far);
+	enter_el1(c, 0, elr);
+}
+
+void cpu_inject_irq(struct cpu *c)
+{
+	enter_el1(c, 0x80, cpu_get_pc(c));
+}
+
+void cpu_reset_el1(struct cpu *c)
+{
+	uint32_t ps = (uint32_t)(PSTATE_EL1H | PSTATE_DAIF);
+
+	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &ps);
+	/* RES1 bits of SCTLR_EL1; M, C, I clear.  The write also refreshes the model's EL state. */
+	cpu_set_sysreg(c, SYSREG_SCTLR_EL1, 0x30d00800UL);
+}
