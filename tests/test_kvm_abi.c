@@ -21,6 +21,17 @@
 #define kvm_memory_attributes linux_kvm_memory_attributes
 #define kvm_create_guest_memfd linux_kvm_create_guest_memfd
 #define kvm_vcpu_init       linux_kvm_vcpu_init
+#define kvm_mp_state        linux_kvm_mp_state
+#define kvm_device_attr     linux_kvm_device_attr
+#undef KVM_GET_MP_STATE
+#undef KVM_SET_MP_STATE
+#undef KVM_SET_DEVICE_ATTR
+#undef KVM_GET_DEVICE_ATTR
+#undef KVM_HAS_DEVICE_ATTR
+#undef KVM_EXIT_HYPERCALL
+#undef KVM_CAP_MP_STATE
+#undef KVM_MP_STATE_RUNNABLE
+#undef KVM_MP_STATE_STOPPED
 #undef KVM_GET_API_VERSION
 #undef KVM_CREATE_VM
 #undef KVM_CHECK_EXTENSION
@@ -54,6 +65,8 @@
 #undef kvm_memory_attributes
 #undef kvm_create_guest_memfd
 #undef kvm_vcpu_init
+#undef kvm_mp_state
+#undef kvm_device_attr
 #endif
 #endif
 
@@ -86,6 +99,19 @@ static void test_against_system_uapi(void)
 	CHECK_EQ(KVM_SET_ONE_REG, _IOW(0xAE, 0xac, struct linux_kvm_one_reg));
 	CHECK_EQ(KVM_GET_ONE_REG, _IOW(0xAE, 0xab, struct linux_kvm_one_reg));
 	CHECK_EQ(KVM_CREATE_VCPU, _IO(0xAE, 0x41));
+	CHECK_EQ(offsetof(struct linux_kvm_run, hypercall.nr), offsetof(struct kvm_run, hypercall.nr));
+	CHECK_EQ(offsetof(struct linux_kvm_run, hypercall.ret),
+		 offsetof(struct kvm_run, hypercall.ret));
+	CHECK_EQ(offsetof(struct linux_kvm_run, hypercall.longmode),
+		 offsetof(struct kvm_run, hypercall.flags));
+	CHECK_EQ(sizeof(struct linux_kvm_mp_state), sizeof(struct kvm_mp_state));
+	CHECK_EQ(sizeof(struct linux_kvm_device_attr), sizeof(struct kvm_device_attr));
+	CHECK_EQ(KVM_GET_MP_STATE, _IOR(0xAE, 0x98, struct linux_kvm_mp_state));
+	CHECK_EQ(KVM_SET_MP_STATE, _IOW(0xAE, 0x99, struct linux_kvm_mp_state));
+	CHECK_EQ(KVM_SET_DEVICE_ATTR, _IOW(0xAE, 0xe1, struct linux_kvm_device_attr));
+	CHECK_EQ(KVM_HAS_DEVICE_ATTR, _IOW(0xAE, 0xe3, struct linux_kvm_device_attr));
+	CHECK_EQ(KVM_EXIT_HYPERCALL, 3);
+	CHECK_EQ(KVM_CAP_MP_STATE, 14);
 	printf("checked against the system's <linux/kvm.h>\n");
 #else
 	printf("no <linux/kvm.h> on this system: static asserts only\n");

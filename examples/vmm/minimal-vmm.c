@@ -74,9 +74,13 @@ int main(void)
 	if (kvm_ioctl(vcpu, KVM_SET_ONE_REG, (unsigned long)&reg) < 0)
 		return die("KVM_SET_ONE_REG");
 
-	/* A 64 KiB "kernel", populated measured; the kernel may report partial progress. */
+	/*
+	 * A 64 KiB "kernel", populated measured; the kernel may report partial
+	 * progress.  Its code: x0 = PSCI SYSTEM_OFF (0x84000008); SMC #0.
+	 */
 	image = aligned_alloc(4096, 64 << 10);
-	memset(image, 0xaa, 64 << 10);
+	memset(image, 0, 64 << 10);
+	memcpy(image, (const uint32_t[]){ 0xd2800100, 0xf2b08000, 0xd4000003 }, 12);
 	pop = (struct kvm_arm_rmi_populate){ .base = RAM_BASE, .size = 64 << 10,
 					     .source_uaddr = (uint64_t)(uintptr_t)image,
 					     .flags = KVM_ARM_RMI_POPULATE_FLAGS_MEASURE };
@@ -88,7 +92,8 @@ int main(void)
 		   PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED || kvm_ioctl(vcpu, KVM_RUN, 0) < 0)
 		return die("KVM_RUN");
-	printf("realm activated; first exit: reason %u\n", run->exit_reason);
+	printf("realm ran; exit reason %u%s\n", run->exit_reason,
+	       run->exit_reason == KVM_EXIT_SYSTEM_EVENT ? " (SYSTEM_EVENT: powered off)" : "");
 	close(vcpu);
 	close(gfd);
 	close(vm);

@@ -77,6 +77,25 @@ struct kvm_memory_attributes {
 	uint64_t flags;
 };
 
+struct kvm_mp_state {
+	uint32_t mp_state;
+};
+
+struct kvm_device_attr {
+	uint32_t flags;
+	uint32_t group;
+	uint64_t attr;
+	uint64_t addr;
+};
+
+/* KVM_ARM_VM_SMCCC_FILTER: what KVM does with a range of SMCCC function IDs. */
+struct kvm_smccc_filter {
+	uint32_t base;
+	uint32_t nr_functions;
+	uint8_t action;
+	uint8_t pad[15];
+};
+
 struct kvm_arm_rmi_populate {
 	uint64_t base;
 	uint64_t size;
@@ -110,6 +129,15 @@ struct kvm_run {
 			uint32_t len;
 			uint8_t is_write;
 		} mmio;
+		struct {
+			uint64_t nr;
+			uint64_t args[6];
+			uint64_t ret;
+			union {
+				uint32_t longmode; /* x86 only */
+				uint64_t flags;
+			};
+		} hypercall;
 		struct {
 			uint32_t type;
 			uint32_t ndata;
@@ -169,6 +197,15 @@ static_assert(offsetof(struct kvm_run, system_event.data) == 40, "system_event.d
 static_assert(offsetof(struct kvm_run, memory_fault.gpa) == 40, "memory_fault.gpa");
 static_assert(offsetof(struct kvm_run, memory_fault.size) == 48, "memory_fault.size");
 static_assert(offsetof(struct kvm_run, fail_entry.cpu) == 40, "fail_entry.cpu");
+static_assert(offsetof(struct kvm_run, hypercall.args) == 40, "hypercall.args");
+static_assert(offsetof(struct kvm_run, hypercall.ret) == 88, "hypercall.ret");
+static_assert(offsetof(struct kvm_run, hypercall.flags) == 96, "hypercall.flags");
+static_assert(sizeof(struct kvm_mp_state) == 4, "kvm_mp_state size");
+static_assert(sizeof(struct kvm_device_attr) == 24, "kvm_device_attr size");
+static_assert(offsetof(struct kvm_device_attr, attr) == 8, "kvm_device_attr.attr");
+static_assert(offsetof(struct kvm_device_attr, addr) == 16, "kvm_device_attr.addr");
+static_assert(sizeof(struct kvm_smccc_filter) == 24, "kvm_smccc_filter size");
+static_assert(offsetof(struct kvm_smccc_filter, action) == 8, "kvm_smccc_filter.action");
 static_assert(offsetof(struct kvm_run, kvm_valid_regs) == 288, "kvm_run.kvm_valid_regs");
 static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 
@@ -180,17 +217,23 @@ static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #define KVM_CREATE_VCPU              RK_IO(KVMIO, 0x41)
 #define KVM_SET_USER_MEMORY_REGION2  RK_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
 #define KVM_RUN                      RK_IO(KVMIO, 0x80)
+#define KVM_GET_MP_STATE             RK_IOR(KVMIO, 0x98, struct kvm_mp_state)
+#define KVM_SET_MP_STATE             RK_IOW(KVMIO, 0x99, struct kvm_mp_state)
 #define KVM_ENABLE_CAP               RK_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
 #define KVM_GET_ONE_REG              RK_IOW(KVMIO, 0xab, struct kvm_one_reg)
 #define KVM_SET_ONE_REG              RK_IOW(KVMIO, 0xac, struct kvm_one_reg)
 #define KVM_ARM_VCPU_INIT            RK_IOW(KVMIO, 0xae, struct kvm_vcpu_init)
 #define KVM_ARM_PREFERRED_TARGET     RK_IOR(KVMIO, 0xaf, struct kvm_vcpu_init)
+#define KVM_SET_DEVICE_ATTR          RK_IOW(KVMIO, 0xe1, struct kvm_device_attr)
+#define KVM_GET_DEVICE_ATTR          RK_IOW(KVMIO, 0xe2, struct kvm_device_attr)
+#define KVM_HAS_DEVICE_ATTR          RK_IOW(KVMIO, 0xe3, struct kvm_device_attr)
 #define KVM_SET_MEMORY_ATTRIBUTES    RK_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
 #define KVM_CREATE_GUEST_MEMFD       RK_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
 #define KVM_ARM_RMI_POPULATE         RK_IOWR(KVMIO, 0xd7, struct kvm_arm_rmi_populate)
 
 /* ---- capabilities ---- */
 #define KVM_CAP_ARM_PSCI_0_2    102
+#define KVM_CAP_MP_STATE        14
 #define KVM_CAP_ARM_VM_IPA_SIZE 165
 #define KVM_CAP_USER_MEMORY2    231
 #define KVM_CAP_MEMORY_ATTRIBUTES 233
@@ -207,7 +250,20 @@ static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 
 /* ---- arm64 vCPUs ---- */
 #define KVM_ARM_TARGET_GENERIC_V8 5
+#ifndef KVM_ARM_VCPU_POWER_OFF
+#define KVM_ARM_VCPU_POWER_OFF    0 /* the vCPU starts powered off (PSCI CPU_ON starts it) */
+#endif
 #define KVM_ARM_VCPU_PSCI_0_2     2
+
+#define KVM_MP_STATE_RUNNABLE 0
+#define KVM_MP_STATE_STOPPED  5
+
+/* VM device attributes: the SMCCC filter (KVM_SET_DEVICE_ATTR on the VM fd). */
+#define KVM_ARM_VM_SMCCC_CTRL      0
+#define KVM_ARM_VM_SMCCC_FILTER    0
+#define KVM_SMCCC_FILTER_HANDLE    0
+#define KVM_SMCCC_FILTER_DENY      1
+#define KVM_SMCCC_FILTER_FWD_TO_USER 2
 
 #define KVM_REG_ARM64    0x6000000000000000ULL
 #define KVM_REG_SIZE_U64 0x0030000000000000ULL
@@ -221,6 +277,7 @@ static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 
 /* ---- exits ---- */
 #define KVM_EXIT_UNKNOWN       0
+#define KVM_EXIT_HYPERCALL     3
 #define KVM_EXIT_MMIO          6
 #define KVM_EXIT_SHUTDOWN      8
 #define KVM_EXIT_FAIL_ENTRY    9
@@ -231,5 +288,7 @@ static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #define KVM_SYSTEM_EVENT_SHUTDOWN 1
 #define KVM_SYSTEM_EVENT_RESET    2
 #define KVM_MEMORY_EXIT_FLAG_PRIVATE (1ULL << 3)
+#define KVM_HYPERCALL_EXIT_SMC   (1ULL << 0)
+#define KVM_HYPERCALL_EXIT_16BIT (1ULL << 1)
 
 #endif

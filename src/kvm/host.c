@@ -26,6 +26,7 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 
 	if (!h)
 		return NULL;
+	pthread_mutex_init(&h->lock, NULL);
 	h->pas = pas_create(PAS_DEFAULT_DRAM_BASE, dram);
 	if (!h->pas)
 		goto fail;
@@ -85,6 +86,7 @@ void rk_host_destroy(struct rk_host *h)
 	palloc_fini(&h->pages);
 	rmm_destroy(h->rmm);
 	pas_destroy(h->pas);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
@@ -133,7 +135,7 @@ static struct rk_file *file_lookup(struct rk_host *h, int fd)
 	return NULL;
 }
 
-int rk_host_reap(struct rk_host *h)
+static int host_reap(struct rk_host *h)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -182,13 +184,25 @@ int rk_host_reap(struct rk_host *h)
 	return (int)(before - h->vms_live);
 }
 
+int rk_host_reap(struct rk_host *h)
+{
+	int ret;
+
+	pthread_mutex_lock(&h->lock);
+	ret = host_reap(h);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
 int rk_open_kvm(struct rk_host *h)
 {
+	struct rk_file *f;
 	int fd;
 
-	if (!rk_file_new(h, RK_FILE_SYSTEM, NULL, "kvm", 0, &fd))
-		return -1;
-	return fd;
+	pthread_mutex_lock(&h->lock);
+	f = rk_file_new(h, RK_FILE_SYSTEM, NULL, "kvm", 0, &fd);
+	pthread_mutex_unlock(&h->lock);
+	return f ? fd : -1;
 }
 
 uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
@@ -204,7 +218,7 @@ static int system_ioctl(struct rk_host *h, unsigned long req, unsigned long arg)
 	case KVM_GET_API_VERSION:
 		return KVM_API_VERSION;
 	case KVM_CREATE_VM:
-		rk_host_reap(h);
+		host_reap(h);
 		return rk_vm_create(h, arg);
 	case KVM_CHECK_EXTENSION:
 		return rk_check_extension(h, NULL, (long)arg);
@@ -225,9 +239,12 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
+	pthread_mutex_lock(&h->lock);
 	f = file_lookup(h, fd);
-	if (!f)
+	if (!f) {
+		pthread_mutex_unlock(&h->lock);
 		return -1; /* errno: EBADF from fstat, or ENOTTY */
+	}
 	switch (f->type) {
 	case RK_FILE_SYSTEM:
 		ret = system_ioctl(h, req, arg);
@@ -242,6 +259,7 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 		ret = -ENOTTY; /* guest_memfd has no ioctls */
 		break;
 	}
+	pthread_mutex_unlock(&h->lock);
 	if (ret < 0) {
 		errno = -ret;
 		return -1;
@@ -254,6 +272,7 @@ void rk_host_stats(struct rk_host *h, struct rk_host_stats *st)
 	struct rmm_census c;
 
 	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&h->lock);
 	for (struct rk_file *f = h->files; f; f = f->next)
 		st->files_live++;
 	st->vms_live = h->vms_live;
@@ -264,6 +283,7 @@ void rk_host_stats(struct rk_host *h, struct rk_host_stats *st)
 	st->rmi_calls = h->rmi_calls;
 	st->bytes_copied = h->bytes_copied;
 	st->syscalls = h->syscalls;
+	pthread_mutex_unlock(&h->lock);
 }
 
 struct rmm *rk_host_rmm(struct rk_host *h)

@@ -8,6 +8,7 @@
 #ifndef REALMKIT_KVM_INTERNAL_H
 #define REALMKIT_KVM_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -62,13 +63,38 @@ struct rk_range {
 
 enum rk_realm_state { RK_REALM_NONE, RK_REALM_NEW, RK_REALM_ACTIVE, RK_REALM_DEAD };
 
+/* What a vCPU's last return to user space left for the next KVM_RUN to complete. */
+enum rk_pending {
+	RK_PENDING_NONE,
+	RK_PENDING_MMIO,      /* KVM_EXIT_MMIO: the read value goes back to the realm */
+	RK_PENDING_RIPAS,     /* KVM_EXIT_MEMORY_FAULT of a RIPAS change: apply it */
+	RK_PENDING_HOST_CALL, /* KVM_EXIT_HYPERCALL of an RSI host call: return x0..x30 */
+};
+
+/*
+ * Locking: vcpu->mutex serialises KVM_RUN (and is taken before host->lock,
+ * as Linux takes vcpu->mutex before kvm->lock); host->lock covers every
+ * other piece of KVM state.  KVM_RUN drops host->lock around REC_ENTER so
+ * that vCPUs run realm code in parallel.
+ */
 struct rk_vcpu {
 	struct rk_vm *vm;
 	unsigned id;
 	bool initialised;
 	bool psci_0_2;
-	uint64_t x[31];
+	bool power_off;     /* KVM_ARM_VCPU_POWER_OFF, PSCI CPU_OFF: KVM_RUN sleeps */
+	pthread_mutex_t mutex;
+	int wake_fd;        /* eventfd: PSCI CPU_ON or a system event wakes a sleeping vCPU */
+	uint64_t x[31];     /* KVM's view of the registers (what exits exposed) */
 	uint64_t pc;
+	uint64_t entry_flags; /* RmiRecEntry.flags for the next REC_ENTER */
+	enum rk_pending pending;
+	struct {
+		uint64_t base, top;
+		unsigned ripas;
+	} ripas;
+	unsigned mmio_len;
+	bool mmio_read;
 	uint64_t rec;       /* REC granule, once activated */
 	uint64_t run_page;  /* NS page for RmiRecRun */
 	uint64_t aux[RMI_REC_PARAMS_AUX_GRANULES];
@@ -109,9 +135,16 @@ struct rk_vm {
 	struct rk_gmem **gmems;
 	unsigned ngmems;
 	struct rk_file *file;
+
+	/* PSCI SYSTEM_OFF/RESET: every vCPU's KVM_RUN now reports it. */
+	uint32_t system_event;
+	/* SMCCC filter: function ID ranges forwarded to user space (KVM_EXIT_HYPERCALL). */
+	struct kvm_smccc_filter filters[16];
+	unsigned nfilters;
 };
 
 struct rk_host {
+	pthread_mutex_t lock;
 	struct pas *pas;
 	struct rmm *rmm;
 	struct palloc pages;
@@ -151,6 +184,19 @@ int rk_realm_activate(struct rk_vm *vm);
 void rk_realm_destroy(struct rk_vm *vm);
 uint64_t rk_vm_delegate_new(struct rk_vm *vm); /* a fresh delegated granule, 0 on failure */
 uint64_t rk_dfr0_default(struct rk_host *h);
+
+/* ---- exit.c ---- */
+/* Before REC_ENTER: complete what the last exit to user space asked for. */
+int rk_exit_complete(struct rk_vcpu *v);
+/* After REC_ENTER: 1 to re-enter, 0 to return to user space, -errno to fail KVM_RUN. */
+int rk_exit_handle(struct rk_vcpu *v, const struct rmi_rec_exit *exit);
+void rk_vcpu_wake(struct rk_vcpu *v);
+
+/* ---- realm.c (used by exit.c) ---- */
+/* Back the protected page at @ipa with a guest_memfd page (DATA_CREATE_UNKNOWN). */
+int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa);
+/* RTT_SET_RIPAS for @v's pending request over [base, top); returns the IPA reached. */
+uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top);
 
 /* ---- vcpu.c ---- */
 int rk_vcpu_create(struct rk_vm *vm, unsigned long id);

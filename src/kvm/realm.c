@@ -479,6 +479,97 @@ int rk_realm_init_ripas_ioctl(struct rk_vm *vm, struct kvm_realmkit_init_ripas *
 	return ret;
 }
 
+/* ---- running realms: stage-2 faults and RIPAS changes ---- */
+
+/*
+ * A realm touched private RAM that has no page yet: give it a zeroed one
+ * from its guest_memfd, as Linux (<= v12, RMM 1.0) does with
+ * RMI_DATA_CREATE_UNKNOWN, creating RTTs as needed.
+ */
+int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa)
+{
+	struct rk_host *h = vm->host;
+	struct rk_memslot *s = rk_vm_slot_of(vm, ipa);
+	uint64_t idx, pa, x0;
+	int ret;
+
+	if (!s || !s->gmem || !rk_vm_range_private(vm, ipa, GRANULE_SIZE))
+		return -EFAULT;
+	idx = (s->gmem_offset + (ipa - s->gpa)) >> GRANULE_SHIFT;
+	if (s->gmem->pages[idx])
+		return -EEXIST; /* mapped already, yet the realm faulted: not RAM any more */
+	pa = palloc_get(&h->pages);
+	if (!pa)
+		return -ENOMEM;
+	if (!rmi_ok(rk_rmi(h, RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL))) {
+		palloc_put(&h->pages, pa);
+		return -ENXIO;
+	}
+	for (;;) {
+		x0 = rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, ipa, 0, 0, NULL);
+		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
+			break;
+		ret = rtt_create_levels(vm, ipa, (int)RMI_RET_INDEX(x0), 3);
+		if (ret) {
+			undelegate_free(h, pa);
+			return ret;
+		}
+	}
+	if (!rmi_ok(x0)) {
+		undelegate_free(h, pa);
+		return -EEXIST;
+	}
+	s->gmem->pages[idx] = pa;
+	return 0;
+}
+
+static void gmem_page_gone(struct rk_vm *vm, uint64_t ipa, uint64_t pa, bool leaked);
+
+/* The private page at @ipa goes (memory the realm made EMPTY): destroy and free it. */
+static void destroy_private(struct rk_vm *vm, uint64_t ipa)
+{
+	struct rk_host *h = vm->host;
+	struct smc_result r;
+
+	rk_rmi(h, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
+	if (rmi_ok(r.x[0]))
+		gmem_page_gone(vm, ipa, r.x[1],
+			       !rmi_ok(rk_rmi(h, RMI_GRANULE_UNDELEGATE, r.x[1], 0, 0, 0, 0, NULL)));
+}
+
+uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
+{
+	struct rk_vm *vm = v->vm;
+	struct rk_host *h = vm->host;
+	uint64_t addr = base;
+
+	while (addr < top) {
+		struct smc_result r;
+
+		rk_rmi(h, RMI_RTT_SET_RIPAS, vm->rd, v->rec, addr, top, 0, &r);
+		if (rmi_ok(r.x[0])) {
+			if (v->ripas.ripas == RMI_EMPTY)
+				for (uint64_t a = addr; a < r.x[1]; a += GRANULE_SIZE) {
+					struct rk_memslot *s = rk_vm_slot_of(vm, a);
+
+					if (s && s->gmem &&
+					    s->gmem->pages[(s->gmem_offset + (a - s->gpa)) >>
+							   GRANULE_SHIFT])
+						destroy_private(vm, a);
+				}
+			addr = r.x[1];
+			continue;
+		}
+		if (RMI_RET_STATUS(r.x[0]) != RMI_ERROR_RTT || RMI_RET_INDEX(r.x[0]) >= 3)
+			break;
+		/* The range starts or ends inside a block: split it. */
+		if (rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(r.x[0]),
+				      (int)RMI_RET_INDEX(r.x[0]) + 1) < 0)
+			break;
+	}
+	return addr;
+}
+
 /* ---- activation ---- */
 
 static int create_recs(struct rk_vm *vm)
@@ -521,6 +612,9 @@ static int create_recs(struct rk_vm *vm)
 			v->rec = 0;
 			return -ENXIO;
 		}
+		/* Only vCPU 0 starts runnable (v14); the others wait for PSCI CPU_ON. */
+		if (i != 0)
+			v->power_off = true;
 	}
 	return 0;
 }

@@ -57,6 +57,7 @@ int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 		/* guest_memfd backs realm memory only. */
 		return !vm || vm->realm;
 	case KVM_CAP_ARM_PSCI_0_2:
+	case KVM_CAP_MP_STATE:
 	case KVM_CAP_USER_MEMORY2:
 	case KVM_CAP_ARM_RMI:
 	case KVM_CAP_REALMKIT_REALM_CONFIG:
@@ -316,6 +317,43 @@ static int arg_out(void *arg, const void *val, size_t len, int ret)
 	return rk_copy_to_user(arg, val, len) ? -EFAULT : ret;
 }
 
+/*
+ * The SMCCC filter (KVM_ARM_VM_SMCCC_FILTER): ranges of function IDs that
+ * KVM forwards to user space.  For a realm these are RSI host calls.
+ */
+static int vm_device_attr(struct rk_vm *vm, unsigned long req, const struct kvm_device_attr *a)
+{
+	struct kvm_smccc_filter f;
+
+	if (a->flags || a->group != KVM_ARM_VM_SMCCC_CTRL || a->attr != KVM_ARM_VM_SMCCC_FILTER)
+		return -ENXIO;
+	if (req == KVM_HAS_DEVICE_ATTR)
+		return 0;
+	if (req == KVM_GET_DEVICE_ATTR)
+		return -EINVAL; /* write-only, as in Linux */
+	if (rk_copy_from_user(&f, (const void *)(uintptr_t)a->addr, sizeof(f)))
+		return -EFAULT;
+	for (unsigned i = 0; i < sizeof(f.pad); i++)
+		if (f.pad[i])
+			return -EINVAL;
+	if (!f.nr_functions || f.base + (uint64_t)f.nr_functions - 1 > UINT32_MAX ||
+	    f.action > KVM_SMCCC_FILTER_FWD_TO_USER)
+		return -EINVAL;
+	if (vm->has_run)
+		return -EBUSY;
+	for (unsigned i = 0; i < vm->nfilters; i++) {
+		const struct kvm_smccc_filter *o = &vm->filters[i];
+
+		if (f.base < o->base + (uint64_t)o->nr_functions &&
+		    o->base < f.base + (uint64_t)f.nr_functions)
+			return -EEXIST;
+	}
+	if (vm->nfilters == sizeof(vm->filters) / sizeof(vm->filters[0]))
+		return -ENOSPC;
+	vm->filters[vm->nfilters++] = f;
+	return 0;
+}
+
 int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 {
 	union {
@@ -327,6 +365,7 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 		struct kvm_realmkit_populate_fd popfd;
 		struct kvm_realmkit_init_ripas ripas;
 		struct kvm_vcpu_init init;
+		struct kvm_device_attr dattr;
 	} u;
 	int ret;
 
@@ -336,6 +375,11 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 	case KVM_ENABLE_CAP:
 		ARG_IN(u.cap, arg);
 		return enable_cap(vm, &u.cap);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		ARG_IN(u.dattr, arg);
+		return vm_device_attr(vm, req, &u.dattr);
 	case KVM_SET_USER_MEMORY_REGION2:
 		ARG_IN(u.region, arg);
 		return set_memory_region(vm, &u.region);
