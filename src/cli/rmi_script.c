@@ -378,6 +378,7 @@ static const struct cmd_desc *find_command(const char *name)
 
 static int stmt_call(struct script *s, int ntok, char **tok)
 {
+	static const char *const regs[] = { "x1", "x2", "x3", "x4", "x5", "x6" };
 	const struct cmd_desc *c;
 	struct smc_args a = { 0 };
 	struct smc_result r;
@@ -389,15 +390,11 @@ static int stmt_call(struct script *s, int ntok, char **tok)
 	c = find_command(tok[1]);
 	if (!c)
 		return fail(s, "call: unknown RMI command '%s'", tok[1]);
-	if ((unsigned)(ntok - 2) > 6)
+	if ((unsigned)(ntok - 2) > sizeof(regs) / sizeof(regs[0]))
 		return fail(s, "call %s: at most 6 argument registers", c->name);
-	for (int i = 2; i < ntok; i++) {
-		char what[8];
-
-		snprintf(what, sizeof(what), "x%d", i - 1);
-		if (parse_u64(s, tok[i], what, &a.x[i - 2]) < 0)
+	for (int i = 2; i < ntok; i++)
+		if (parse_u64(s, tok[i], regs[i - 2], &a.x[i - 2]) < 0)
 			return -1;
-	}
 	a.fid = c->fid;
 	rmm_smc(s->rmm, &a, &r);
 	status = RMI_RET_STATUS(r.x[0]);
