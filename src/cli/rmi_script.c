@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
 
 #define MAX_TOKENS 32
+#define NSTATUS    (sizeof(status_names) / sizeof(status_names[0]))
 
 struct cmd_desc {
 	const char *name;
@@ -70,7 +72,7 @@ void rmi_script_default_opts(struct rmi_script_opts *o)
 }
 
 struct script {
-	const char *name;
+	const char *name; /* printable (escaped) */
 	unsigned line;
 	FILE *out;
 	FILE *err;
@@ -78,18 +80,42 @@ struct script {
 	struct rmm_platform plat;
 	struct pas *pas;
 	struct rmm *rmm;
+	/* Script words made printable for messages (a few per message). */
+	char esc[4][128];
+	unsigned next_esc;
 };
 
-static int fail(struct script *s, const char *fmt, ...)
+/* Return codes of the statement functions, mapped to exit statuses by rmi_script_run(). */
+#define ERR_LINE    (-1) /* malformed line or failed action: exit 1 */
+#define ERR_MACHINE (-2) /* machine not set up: exit 2 */
+
+static const char *esc(struct script *s, const char *word)
+{
+	char *buf = s->esc[s->next_esc++ % (sizeof(s->esc) / sizeof(s->esc[0]))];
+
+	return cli_escape(buf, sizeof(s->esc[0]), word);
+}
+
+static int vreport(struct script *s, int ret, const char *fmt, va_list ap)
+{
+	/* Results and errors reach a shared log (>log 2>&1) in the order they happen. */
+	fflush(s->out);
+	fprintf(s->err, "%s:%u: ", s->name, s->line);
+	vfprintf(s->err, fmt, ap);
+	fputc('\n', s->err);
+	fflush(s->err);
+	return ret;
+}
+
+static int __attribute__((format(printf, 2, 3))) fail(struct script *s, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	fprintf(s->err, "%s:%u: ", s->name, s->line);
 	va_start(ap, fmt);
-	vfprintf(s->err, fmt, ap);
+	ret = vreport(s, ERR_LINE, fmt, ap);
 	va_end(ap);
-	fputc('\n', s->err);
-	return -1;
+	return ret;
 }
 
 static int parse_u64(struct script *s, const char *tok, const char *what, uint64_t *v)
@@ -103,13 +129,13 @@ static int parse_u64(struct script *s, const char *tok, const char *what, uint64
 		p += 2;
 	}
 	if (!*p || !isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, esc(s, tok));
 	errno = 0;
 	*v = strtoull(p, &end, base);
 	if (errno == ERANGE)
-		return fail(s, "%s: '%s' does not fit in 64 bits", what, tok);
+		return fail(s, "%s: '%s' does not fit in 64 bits", what, esc(s, tok));
 	if (*end)
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, esc(s, tok));
 	return 0;
 }
 
@@ -123,14 +149,14 @@ static int parse_hex_bytes(struct script *s, const char *tok, const char *what, 
 		n -= 2;
 	}
 	if (!n || n % 2)
-		return fail(s, "%s: '%s' is not an even number of hex digits", what, tok);
+		return fail(s, "%s: '%s' is not an even number of hex digits", what, esc(s, tok));
 	if (n / 2 > max)
 		return fail(s, "%s: %zu bytes given, at most %zu allowed", what, n / 2, max);
 	for (size_t i = 0; i < n / 2; i++) {
 		char pair[3] = { tok[2 * i], tok[2 * i + 1], 0 };
 
 		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
-			return fail(s, "%s: '%s' is not hex", what, tok);
+			return fail(s, "%s: '%s' is not hex", what, esc(s, tok));
 		buf[i] = (uint8_t)strtoul(pair, NULL, 16);
 	}
 	*len = n / 2;
@@ -138,8 +164,7 @@ static int parse_hex_bytes(struct script *s, const char *tok, const char *what, 
 }
 
 /* Parse "a,b,c" into at most @max numbers. */
-static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v, size_t max,
-		      size_t *count)
+static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v, size_t max)
 {
 	size_t n = 0;
 	char *save = NULL;
@@ -148,10 +173,9 @@ static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v
 		if (n == max)
 			return fail(s, "%s: more than %zu values", what, max);
 		if (parse_u64(s, p, what, &v[n]) < 0)
-			return -1;
+			return ERR_LINE;
 		n++;
 	}
-	*count = n;
 	return 0;
 }
 
@@ -175,14 +199,15 @@ static int machine_up(struct script *s)
 {
 	if (s->rmm)
 		return 0;
-	s->pas = pas_create(s->opts->dram_base, s->opts->dram_size);
-	if (!s->pas)
-		return fail(s, "cannot create a DRAM of 0x%llx bytes at 0x%llx: %s",
-			    (unsigned long long)s->opts->dram_size,
-			    (unsigned long long)s->opts->dram_base, strerror(errno));
 	s->rmm = rmm_create(s->pas, &s->plat);
-	if (!s->rmm)
-		return fail(s, "cannot create the RMM: out of memory");
+	if (!s->rmm) {
+		fflush(s->out);
+		fprintf(s->err,
+			"realmkit rmi: cannot create the RMM for 0x%llx bytes of DRAM "
+			"(--dram-size): out of memory\n",
+			(unsigned long long)s->opts->dram_size);
+		return ERR_MACHINE;
+	}
 	return 0;
 }
 
@@ -191,7 +216,7 @@ static int split_kv(struct script *s, char *tok, char **key, char **val)
 	char *eq = strchr(tok, '=');
 
 	if (!eq || eq == tok || !eq[1])
-		return fail(s, "expected key=value, got '%s'", tok);
+		return fail(s, "expected key=value, got '%s'", esc(s, tok));
 	*eq = 0;
 	*key = tok;
 	*val = eq + 1;
@@ -206,8 +231,8 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 		char *k = NULL, *v = NULL;
 		uint64_t n;
 
-		if (split_kv(s, tok[i], &k, &v) < 0 || parse_u64(s, v, k, &n) < 0)
-			return -1;
+		if (split_kv(s, tok[i], &k, &v) < 0 || parse_u64(s, v, esc(s, k), &n) < 0)
+			return ERR_LINE;
 		if (!strcmp(k, "ipa_bits") && n >= 32 && n <= 52)
 			s->plat.max_ipa_bits = (unsigned)n;
 		else if (!strcmp(k, "lpa2") && n <= 1)
@@ -227,7 +252,8 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 		else if (!strcmp(k, "sha512") && n <= 1)
 			s->plat.sha512 = n;
 		else
-			return fail(s, "platform: unknown key or value out of range: %s=%s", k, v);
+			return fail(s, "platform: unknown key or value out of range: %s=%s",
+				    esc(s, k), esc(s, v));
 	}
 	return 0;
 }
@@ -288,7 +314,7 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 	if (ntok < 2)
 		return fail(s, "usage: %s PA key=value ...", tok[0]);
 	if (parse_u64(s, tok[1], "PA", &pa) < 0)
-		return -1;
+		return ERR_LINE;
 	if (pa & GRANULE_MASK)
 		return fail(s, "%s: PA 0x%llx is not granule-aligned", tok[0],
 			    (unsigned long long)pa);
@@ -300,27 +326,27 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 		size_t n;
 
 		if (split_kv(s, tok[i], &k, &v) < 0)
-			return -1;
+			return ERR_LINE;
 		if (has_rpv && !strcmp(k, "rpv")) {
 			if (parse_hex_bytes(s, v, "rpv",
 					    page + offsetof(struct rmi_realm_params, rpv),
 					    RMI_RPV_SIZE, &n) < 0)
-				return -1;
+				return ERR_LINE;
 			continue;
 		}
 		for (l = lists; l && l->name && strcmp(l->name, k); l++)
 			;
 		if (l && l->name) {
-			if (parse_list(s, v, k, (uint64_t *)(page + l->offset), l->max, &n) < 0)
-				return -1;
+			if (parse_list(s, v, l->name, (uint64_t *)(page + l->offset), l->max) < 0)
+				return ERR_LINE;
 			continue;
 		}
 		for (f = fields; f->name && strcmp(f->name, k); f++)
 			;
 		if (!f->name)
-			return fail(s, "%s: unknown field '%s'", tok[0], k);
-		if (parse_u64(s, v, k, (uint64_t *)(page + f->offset)) < 0)
-			return -1;
+			return fail(s, "%s: unknown field '%s'", tok[0], esc(s, k));
+		if (parse_u64(s, v, f->name, (uint64_t *)(page + f->offset)) < 0)
+			return ERR_LINE;
 	}
 	return host_write(s, pa, buf, sizeof(buf));
 }
@@ -334,7 +360,7 @@ static int stmt_fill(struct script *s, int ntok, char **tok)
 		return fail(s, "usage: fill PA LEN BYTE");
 	if (parse_u64(s, tok[1], "PA", &pa) < 0 || parse_u64(s, tok[2], "LEN", &len) < 0 ||
 	    parse_u64(s, tok[3], "BYTE", &byte) < 0)
-		return -1;
+		return ERR_LINE;
 	if (byte > 0xff)
 		return fail(s, "fill: BYTE 0x%llx is larger than 0xff", (unsigned long long)byte);
 	if (!pas_in_dram(s->pas, pa, len))
@@ -347,7 +373,7 @@ static int stmt_fill(struct script *s, int ntok, char **tok)
 		if (n > len)
 			n = len;
 		if (host_write(s, pa, buf, n) < 0)
-			return -1;
+			return ERR_LINE;
 		pa += n;
 		len -= n;
 	}
@@ -364,7 +390,7 @@ static int stmt_data(struct script *s, int ntok, char **tok)
 		return fail(s, "usage: data PA HEXBYTES");
 	if (parse_u64(s, tok[1], "PA", &pa) < 0 ||
 	    parse_hex_bytes(s, tok[2], "data", buf, sizeof(buf), &len) < 0)
-		return -1;
+		return ERR_LINE;
 	return host_write(s, pa, buf, len);
 }
 
@@ -376,41 +402,61 @@ static const struct cmd_desc *find_command(const char *name)
 	return NULL;
 }
 
+/* "SUCCESS index=0", or the raw x0 for a status RMI 1.0 does not define. */
+static const char *status_text(uint64_t x0, char *buf, size_t size)
+{
+	unsigned status = RMI_RET_STATUS(x0);
+
+	if (status < NSTATUS)
+		snprintf(buf, size, "%s index=%u", status_names[status], RMI_RET_INDEX(x0));
+	else
+		snprintf(buf, size, "0x%llx", (unsigned long long)x0);
+	return buf;
+}
+
+static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_result *r)
+{
+	char st[64];
+
+	fprintf(s->out, "%s status=%s", c->name, status_text(r->x[0], st, sizeof(st)));
+	if (RMI_RET_STATUS(r->x[0]) == RMI_SUCCESS)
+		for (unsigned i = 0; i < 4; i++)
+			if (c->outputs & (1U << i))
+				fprintf(s->out, " x%u=0x%llx", i + 1,
+					(unsigned long long)r->x[i + 1]);
+	fputc('\n', s->out);
+}
+
 static int stmt_call(struct script *s, int ntok, char **tok)
 {
 	static const char *const regs[] = { "x1", "x2", "x3", "x4", "x5", "x6" };
 	const struct cmd_desc *c;
 	struct smc_args a = { 0 };
 	struct smc_result r;
-	unsigned status;
 	char why[256];
 
 	if (ntok < 2)
 		return fail(s, "usage: call NAME X1 X2 ...");
 	c = find_command(tok[1]);
 	if (!c)
-		return fail(s, "call: unknown RMI command '%s'", tok[1]);
+		return fail(s, "call: unknown RMI command '%s'", esc(s, tok[1]));
 	if ((unsigned)(ntok - 2) > sizeof(regs) / sizeof(regs[0]))
 		return fail(s, "call %s: at most 6 argument registers", c->name);
 	for (int i = 2; i < ntok; i++)
 		if (parse_u64(s, tok[i], regs[i - 2], &a.x[i - 2]) < 0)
-			return -1;
+			return ERR_LINE;
 	a.fid = c->fid;
 	rmm_smc(s->rmm, &a, &r);
-	status = RMI_RET_STATUS(r.x[0]);
-	if (status < sizeof(status_names) / sizeof(status_names[0]))
-		fprintf(s->out, "%s status=%s index=%u", c->name, status_names[status],
-			RMI_RET_INDEX(r.x[0]));
-	else
-		fprintf(s->out, "%s status=0x%llx", c->name, (unsigned long long)r.x[0]);
-	if (status == RMI_SUCCESS)
-		for (unsigned i = 0; i < 4; i++)
-			if (c->outputs & (1U << i))
-				fprintf(s->out, " x%u=0x%llx", i + 1, (unsigned long long)r.x[i + 1]);
-	fputc('\n', s->out);
+	print_call(s, c, &r);
 	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
 		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
 	return 0;
+}
+
+static void hex(FILE *f, const uint8_t *b, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++)
+		fprintf(f, "%02x", b[i]);
 }
 
 static int stmt_measurements(struct script *s, int ntok, char **tok)
@@ -421,19 +467,16 @@ static int stmt_measurements(struct script *s, int ntok, char **tok)
 	if (ntok != 2)
 		return fail(s, "usage: measurements RD_PA");
 	if (parse_u64(s, tok[1], "RD_PA", &rd) < 0)
-		return -1;
+		return ERR_LINE;
 	if (!rmm_realm_measurements(s->rmm, rd, &m))
 		return fail(s, "measurements: 0x%llx is not a realm descriptor",
 			    (unsigned long long)rd);
 	for (int i = 0; i <= 4; i++) {
-		const uint8_t *h = i ? m.rem[i - 1] : m.rim;
-
 		if (i)
 			fprintf(s->out, "rem%d ", i - 1);
 		else
 			fputs("rim ", s->out);
-		for (unsigned b = 0; b < m.hash_len; b++)
-			fprintf(s->out, "%02x", h[b]);
+		hex(s->out, i ? m.rem[i - 1] : m.rim, m.hash_len);
 		fputc('\n', s->out);
 	}
 	return 0;
@@ -473,7 +516,7 @@ static int run_line(struct script *s, char *line)
 	if (!strcmp(tok[0], "platform"))
 		return stmt_platform(s, ntok, tok);
 	if (machine_up(s) < 0)
-		return -2;
+		return ERR_MACHINE;
 	if (!strcmp(tok[0], "call"))
 		return stmt_call(s, ntok, tok);
 	if (!strcmp(tok[0], "realm_params"))
@@ -488,40 +531,70 @@ static int run_line(struct script *s, char *line)
 		return stmt_measurements(s, ntok, tok);
 	if (!strcmp(tok[0], "census"))
 		return stmt_census(s, ntok);
-	return fail(s, "unknown statement '%s'", tok[0]);
+	return fail(s, "unknown statement '%s'", esc(s, tok[0]));
 }
 
-int rmi_script_run(const char *text, const char *name, const struct rmi_script_opts *opts,
-		   FILE *out, FILE *err)
+/*
+ * A script is plain text: refuse NUL bytes and control characters (other
+ * than tab and carriage return) before they reach a parser or a terminal.
+ */
+static int check_text(struct script *s, const char *line, size_t len)
 {
-	struct script s = { .name = name, .out = out, .err = err, .opts = opts };
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		const char *hint = c == 0x1b ? " (an ANSI escape sequence?)" : "";
+
+		if (c == 0)
+			return fail(s, "NUL byte at column %zu: %s", i + 1,
+				    "a script is text (is this a binary file?)");
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return fail(s, "control character 0x%02x at column %zu%s: %s", c, i + 1,
+				    hint, "a script is plain text");
+	}
+	return 0;
+}
+
+int rmi_script_run(const char *text, size_t len, const char *name,
+		   const struct rmi_script_opts *opts, FILE *out, FILE *err)
+{
+	char shown[256];
+	struct script s = { .name = cli_escape(shown, sizeof(shown), name), .out = out,
+			    .err = err, .opts = opts };
+	const char *p = text, *end = text + len;
 	int ret = 0;
-	const char *p = text;
 
 	s.plat = opts->plat;
-	while (*p && !ret) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = strndup(p, len);
+	s.pas = pas_create(opts->dram_base, opts->dram_size);
+	if (!s.pas) {
+		fflush(out);
+		fprintf(err,
+			"realmkit rmi: cannot create a simulated DRAM of 0x%llx bytes at 0x%llx "
+			"(--dram-size, --dram-base): %s\n",
+			(unsigned long long)opts->dram_size, (unsigned long long)opts->dram_base,
+			strerror(errno));
+		return 2;
+	}
+	while (p < end && !ret) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line;
+		int r;
 
 		s.line++;
-		if (!line) {
-			fail(&s, "out of memory");
-			ret = 2;
-			break;
+		r = check_text(&s, p, n);
+		if (!r) {
+			line = strndup(p, n);
+			if (!line) {
+				fail(&s, "out of memory");
+				ret = 2;
+				break;
+			}
+			r = run_line(&s, line);
+			free(line);
 		}
-		switch (run_line(&s, line)) {
-		case 0:
-			break;
-		case -2:
-			ret = 2;
-			break;
-		default:
-			ret = 1;
-			break;
-		}
-		free(line);
-		p += len + (nl ? 1 : 0);
+		ret = r == 0 ? 0 : r == ERR_MACHINE ? 2 : 1;
+		p += n + (nl ? 1 : 0);
 	}
 	fflush(out);
 	rmm_destroy(s.rmm);

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The realmkit command line: global options, help, the rmi options and their
+# errors, reading scripts, exit statuses, and stdout/stderr ordering.
+# (Malformed script lines are tests/rmi-bad/; example outputs run_rmi_scripts.cmake.)
+# Usage: cli.sh REALMKIT VERSION
+set -u
+rk=$1
+version=$2
+case $rk in /*) ;; *) rk=$PWD/$rk ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	sed 's/^/  stdout: /' "$tmp/out"
+	sed 's/^/  stderr: /' "$tmp/err"
+	failures=$((failures + 1))
+}
+
+# run STATUS ARGS...: run realmkit; its stdout and stderr go to $tmp/out, $tmp/err.
+run() {
+	want=$1
+	shift
+	desc="realmkit $*"
+	"$rk" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ "$status" -eq "$want" ] || fail "$desc: exit $status, expected $want"
+}
+
+# has out|err TEXT: the last run's stdout/stderr contains TEXT.
+has() {
+	grep -qF -- "$2" "$tmp/$1" || fail "$desc: $1 lacks '$2'"
+}
+
+lacks() {
+	if grep -qF -- "$2" "$tmp/$1"; then fail "$desc: $1 has '$2'"; fi
+}
+
+script() { # script NAME LINES...: write a script, one argument per line
+	name=$1
+	shift
+	printf '%s\n' "$@" >"$tmp/$name"
+}
+
+# ---- global options and help ----
+run 0 --version
+[ "$(cat "$tmp/out")" = "realmkit $version" ] || fail "--version prints '$(cat "$tmp/out")'"
+run 0 -V
+has out "realmkit $version"
+for args in --help -h help; do
+	run 0 $args
+	has out "usage: realmkit"
+	has out "  rmi "
+	has out "  help "
+done
+run 2
+has err "usage: realmkit"
+run 2 frobnicate
+has err "unknown command 'frobnicate'"
+run 2 --frobnicate
+has err "unknown option '--frobnicate'"
+run 2 --version=2
+has err "--version takes no value"
+for args in "help rmi" "rmi --help" "rmi -h"; do
+	run 0 $args
+	has out "usage: realmkit rmi"
+	has out "--dram-size SIZE"
+	has out "exit status"
+done
+run 2 help frobnicate
+has err "unknown command 'frobnicate'"
+
+# ---- rmi options ----
+script census.rmi census
+run 0 rmi --dram-size 2G "$tmp/census.rmi"
+has out "census UNDELEGATED=524288 "
+run 0 rmi --dram-size=8k "$tmp/census.rmi"
+has out "census UNDELEGATED=2 "
+run 0 rmi --dram-size 0x10000 --dram-base=4G "$tmp/census.rmi"
+has out "census UNDELEGATED=16 "
+run 0 rmi "$tmp/census.rmi" --dram-size 1M # options after the file
+has out "census UNDELEGATED=256 "
+run 2 rmi --dram-size
+has err "realmkit rmi: --dram-size needs a value"
+run 2 rmi --dram-size=
+has err "realmkit rmi: --dram-size needs a value"
+run 2 rmi --dram-base
+has err "realmkit rmi: --dram-base needs a value"
+run 2 rmi --dram-size 17179869184G "$tmp/census.rmi"
+has err "--dram-size: '17179869184G' is too large"
+run 2 rmi --dram-size 18446744073709551616 "$tmp/census.rmi"
+has err "--dram-size: '18446744073709551616' is too large"
+for bad in -1 1.5G 2GB 0x 12abc " 4096" +4096; do
+	run 2 rmi --dram-size "$bad" "$tmp/census.rmi"
+	has err "--dram-size: '$bad' is not a size"
+done
+# DRAM the machine cannot have: the option and the reason, not a script line.
+run 2 rmi --dram-size 0x1001 "$tmp/census.rmi"
+has err "realmkit rmi: --dram-size: 0x1001 bytes is not a multiple of 4 KiB"
+lacks err "census.rmi"
+run 2 rmi --dram-size 0 "$tmp/census.rmi"
+has err "realmkit rmi: --dram-size: DRAM cannot be empty"
+run 2 rmi --dram-base 0x80000800 "$tmp/census.rmi"
+has err "realmkit rmi: --dram-base: 0x80000800 is not 4 KiB-aligned"
+run 2 rmi --dram-base 0xfffffffffffff000 --dram-size 8K "$tmp/census.rmi"
+has err "runs past the top of the 64-bit physical address space"
+run 2 rmi --check=yes "$tmp/census.rmi"
+has err "realmkit rmi: --check takes no value"
+run 2 rmi --frobnicate "$tmp/census.rmi"
+has err "realmkit rmi: unknown option '--frobnicate'"
+run 2 rmi -q "$tmp/census.rmi"
+has err "realmkit rmi: unknown option '-q'"
+run 0 rmi --print-default
+has out "realm-basic.rmi"
+# '--' ends the options: a script whose name starts with '-'.
+script -census.rmi census
+desc="realmkit rmi -- -census.rmi"
+(cd "$tmp" && "$rk" rmi -- -census.rmi >out 2>err) || fail "$desc: exit $?"
+has out "census UNDELEGATED="
+(cd "$tmp" && "$rk" rmi -census.rmi >out 2>err)
+[ $? -eq 2 ] || fail "rmi -census.rmi (no --) should be an unknown option"
+run 0 rmi - <"$tmp/census.rmi"
+has out "census UNDELEGATED="
+
+# ---- reading the script ----
+run 2 rmi "$tmp"
+has err "realmkit rmi: '$tmp' is a directory, not a script"
+run 2 rmi "$tmp/absent.rmi"
+has err "realmkit rmi: cannot open '$tmp/absent.rmi': No such file or directory"
+run 2 rmi "$tmp/census.rmi" "$tmp/census.rmi"
+has err "one script at a time"
+# A file name with control characters is echoed escaped.
+esc=$(printf '\033')
+run 2 rmi "$tmp/${esc}[31mred"
+has err '\x1b[31mred'
+if grep -q "$esc" "$tmp/err"; then fail "raw ESC echoed to the terminal"; fi
+
+# ---- ordering: stdout is flushed before every error, so a shared log is in order ----
+script order.rmi "call VERSION 0x10000" "call FEATURES 0" "frobnicate"
+"$rk" rmi "$tmp/order.rmi" >"$tmp/log" 2>&1
+sed -n 1p "$tmp/log" | grep -q "^VERSION status=SUCCESS" &&
+	sed -n 2p "$tmp/log" | grep -q "^FEATURES status=SUCCESS" &&
+	sed -n 3p "$tmp/log" | grep -q "order.rmi:3: unknown statement 'frobnicate'" ||
+	{
+		cp "$tmp/log" "$tmp/out"
+		fail ">log 2>&1: lines out of order"
+	}
+
+[ "$failures" -eq 0 ] || {
+	echo "$failures failed"
+	exit 1
+}
+echo "all passed"
