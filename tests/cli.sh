@@ -147,6 +147,11 @@ sed -n 1p "$tmp/log" | grep -q "^VERSION status=SUCCESS" &&
 		fail ">log 2>&1: lines out of order"
 	}
 
+# ---- negative numbers where RMI values are signed ----
+script signed.rmi "realm_params 0x80000000 rtt_level_start=-1" "call RTT_READ_ENTRY 0 0 -1"
+run 0 rmi "$tmp/signed.rmi"
+has out "RTT_READ_ENTRY status=ERROR_INPUT"
+
 [ "$failures" -eq 0 ] || {
 	echo "$failures failed"
 	exit 1

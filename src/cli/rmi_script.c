@@ -118,25 +118,38 @@ static int __attribute__((format(printf, 2, 3))) fail(struct script *s, const ch
 	return ret;
 }
 
+/* How a number may be written where it is read. */
+enum num_kind {
+	NUM_UNSIGNED, /* 0 .. 2^64 - 1 */
+	NUM_SIGNED,   /* -2^63 .. 2^63 - 1, stored two's complement */
+	NUM_REGISTER, /* either: -2^63 .. 2^64 - 1, as a register holds them */
+};
+
+static int parse_num(struct script *s, const char *tok, const char *what, enum num_kind kind,
+		     uint64_t *v)
+{
+	bool neg = tok[0] == '-';
+	const char *end;
+	uint64_t n;
+	int ret;
+
+	if (neg && kind == NUM_UNSIGNED)
+		return fail(s, "%s: '%s' is negative, and %s is unsigned", what, esc(s, tok), what);
+	ret = cli_parse_number(tok + neg, &end, &n);
+	if (ret == -ERANGE)
+		return fail(s, "%s: '%s' does not fit in 64 bits", what, esc(s, tok));
+	if (ret || *end)
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex%s)", what, esc(s, tok),
+			    kind == NUM_UNSIGNED ? "" : ", a leading '-' for a negative one");
+	if (neg ? n > 1ULL << 63 : kind == NUM_SIGNED && n > (uint64_t)INT64_MAX)
+		return fail(s, "%s: '%s' does not fit in 64 bits (signed)", what, esc(s, tok));
+	*v = neg ? 0 - n : n;
+	return 0;
+}
+
 static int parse_u64(struct script *s, const char *tok, const char *what, uint64_t *v)
 {
-	char *end;
-	int base = 10;
-	const char *p = tok;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (!*p || !isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, esc(s, tok));
-	errno = 0;
-	*v = strtoull(p, &end, base);
-	if (errno == ERANGE)
-		return fail(s, "%s: '%s' does not fit in 64 bits", what, esc(s, tok));
-	if (*end)
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, esc(s, tok));
-	return 0;
+	return parse_num(s, tok, what, NUM_UNSIGNED, v);
 }
 
 static int parse_hex_bytes(struct script *s, const char *tok, const char *what, uint8_t *buf,
@@ -163,20 +176,28 @@ static int parse_hex_bytes(struct script *s, const char *tok, const char *what, 
 	return 0;
 }
 
-/* Parse "a,b,c" into at most @max numbers. */
-static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v, size_t max)
+/* Parse "a,b,c" into at most @max numbers: no empty elements. */
+static int parse_list(struct script *s, char *val, const char *what, uint64_t *v, size_t max)
 {
+	const char *shown = esc(s, val);
 	size_t n = 0;
-	char *save = NULL;
 
-	for (char *p = strtok_r(tok, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (char *p = val;; n++) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = 0;
+		if (!*p)
+			return fail(s, "%s: empty value in '%s' (numbers separated by commas)",
+				    what, shown);
 		if (n == max)
 			return fail(s, "%s: more than %zu values", what, max);
 		if (parse_u64(s, p, what, &v[n]) < 0)
 			return ERR_LINE;
-		n++;
+		if (!comma)
+			return 0;
+		p = comma + 1;
 	}
-	return 0;
 }
 
 /* Host write of NS memory: refused (not faulted) where the host has no access. */
@@ -223,15 +244,35 @@ static int split_kv(struct script *s, char *tok, char **key, char **val)
 	return 0;
 }
 
+/*
+ * Split tok[first..] into keys and values, refusing a key given twice (a
+ * later value silently winning hides typos).
+ */
+static int split_kvs(struct script *s, int ntok, char **tok, int first, char **keys, char **vals)
+{
+	for (int i = first; i < ntok; i++) {
+		if (split_kv(s, tok[i], &keys[i], &vals[i]) < 0)
+			return ERR_LINE;
+		for (int j = first; j < i; j++)
+			if (!strcmp(keys[i], keys[j]))
+				return fail(s, "%s: '%s' given twice", tok[0], esc(s, keys[i]));
+	}
+	return 0;
+}
+
 static int stmt_platform(struct script *s, int ntok, char **tok)
 {
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+
 	if (s->rmm)
 		return fail(s, "'platform' must come before anything that uses the machine");
+	if (split_kvs(s, ntok, tok, 1, keys, vals) < 0)
+		return ERR_LINE;
 	for (int i = 1; i < ntok; i++) {
-		char *k = NULL, *v = NULL;
+		const char *k = keys[i], *v = vals[i];
 		uint64_t n;
 
-		if (split_kv(s, tok[i], &k, &v) < 0 || parse_u64(s, v, esc(s, k), &n) < 0)
+		if (parse_u64(s, v, esc(s, k), &n) < 0)
 			return ERR_LINE;
 		if (!strcmp(k, "ipa_bits") && n >= 32 && n <= 52)
 			s->plat.max_ipa_bits = (unsigned)n;
@@ -262,29 +303,30 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 struct field {
 	const char *name;
 	size_t offset;
+	bool is_signed;
 };
 
 static const struct field realm_fields[] = {
-	{ "flags", offsetof(struct rmi_realm_params, flags) },
-	{ "s2sz", offsetof(struct rmi_realm_params, s2sz) },
-	{ "sve_vl", offsetof(struct rmi_realm_params, sve_vl) },
-	{ "num_bps", offsetof(struct rmi_realm_params, num_bps) },
-	{ "num_wps", offsetof(struct rmi_realm_params, num_wps) },
-	{ "pmu_num_ctrs", offsetof(struct rmi_realm_params, pmu_num_ctrs) },
-	{ "hash_algo", offsetof(struct rmi_realm_params, hash_algo) },
-	{ "vmid", offsetof(struct rmi_realm_params, vmid) },
-	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base) },
-	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start) },
-	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start) },
-	{ NULL, 0 },
+	{ "flags", offsetof(struct rmi_realm_params, flags), false },
+	{ "s2sz", offsetof(struct rmi_realm_params, s2sz), false },
+	{ "sve_vl", offsetof(struct rmi_realm_params, sve_vl), false },
+	{ "num_bps", offsetof(struct rmi_realm_params, num_bps), false },
+	{ "num_wps", offsetof(struct rmi_realm_params, num_wps), false },
+	{ "pmu_num_ctrs", offsetof(struct rmi_realm_params, pmu_num_ctrs), false },
+	{ "hash_algo", offsetof(struct rmi_realm_params, hash_algo), false },
+	{ "vmid", offsetof(struct rmi_realm_params, vmid), false },
+	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base), false },
+	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start), true },
+	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start), false },
+	{ NULL, 0, false },
 };
 
 static const struct field rec_fields[] = {
-	{ "flags", offsetof(struct rmi_rec_params, flags) },
-	{ "mpidr", offsetof(struct rmi_rec_params, mpidr) },
-	{ "pc", offsetof(struct rmi_rec_params, pc) },
-	{ "num_aux", offsetof(struct rmi_rec_params, num_aux) },
-	{ NULL, 0 },
+	{ "flags", offsetof(struct rmi_rec_params, flags), false },
+	{ "mpidr", offsetof(struct rmi_rec_params, mpidr), false },
+	{ "pc", offsetof(struct rmi_rec_params, pc), false },
+	{ "num_aux", offsetof(struct rmi_rec_params, num_aux), false },
+	{ NULL, 0, false },
 };
 
 /* A list-valued field: up to @max comma-separated numbers. */
@@ -309,6 +351,7 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 {
 	uint64_t buf[GRANULE_SIZE / sizeof(uint64_t)]; /* aligned for the u64 fields */
 	uint8_t *page = (uint8_t *)buf;
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
 	uint64_t pa;
 
 	if (ntok < 2)
@@ -318,15 +361,15 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 	if (pa & GRANULE_MASK)
 		return fail(s, "%s: PA 0x%llx is not granule-aligned", tok[0],
 			    (unsigned long long)pa);
+	if (split_kvs(s, ntok, tok, 2, keys, vals) < 0)
+		return ERR_LINE;
 	memset(buf, 0, sizeof(buf));
 	for (int i = 2; i < ntok; i++) {
-		char *k = NULL, *v = NULL;
+		char *k = keys[i], *v = vals[i];
 		const struct field *f;
 		const struct list_field *l;
 		size_t n;
 
-		if (split_kv(s, tok[i], &k, &v) < 0)
-			return ERR_LINE;
 		if (has_rpv && !strcmp(k, "rpv")) {
 			if (parse_hex_bytes(s, v, "rpv",
 					    page + offsetof(struct rmi_realm_params, rpv),
@@ -345,7 +388,8 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 			;
 		if (!f->name)
 			return fail(s, "%s: unknown field '%s'", tok[0], esc(s, k));
-		if (parse_u64(s, v, f->name, (uint64_t *)(page + f->offset)) < 0)
+		if (parse_num(s, v, f->name, f->is_signed ? NUM_SIGNED : NUM_UNSIGNED,
+			      (uint64_t *)(page + f->offset)) < 0)
 			return ERR_LINE;
 	}
 	return host_write(s, pa, buf, sizeof(buf));
@@ -443,7 +487,7 @@ static int stmt_call(struct script *s, int ntok, char **tok)
 	if ((unsigned)(ntok - 2) > sizeof(regs) / sizeof(regs[0]))
 		return fail(s, "call %s: at most 6 argument registers", c->name);
 	for (int i = 2; i < ntok; i++)
-		if (parse_u64(s, tok[i], regs[i - 2], &a.x[i - 2]) < 0)
+		if (parse_num(s, tok[i], regs[i - 2], NUM_REGISTER, &a.x[i - 2]) < 0)
 			return ERR_LINE;
 	a.fid = c->fid;
 	rmm_smc(s->rmm, &a, &r);
