@@ -66,6 +66,7 @@ for args in "help rmi" "rmi --help" "rmi -h"; do
 	run 0 $args
 	has out "usage: realmkit rmi"
 	has out "--dram-size SIZE"
+	has out "--expect-success"
 	has out "exit status"
 done
 run 2 help frobnicate
@@ -151,6 +152,41 @@ sed -n 1p "$tmp/log" | grep -q "^VERSION status=SUCCESS" &&
 script signed.rmi "realm_params 0x80000000 rtt_level_start=-1" "call RTT_READ_ENTRY 0 0 -1"
 run 0 rmi "$tmp/signed.rmi"
 has out "RTT_READ_ENTRY status=ERROR_INPUT"
+
+# ---- expectations: --expect-success and 'expect' ----
+script fails.rmi "call VERSION 0x10000" "call GRANULE_UNDELEGATE 0x80000000" "census"
+run 0 rmi "$tmp/fails.rmi" # a failing call is output, not an error...
+run 3 rmi --expect-success "$tmp/fails.rmi" # ...unless success is expected
+has err "fails.rmi:2: GRANULE_UNDELEGATE returned ERROR_INPUT index=0, not SUCCESS"
+has out "GRANULE_UNDELEGATE status=ERROR_INPUT"
+lacks out "census"
+script fails-end.rmi "call GRANULE_UNDELEGATE 0x80000000"
+run 3 rmi --expect-success "$tmp/fails-end.rmi" # the last line too
+has err "fails-end.rmi:1: GRANULE_UNDELEGATE returned ERROR_INPUT"
+script expected.rmi "call GRANULE_UNDELEGATE 0x80000000" "# the host never delegated it" "" \
+	"expect ERROR_INPUT index=0" "call VERSION 0x10000" "expect SUCCESS x1=0x10000 x2=65536"
+run 0 rmi --expect-success "$tmp/expected.rmi"
+run 0 rmi --expect-success --json "$tmp/expected.rmi"
+script wrong.rmi "call GRANULE_UNDELEGATE 0x80000000" "expect ERROR_REALM" "census"
+run 3 rmi "$tmp/wrong.rmi"
+has err "wrong.rmi:2: expect: GRANULE_UNDELEGATE on line 1 returned ERROR_INPUT index=0, not ERROR_REALM"
+lacks out "census"
+script wrong-reg.rmi "call VERSION 0x10000" "expect SUCCESS x1=0x10001"
+run 3 rmi "$tmp/wrong-reg.rmi"
+has err "wrong-reg.rmi:2: expect: VERSION on line 1 returned x1=0x10000, not 0x10001"
+script wrong-index.rmi "call REALM_CREATE 0x80000000 0x80001000" "expect ERROR_INPUT index=1"
+run 3 rmi "$tmp/wrong-index.rmi"
+has err "wrong-index.rmi:2: expect: REALM_CREATE on line 1 returned index=0, not 1"
+
+# ---- --json ----
+script json.rmi "call VERSION 0x10000" "call GRANULE_UNDELEGATE -1" "census"
+run 0 rmi --json --dram-size 8K "$tmp/json.rmi"
+cat >"$tmp/want" <<'EOF'
+{"type":"call","line":1,"command":"VERSION","args":["0x10000"],"x0":"0x0","status":"SUCCESS","index":0,"out":{"x1":"0x10000","x2":"0x10000"}}
+{"type":"call","line":2,"command":"GRANULE_UNDELEGATE","args":["0xffffffffffffffff"],"x0":"0x1","status":"ERROR_INPUT","index":0}
+{"type":"census","line":3,"granules":{"UNDELEGATED":2,"DELEGATED":0,"RD":0,"REC":0,"REC_AUX":0,"DATA":0,"RTT":0},"nonzero_delegated":0}
+EOF
+cmp -s "$tmp/out" "$tmp/want" || fail "--json output differs: $(diff "$tmp/want" "$tmp/out")"
 
 [ "$failures" -eq 0 ] || {
 	echo "$failures failed"

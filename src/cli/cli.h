@@ -21,9 +21,10 @@ struct cli_command {
 };
 
 /* Exit statuses every subcommand uses. */
-#define CLI_EXIT_OK     0
-#define CLI_EXIT_FAILED 1 /* the input was wrong or an action failed */
-#define CLI_EXIT_USAGE  2 /* bad options, unreadable file, machine not set up */
+#define CLI_EXIT_OK       0
+#define CLI_EXIT_FAILED   1 /* the input was wrong or an action failed */
+#define CLI_EXIT_USAGE    2 /* bad options, unreadable file, machine not set up */
+#define CLI_EXIT_EXPECTED 3 /* a result other than the one expected */
 
 int cmd_rmi(int argc, char **argv);
 

@@ -25,11 +25,13 @@ static void rmi_usage(FILE *f)
 	      "  --dram-base PA     where DRAM starts, 4 KiB-aligned (default 0x80000000)\n"
 	      "  --check            check the RMM's invariants after every call (its cost grows\n"
 	      "                     with the DRAM size: docs/RMI-SCRIPTS.md)\n"
+	      "  --json             one JSON object per result instead of text\n"
+	      "  --expect-success   a call must return SUCCESS unless an 'expect' line follows it\n"
 	      "  --print-default    print the embedded example and exit\n"
 	      "  -h, --help         this text\n"
 	      "\n"
 	      "exit status: 0 done; 1 a malformed line or a failed action; 2 bad options, an\n"
-	      "unreadable file or no machine.\n",
+	      "unreadable file or no machine; 3 an RMI result other than the one expected.\n",
 	      f);
 }
 
@@ -154,6 +156,8 @@ int cmd_rmi(int argc, char **argv)
 		{ "dram-size", required_argument, NULL, 's' },
 		{ "dram-base", required_argument, NULL, 'b' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "expect-success", no_argument, NULL, 'e' },
 		{ "print-default", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -179,6 +183,12 @@ int cmd_rmi(int argc, char **argv)
 			break;
 		case 'c':
 			o.check_invariants = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'e':
+			o.expect_success = 1;
 			break;
 		case 'p':
 			fputs(realmkit_default_rmi, stdout);

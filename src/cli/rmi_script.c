@@ -80,14 +80,22 @@ struct script {
 	struct rmm_platform plat;
 	struct pas *pas;
 	struct rmm *rmm;
+	/* The previous statement, if it was a call: what `expect` checks. */
+	struct {
+		bool pending;
+		unsigned line;
+		const struct cmd_desc *cmd;
+		struct smc_result r;
+	} last;
 	/* Script words made printable for messages (a few per message). */
 	char esc[4][128];
 	unsigned next_esc;
 };
 
 /* Return codes of the statement functions, mapped to exit statuses by rmi_script_run(). */
-#define ERR_LINE    (-1) /* malformed line or failed action: exit 1 */
-#define ERR_MACHINE (-2) /* machine not set up: exit 2 */
+#define ERR_LINE     (-1) /* malformed line or failed action: exit 1 */
+#define ERR_MACHINE  (-2) /* machine not set up: exit 2 */
+#define ERR_EXPECTED (-3) /* a call's result was not the expected one: exit 3 */
 
 static const char *esc(struct script *s, const char *word)
 {
@@ -114,6 +122,18 @@ static int __attribute__((format(printf, 2, 3))) fail(struct script *s, const ch
 
 	va_start(ap, fmt);
 	ret = vreport(s, ERR_LINE, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static int __attribute__((format(printf, 2, 3))) unexpected(struct script *s, const char *fmt,
+							     ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vreport(s, ERR_EXPECTED, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -458,17 +478,45 @@ static const char *status_text(uint64_t x0, char *buf, size_t size)
 	return buf;
 }
 
-static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_result *r)
+static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_args *a,
+		       int nargs, const struct smc_result *r)
 {
+	unsigned status = RMI_RET_STATUS(r->x[0]);
 	char st[64];
 
-	fprintf(s->out, "%s status=%s", c->name, status_text(r->x[0], st, sizeof(st)));
-	if (RMI_RET_STATUS(r->x[0]) == RMI_SUCCESS)
+	if (!s->opts->json) {
+		fprintf(s->out, "%s status=%s", c->name, status_text(r->x[0], st, sizeof(st)));
+		if (status == RMI_SUCCESS)
+			for (unsigned i = 0; i < 4; i++)
+				if (c->outputs & (1U << i))
+					fprintf(s->out, " x%u=0x%llx", i + 1,
+						(unsigned long long)r->x[i + 1]);
+		fputc('\n', s->out);
+		return;
+	}
+	fprintf(s->out, "{\"type\":\"call\",\"line\":%u,\"command\":\"%s\",\"args\":[", s->line,
+		c->name);
+	for (int i = 0; i < nargs; i++)
+		fprintf(s->out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)a->x[i]);
+	fprintf(s->out, "],\"x0\":\"0x%llx\",", (unsigned long long)r->x[0]);
+	if (status < NSTATUS)
+		fprintf(s->out, "\"status\":\"%s\",", status_names[status]);
+	else
+		fputs("\"status\":null,", s->out);
+	fprintf(s->out, "\"index\":%u", RMI_RET_INDEX(r->x[0]));
+	if (status == RMI_SUCCESS) {
+		const char *sep = "";
+
+		fputs(",\"out\":{", s->out);
 		for (unsigned i = 0; i < 4; i++)
-			if (c->outputs & (1U << i))
-				fprintf(s->out, " x%u=0x%llx", i + 1,
+			if (c->outputs & (1U << i)) {
+				fprintf(s->out, "%s\"x%u\":\"0x%llx\"", sep, i + 1,
 					(unsigned long long)r->x[i + 1]);
-	fputc('\n', s->out);
+				sep = ",";
+			}
+		fputc('}', s->out);
+	}
+	fputs("}\n", s->out);
 }
 
 static int stmt_call(struct script *s, int ntok, char **tok)
@@ -491,10 +539,95 @@ static int stmt_call(struct script *s, int ntok, char **tok)
 			return ERR_LINE;
 	a.fid = c->fid;
 	rmm_smc(s->rmm, &a, &r);
-	print_call(s, c, &r);
+	print_call(s, c, &a, ntok - 2, &r);
+	s->last.pending = true;
+	s->last.line = s->line;
+	s->last.cmd = c;
+	s->last.r = r;
 	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
 		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
 	return 0;
+}
+
+/*
+ * expect STATUS [index=N] [x1=V] .. [x4=V]: the call on the line before
+ * (blank and comment lines aside) must have returned this.
+ */
+static int stmt_expect(struct script *s, int ntok, char **tok)
+{
+	static const char *const regs[] = { "x1", "x2", "x3", "x4" };
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+	uint64_t want[MAX_TOKENS];
+	const struct smc_result *r = &s->last.r;
+	char got[64];
+	unsigned status;
+
+	if (!s->last.pending)
+		return fail(s, "expect: must come straight after a call");
+	s->last.pending = false;
+	if (ntok < 2)
+		return fail(s, "usage: expect STATUS [index=N] [x1=V] .. [x4=V]");
+	for (status = 0; status < NSTATUS && strcmp(tok[1], status_names[status]); status++)
+		;
+	if (status == NSTATUS)
+		return fail(s,
+			    "expect: unknown status '%s' (SUCCESS, ERROR_INPUT, ERROR_REALM, "
+			    "ERROR_REC or ERROR_RTT)",
+			    esc(s, tok[1]));
+	if (split_kvs(s, ntok, tok, 2, keys, vals) < 0)
+		return ERR_LINE;
+	/* Check the words first: a malformed expectation is an error in the script. */
+	for (int i = 2; i < ntok; i++) {
+		bool known = !strcmp(keys[i], "index");
+
+		for (unsigned k = 0; k < 4; k++)
+			known |= !strcmp(keys[i], regs[k]);
+		if (!known)
+			return fail(s, "expect: unknown key '%s' (index, x1, x2, x3 or x4)",
+				    esc(s, keys[i]));
+		if (parse_num(s, vals[i], keys[i], NUM_REGISTER, &want[i]) < 0)
+			return ERR_LINE;
+	}
+	if (RMI_RET_STATUS(r->x[0]) != status)
+		return unexpected(s, "expect: %s on line %u returned %s, not %s", s->last.cmd->name,
+				  s->last.line, status_text(r->x[0], got, sizeof(got)),
+				  status_names[status]);
+	for (int i = 2; i < ntok; i++) {
+		bool index = !strcmp(keys[i], "index");
+		uint64_t have = index ? RMI_RET_INDEX(r->x[0]) : r->x[keys[i][1] - '0'];
+
+		if (have == want[i])
+			continue;
+		if (index)
+			return unexpected(s, "expect: %s on line %u returned index=%llu, not %llu",
+					  s->last.cmd->name, s->last.line,
+					  (unsigned long long)have, (unsigned long long)want[i]);
+		return unexpected(s, "expect: %s on line %u returned %s=0x%llx, not 0x%llx",
+				  s->last.cmd->name, s->last.line, keys[i],
+				  (unsigned long long)have, (unsigned long long)want[i]);
+	}
+	return 0;
+}
+
+/* Under --expect-success, a call not followed by `expect` must have succeeded. */
+static int check_pending(struct script *s)
+{
+	unsigned line = s->line;
+	char got[64];
+	int ret = 0;
+
+	if (!s->last.pending)
+		return 0;
+	s->last.pending = false;
+	if (!s->opts->expect_success || RMI_RET_STATUS(s->last.r.x[0]) == RMI_SUCCESS)
+		return 0;
+	s->line = s->last.line;
+	ret = unexpected(s,
+			 "%s returned %s, not SUCCESS (--expect-success; put 'expect STATUS' "
+			 "after a call that should fail)",
+			 s->last.cmd->name, status_text(s->last.r.x[0], got, sizeof(got)));
+	s->line = line;
+	return ret;
 }
 
 static void hex(FILE *f, const uint8_t *b, unsigned len)
@@ -515,6 +648,20 @@ static int stmt_measurements(struct script *s, int ntok, char **tok)
 	if (!rmm_realm_measurements(s->rmm, rd, &m))
 		return fail(s, "measurements: 0x%llx is not a realm descriptor",
 			    (unsigned long long)rd);
+	if (s->opts->json) {
+		fprintf(s->out,
+			"{\"type\":\"measurements\",\"line\":%u,\"rd\":\"0x%llx\",\"rim\":\"",
+			s->line, (unsigned long long)rd);
+		hex(s->out, m.rim, m.hash_len);
+		fputs("\",\"rem\":[", s->out);
+		for (int i = 0; i < 4; i++) {
+			fputs(i ? ",\"" : "\"", s->out);
+			hex(s->out, m.rem[i], m.hash_len);
+			fputc('"', s->out);
+		}
+		fputs("]}\n", s->out);
+		return 0;
+	}
 	for (int i = 0; i <= 4; i++) {
 		if (i)
 			fprintf(s->out, "rem%d ", i - 1);
@@ -533,6 +680,15 @@ static int stmt_census(struct script *s, int ntok)
 	if (ntok != 1)
 		return fail(s, "usage: census");
 	rmm_census(s->rmm, &c, true);
+	if (s->opts->json) {
+		fprintf(s->out, "{\"type\":\"census\",\"line\":%u,\"granules\":{", s->line);
+		for (int st = 0; st < GRANULE_STATE_COUNT; st++)
+			fprintf(s->out, "%s\"%s\":%llu", st ? "," : "", rmm_granule_state_name(st),
+				(unsigned long long)c.count[st]);
+		fprintf(s->out, "},\"nonzero_delegated\":%llu}\n",
+			(unsigned long long)c.nonzero_free);
+		return 0;
+	}
 	fputs("census", s->out);
 	for (int st = 0; st < GRANULE_STATE_COUNT; st++)
 		fprintf(s->out, " %s=%llu", rmm_granule_state_name(st),
@@ -557,6 +713,10 @@ static int run_line(struct script *s, char *line)
 	}
 	if (!ntok)
 		return 0;
+	if (!strcmp(tok[0], "expect"))
+		return stmt_expect(s, ntok, tok);
+	if (check_pending(s) < 0)
+		return ERR_EXPECTED;
 	if (!strcmp(tok[0], "platform"))
 		return stmt_platform(s, ntok, tok);
 	if (machine_up(s) < 0)
@@ -637,9 +797,11 @@ int rmi_script_run(const char *text, size_t len, const char *name,
 			r = run_line(&s, line);
 			free(line);
 		}
-		ret = r == 0 ? 0 : r == ERR_MACHINE ? 2 : 1;
+		ret = r == 0 ? 0 : r == ERR_MACHINE ? 2 : r == ERR_EXPECTED ? 3 : 1;
 		p += n + (nl ? 1 : 0);
 	}
+	if (!ret && check_pending(&s) < 0)
+		ret = 3;
 	fflush(out);
 	rmm_destroy(s.rmm);
 	pas_destroy(s.pas);

@@ -19,6 +19,8 @@ struct rmi_script_opts {
 	uint64_t dram_size;
 	struct rmm_platform plat;
 	int check_invariants; /* check RMM invariants after every call */
+	int json;             /* results as JSON objects, one per line */
+	int expect_success;   /* a call must return SUCCESS unless `expect` follows it */
 };
 
 void rmi_script_default_opts(struct rmi_script_opts *o);
@@ -28,7 +30,8 @@ void rmi_script_default_opts(struct rmi_script_opts *o);
  * @out, errors to @err (after flushing @out, so the two interleave in
  * order).  Returns 0 on success, 1 if a line was malformed or an action
  * failed (the message names the line), 2 if the machine could not be set
- * up.
+ * up, 3 if a call's result was not the one expected (`expect`,
+ * opts->expect_success).
  */
 int rmi_script_run(const char *text, size_t len, const char *name,
 		   const struct rmi_script_opts *opts, FILE *out, FILE *err);
