@@ -188,6 +188,32 @@ cat >"$tmp/want" <<'EOF'
 EOF
 cmp -s "$tmp/out" "$tmp/want" || fail "--json output differs: $(diff "$tmp/want" "$tmp/out")"
 
+# ---- fill: a zero fill gives whole granules back; partial ones are written ----
+realm="realm_params 0x80000000 s2sz=40 num_bps=1 num_wps=1 vmid=1 rtt_base=0x80011000 \
+rtt_level_start=1 rtt_num_start=2"
+measure() { # measure NAME FILL...: the RIM of one measured page after the fills
+	name=$1
+	shift
+	script "$name" "$@" "$realm" "call GRANULE_DELEGATE 0x80010000" \
+		"call GRANULE_DELEGATE 0x80011000" "call GRANULE_DELEGATE 0x80012000" \
+		"call REALM_CREATE 0x80010000 0x80000000" "call GRANULE_DELEGATE 0x80020000" \
+		"call GRANULE_DELEGATE 0x80021000" "call RTT_CREATE 0x80010000 0x80020000 0 2" \
+		"call RTT_CREATE 0x80010000 0x80021000 0 3" "call RTT_INIT_RIPAS 0x80010000 0 0x1000" \
+		"call GRANULE_DELEGATE 0x80030000" \
+		"call DATA_CREATE 0x80010000 0x80030000 0 0x80100000 1" "measurements 0x80010000"
+	"$rk" rmi --expect-success "$tmp/$name" | grep '^rim'
+}
+zero=$(measure zero.rmi "fill 0x80100000 0x1000 0")
+refilled=$(measure refilled.rmi "fill 0x80000000 0x200000 0xaa" "fill 0x80000000 0x200000 0")
+partial=$(measure partial.rmi "fill 0x80100000 0x1000 0xaa" "fill 0x80100001 0xfff 0")
+full=$(measure full.rmi "fill 0x80100000 0x1000 0xaa")
+[ -n "$zero" ] && [ "$zero" = "$refilled" ] || fail "fill 0 over 0xaa: $refilled, not $zero"
+[ -n "$partial" ] && [ "$partial" != "$zero" ] && [ "$partial" != "$full" ] ||
+	fail "fill 0 of part of a granule: $partial (zero $zero, 0xaa $full)"
+script fill-delegated.rmi "call GRANULE_DELEGATE 0x80003000" "fill 0x80000000 0x10000 0xaa"
+run 1 rmi "$tmp/fill-delegated.rmi"
+has err "fill-delegated.rmi:2: granule 0x80003000 is not host memory (delegated)"
+
 [ "$failures" -eq 0 ] || {
 	echo "$failures failed"
 	exit 1
