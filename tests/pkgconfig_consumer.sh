@@ -4,7 +4,8 @@
 # self-contained, and the plain README commands must work:
 #   cmake --install BUILD --prefix DIR
 #   PKG_CONFIG_PATH=DIR/lib/pkgconfig pkg-config --cflags --libs realmkit
-# (no --define-prefix), also after DIR is moved.
+# (no --define-prefix), also after DIR is moved.  The headers must also work
+# from C99 and after the system's <linux/kvm.h> (tests/consumer_headers.c).
 # Usage: pkgconfig_consumer.sh BUILD_DIR SOURCE_DIR
 # CONSUMER_CFLAGS and CONSUMER_LDFLAGS: how the build was configured (e.g.
 # sanitizers), which the installed static libraries need at link time too.
@@ -33,7 +34,22 @@ build_vmm() {
 	"$stage/minimal-vmm"
 }
 
+# build_headers_consumer STD [-DWITH_LINUX_KVM_H]: tests/consumer_headers.c, built and run.
+build_headers_consumer() {
+	# shellcheck disable=SC2046,SC2086 # the flags are lists of words
+	${CC:-cc} ${CONSUMER_CFLAGS:-} -std="$1" -pedantic -Wall -Wextra -Werror ${2:-} \
+		"$src/tests/consumer_headers.c" $(pkg-config --cflags --libs realmkit) \
+		${CONSUMER_LDFLAGS:-} -o "$stage/consumer"
+	"$stage/consumer" >/dev/null
+}
+
 cmake --install "$build" --prefix "$stage/prefix" >/dev/null
 build_vmm "$stage/prefix"
+for std in c99 c11; do
+	build_headers_consumer $std
+	if [ -f /usr/include/linux/kvm.h ]; then
+		build_headers_consumer $std -DWITH_LINUX_KVM_H
+	fi
+done
 mv "$stage/prefix" "$stage/moved"
 build_vmm "$stage/moved"
