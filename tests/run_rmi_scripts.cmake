@@ -1,13 +1,15 @@
-# Run every examples/*.rmi and compare with its .expected output; run every
+# Run every examples/*.rmi and compare with its .expected output (and, where
+# there is one, its JSON output with .expected.jsonl); run every
 # tests/rmi-bad/*.rmi and check it fails with exit 1 and the message in its .err.
 file(GLOB scripts ${EXAMPLES}/*.rmi)
 foreach(s ${scripts})
 	string(REGEX REPLACE "\\.rmi$" ".expected" exp ${s})
-	# Invariants after every call, on a small DRAM so the whole-machine check is cheap...
-	execute_process(COMMAND ${REALMKIT} rmi --check --dram-size 64M ${s} RESULT_VARIABLE rc
-		OUTPUT_QUIET ERROR_VARIABLE err)
+	# Invariants after every call, on a small DRAM so the whole-machine check is cheap;
+	# every call that fails in an example is marked with 'expect'.
+	execute_process(COMMAND ${REALMKIT} rmi --check --expect-success --dram-size 64M ${s}
+		RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 	if(NOT rc EQUAL 0)
-		message(FATAL_ERROR "${s}: exit ${rc} under --check: ${err}")
+		message(FATAL_ERROR "${s}: exit ${rc} under --check --expect-success: ${err}")
 	endif()
 	# ...and the exact output on the default machine.
 	execute_process(COMMAND ${REALMKIT} rmi ${s} RESULT_VARIABLE rc OUTPUT_VARIABLE out
@@ -22,8 +24,44 @@ foreach(s ${scripts})
 	if(NOT out STREQUAL want)
 		message(FATAL_ERROR "${s}: output differs from ${exp}:\n${out}")
 	endif()
+	# --json: every line one JSON object with a known type, one per call and per
+	# measurements/census statement.
+	execute_process(COMMAND ${REALMKIT} rmi --json ${s} RESULT_VARIABLE rc OUTPUT_VARIABLE json
+		ERROR_VARIABLE err)
+	if(NOT rc EQUAL 0)
+		message(FATAL_ERROR "${s}: exit ${rc} with --json: ${err}")
+	endif()
+	string(REGEX REPLACE "\n$" "" json_lines "${json}")
+	string(REPLACE "\n" ";" json_lines "${json_lines}")
+	string(REGEX MATCHALL "\n[A-Z_]+ status=" calls "\n${want}")
+	string(REGEX MATCHALL "\n(rim|census) " others "\n${want}")
+	list(LENGTH json_lines n)
+	list(LENGTH calls ncalls)
+	list(LENGTH others nothers)
+	math(EXPR nwant "${ncalls} + ${nothers}")
+	if(NOT n EQUAL nwant)
+		message(FATAL_ERROR "${s}: ${n} JSON results for ${nwant} results in ${exp}")
+	endif()
+	foreach(line IN LISTS json_lines)
+		string(JSON type ERROR_VARIABLE jerr GET "${line}" type)
+		if(jerr OR NOT type MATCHES "^(call|measurements|census)$")
+			message(FATAL_ERROR "${s}: not a JSON result: ${line} (${jerr})")
+		endif()
+	endforeach()
+	if(EXISTS ${exp}.jsonl)
+		file(READ ${exp}.jsonl want)
+		if(NOT json STREQUAL want)
+			message(FATAL_ERROR "${s}: --json output differs from ${exp}.jsonl:\n${json}")
+		endif()
+	endif()
 	message(STATUS "ok ${s}")
 endforeach()
+# Control characters other than tab and newline, for the check below.
+string(ASCII 1 c01)
+string(ASCII 8 c08)
+string(ASCII 11 c0b)
+string(ASCII 31 c1f)
+string(ASCII 127 c7f)
 file(GLOB bad ${BAD}/*.rmi)
 foreach(s ${bad})
 	string(REGEX REPLACE "\\.rmi$" ".err" exp ${s})
@@ -36,6 +74,11 @@ foreach(s ${bad})
 	string(FIND "${err}" "${want}" pos)
 	if(pos EQUAL -1)
 		message(FATAL_ERROR "${s}: stderr lacks '${want}': ${err}")
+	endif()
+	# Messages echo script text escaped: never a raw control character.
+	string(REGEX MATCH "[${c01}-${c08}${c0b}-${c1f}${c7f}]" raw "${err}")
+	if(raw)
+		message(FATAL_ERROR "${s}: stderr holds a raw control character: ${err}")
 	endif()
 	message(STATUS "ok ${s} fails as expected")
 endforeach()

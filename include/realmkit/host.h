@@ -3,10 +3,11 @@
  * realmkit's host kernel: the KVM realm user ABI over the software RMM, in
  * user space.  A VMM uses it exactly as it uses /dev/kvm:
  *
- *	int kvm = rk_open_kvm(host);                 // instead of open("/dev/kvm")
- *	int vm = rk_ioctl(kvm, KVM_CREATE_VM, ...);   // instead of ioctl()
+ *	struct rk_host *host = rk_host_create(NULL);        // DRAM + RMM + KVM
+ *	int kvm = rk_open_kvm(host);                        // instead of open("/dev/kvm")
+ *	int vm = rk_ioctl(host, kvm, KVM_CREATE_VM, type);  // instead of ioctl(kvm, ...)
  *	struct kvm_run *run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
- *	close(vm);                                    // plain close()
+ *	close(vm);                                          // plain close()
  *
  * The file descriptors are real (memfds): they can be polled, mmap()ed
  * (the vCPU's struct kvm_run), dup()ed and closed.  As in Linux, a VM lives
@@ -15,6 +16,9 @@
  * rk_host_destroy()) and tears the VM down there.
  *
  * Errors follow the kernel convention: rk_ioctl() returns -1 and sets errno.
+ *
+ * C99 or later.  With the system's <linux/kvm.h>, include it before this
+ * header (see realmkit/kvm.h).
  */
 #ifndef REALMKIT_HOST_H
 #define REALMKIT_HOST_H
@@ -26,7 +30,7 @@
 struct rk_host;
 
 struct rk_host_config {
-	uint64_t dram_size;      /* simulated DRAM, default 4 GiB (lazily backed) */
+	uint64_t dram_size;      /* simulated DRAM at 0x80000000; 0: 4 GiB (lazily backed) */
 	uint64_t populate_chunk; /* pages per KVM_ARM_RMI_POPULATE call before it reports
 				  * progress; 0 = unlimited.  Default from the environment
 				  * variable REALMKIT_POPULATE_CHUNK, else 0. */

@@ -10,6 +10,19 @@
  * Items marked REALMKIT EXPERIMENTAL are not in any Linux posting; they are
  * realmkit's proposals for the open questions of the review threads, and
  * live in number ranges Linux does not use.
+ *
+ * Language: C99 or later (C11 checks the layouts with _Static_assert, C99
+ * with an equivalent declaration).
+ *
+ * With the system's <linux/kvm.h>: include <linux/kvm.h> FIRST.  Every
+ * structure and constant here is then taken from the kernel's header where
+ * that header has it (they are the same ABI: for each structure, the ioctl
+ * that takes it tells whether the kernel header defined it; the arm64 vCPU
+ * definitions come from <asm/kvm.h> on arm64 only), and realmkit adds what
+ * that kernel version lacks: USER_MEMORY2, memory attributes and
+ * guest_memfd before Linux 6.8, the CCA additions, the arm64 definitions on
+ * other architectures.  The other order cannot work: the kernel header
+ * does not check for definitions made before it.
  */
 #ifndef REALMKIT_KVM_H
 #define REALMKIT_KVM_H
@@ -17,6 +30,29 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Layout checks from C99 on.  Before C11, a negative array size in an
+ * extern declaration (which, unlike a typedef, C99 lets us repeat).
+ */
+#ifndef RK_STATIC_ASSERT
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define RK_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define RK_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#else
+#define RK_STATIC_ASSERT(cond, msg)    RK_STATIC_ASSERT_(cond, __LINE__)
+#define RK_STATIC_ASSERT_(cond, line)  RK_STATIC_ASSERT__(cond, line)
+#define RK_STATIC_ASSERT__(cond, line) extern char rk_static_assert_##line[(cond) ? 1 : -1]
+#endif
+#endif
+
+/* Anonymous unions, as in the kernel's struct kvm_run, are C11; GNU C has them before. */
+#if defined(__GNUC__) && !(defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
+#define RK_ANON __extension__
+#else
+#define RK_ANON
+#endif
 
 /* ---- ioctl encoding (asm-generic) ---- */
 #define RK_IOC_NONE  0U
@@ -30,28 +66,50 @@
 #define RK_IOW(type, nr, T)     RK_IOC(RK_IOC_WRITE, type, nr, sizeof(T))
 #define RK_IOWR(type, nr, T)    RK_IOC(RK_IOC_READ | RK_IOC_WRITE, type, nr, sizeof(T))
 
-#define KVMIO           0xAE
+#ifndef KVMIO
+#define KVMIO 0xAE
+#endif
+#ifndef KVM_API_VERSION
 #define KVM_API_VERSION 12
+#endif
 
-/* ---- structures ---- */
+/*
+ * ---- structures ----
+ * Each is defined, and its layout checked, unless the kernel's header
+ * already defined it (the ioctl that takes it is then defined too).
+ */
 
+#ifndef KVM_ENABLE_CAP
 struct kvm_enable_cap {
 	uint32_t cap;
 	uint32_t flags;
 	uint64_t args[4];
 	uint8_t pad[64];
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_enable_cap) == 104, "kvm_enable_cap size");
+RK_STATIC_ASSERT(offsetof(struct kvm_enable_cap, args) == 8, "kvm_enable_cap.args");
+RK_STATIC_ASSERT(offsetof(struct kvm_enable_cap, pad) == 40, "kvm_enable_cap.pad");
+#endif
 
+#ifndef KVM_SET_ONE_REG
 struct kvm_one_reg {
 	uint64_t id;
 	uint64_t addr;
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_one_reg) == 16, "kvm_one_reg size");
+RK_STATIC_ASSERT(offsetof(struct kvm_one_reg, addr) == 8, "kvm_one_reg.addr");
+#endif
 
+#ifndef __ARM_KVM_H__ /* arm64's <asm/kvm.h> */
 struct kvm_vcpu_init {
 	uint32_t target;
 	uint32_t features[7];
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_vcpu_init) == 32, "kvm_vcpu_init size");
+RK_STATIC_ASSERT(offsetof(struct kvm_vcpu_init, features) == 4, "kvm_vcpu_init.features");
+#endif
 
+#ifndef KVM_SET_USER_MEMORY_REGION2
 struct kvm_userspace_memory_region2 {
 	uint32_t slot;
 	uint32_t flags;
@@ -63,31 +121,59 @@ struct kvm_userspace_memory_region2 {
 	uint32_t pad1;
 	uint64_t pad2[14];
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_userspace_memory_region2) == 160, "region2 size");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, guest_phys_addr) == 8, "gpa");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, memory_size) == 16, "size");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, userspace_addr) == 24, "uaddr");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, guest_memfd_offset) == 32, "off");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, guest_memfd) == 40, "gmem");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region2, pad2) == 48, "pad2");
+#endif
 
+#ifndef KVM_CREATE_GUEST_MEMFD
 struct kvm_create_guest_memfd {
 	uint64_t size;
 	uint64_t flags;
 	uint64_t reserved[6];
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_create_guest_memfd) == 64, "kvm_create_guest_memfd size");
+RK_STATIC_ASSERT(offsetof(struct kvm_create_guest_memfd, flags) == 8, "gmem flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_create_guest_memfd, reserved) == 16, "gmem reserved");
+#endif
 
+#ifndef KVM_SET_MEMORY_ATTRIBUTES
 struct kvm_memory_attributes {
 	uint64_t address;
 	uint64_t size;
 	uint64_t attributes;
 	uint64_t flags;
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_memory_attributes) == 32, "kvm_memory_attributes size");
+RK_STATIC_ASSERT(offsetof(struct kvm_memory_attributes, size) == 8, "attr size");
+RK_STATIC_ASSERT(offsetof(struct kvm_memory_attributes, attributes) == 16, "attr attributes");
+RK_STATIC_ASSERT(offsetof(struct kvm_memory_attributes, flags) == 24, "attr flags");
+#endif
 
+#ifndef KVM_GET_MP_STATE
 struct kvm_mp_state {
 	uint32_t mp_state;
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_mp_state) == 4, "kvm_mp_state size");
+#endif
 
+#ifndef KVM_SET_DEVICE_ATTR
 struct kvm_device_attr {
 	uint32_t flags;
 	uint32_t group;
 	uint64_t attr;
 	uint64_t addr;
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_device_attr) == 24, "kvm_device_attr size");
+RK_STATIC_ASSERT(offsetof(struct kvm_device_attr, attr) == 8, "kvm_device_attr.attr");
+RK_STATIC_ASSERT(offsetof(struct kvm_device_attr, addr) == 16, "kvm_device_attr.addr");
+#endif
 
+#ifndef __ARM_KVM_H__ /* arm64's <asm/kvm.h> */
 /* KVM_ARM_VM_SMCCC_FILTER: what KVM does with a range of SMCCC function IDs. */
 struct kvm_smccc_filter {
 	uint32_t base;
@@ -95,7 +181,11 @@ struct kvm_smccc_filter {
 	uint8_t action;
 	uint8_t pad[15];
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_smccc_filter) == 24, "kvm_smccc_filter size");
+RK_STATIC_ASSERT(offsetof(struct kvm_smccc_filter, action) == 8, "kvm_smccc_filter.action");
+#endif
 
+#ifndef KVM_ARM_RMI_POPULATE
 struct kvm_arm_rmi_populate {
 	uint64_t base;
 	uint64_t size;
@@ -103,7 +193,14 @@ struct kvm_arm_rmi_populate {
 	uint32_t flags;
 	uint32_t reserved;
 };
+RK_STATIC_ASSERT(sizeof(struct kvm_arm_rmi_populate) == 32, "kvm_arm_rmi_populate size");
+RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, size) == 8, "populate size");
+RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, source_uaddr) == 16, "populate src");
+RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, flags) == 24, "populate flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, reserved) == 28, "populate reserved");
+#endif
 
+#ifndef KVM_RUN
 /* struct kvm_run: the per-vCPU shared page, mmap()ed from the vCPU fd. */
 struct kvm_run {
 	uint8_t request_interrupt_window;
@@ -115,7 +212,7 @@ struct kvm_run {
 	uint16_t flags;
 	uint64_t cr8;
 	uint64_t apic_base;
-	union {
+	RK_ANON union {
 		struct {
 			uint64_t hardware_exit_reason;
 		} hw;
@@ -133,7 +230,7 @@ struct kvm_run {
 			uint64_t nr;
 			uint64_t args[6];
 			uint64_t ret;
-			union {
+			RK_ANON union {
 				uint32_t longmode; /* x86 only */
 				uint64_t flags;
 			};
@@ -141,7 +238,7 @@ struct kvm_run {
 		struct {
 			uint32_t type;
 			uint32_t ndata;
-			union {
+			RK_ANON union {
 				uint64_t flags;
 				uint64_t data[16];
 			};
@@ -159,136 +256,241 @@ struct kvm_run {
 		char padding[2048];
 	} s;
 };
-
-static_assert(sizeof(struct kvm_enable_cap) == 104, "kvm_enable_cap size");
-static_assert(offsetof(struct kvm_enable_cap, args) == 8, "kvm_enable_cap.args");
-static_assert(offsetof(struct kvm_enable_cap, pad) == 40, "kvm_enable_cap.pad");
-static_assert(sizeof(struct kvm_one_reg) == 16, "kvm_one_reg size");
-static_assert(offsetof(struct kvm_one_reg, addr) == 8, "kvm_one_reg.addr");
-static_assert(sizeof(struct kvm_vcpu_init) == 32, "kvm_vcpu_init size");
-static_assert(offsetof(struct kvm_vcpu_init, features) == 4, "kvm_vcpu_init.features");
-static_assert(sizeof(struct kvm_userspace_memory_region2) == 160, "region2 size");
-static_assert(offsetof(struct kvm_userspace_memory_region2, guest_phys_addr) == 8, "gpa");
-static_assert(offsetof(struct kvm_userspace_memory_region2, memory_size) == 16, "size");
-static_assert(offsetof(struct kvm_userspace_memory_region2, userspace_addr) == 24, "uaddr");
-static_assert(offsetof(struct kvm_userspace_memory_region2, guest_memfd_offset) == 32, "off");
-static_assert(offsetof(struct kvm_userspace_memory_region2, guest_memfd) == 40, "gmem");
-static_assert(offsetof(struct kvm_userspace_memory_region2, pad2) == 48, "pad2");
-static_assert(sizeof(struct kvm_create_guest_memfd) == 64, "kvm_create_guest_memfd size");
-static_assert(offsetof(struct kvm_create_guest_memfd, flags) == 8, "gmem flags");
-static_assert(offsetof(struct kvm_create_guest_memfd, reserved) == 16, "gmem reserved");
-static_assert(sizeof(struct kvm_memory_attributes) == 32, "kvm_memory_attributes size");
-static_assert(offsetof(struct kvm_memory_attributes, size) == 8, "attr size");
-static_assert(offsetof(struct kvm_memory_attributes, attributes) == 16, "attr attributes");
-static_assert(offsetof(struct kvm_memory_attributes, flags) == 24, "attr flags");
-static_assert(sizeof(struct kvm_arm_rmi_populate) == 32, "kvm_arm_rmi_populate size");
-static_assert(offsetof(struct kvm_arm_rmi_populate, size) == 8, "populate size");
-static_assert(offsetof(struct kvm_arm_rmi_populate, source_uaddr) == 16, "populate src");
-static_assert(offsetof(struct kvm_arm_rmi_populate, flags) == 24, "populate flags");
-static_assert(offsetof(struct kvm_arm_rmi_populate, reserved) == 28, "populate reserved");
-static_assert(sizeof(struct kvm_run) == 2352, "kvm_run size");
-static_assert(offsetof(struct kvm_run, exit_reason) == 8, "kvm_run.exit_reason");
-static_assert(offsetof(struct kvm_run, flags) == 14, "kvm_run.flags");
-static_assert(offsetof(struct kvm_run, mmio) == 32, "kvm_run union");
-static_assert(offsetof(struct kvm_run, mmio.data) == 40, "kvm_run.mmio.data");
-static_assert(offsetof(struct kvm_run, mmio.len) == 48, "kvm_run.mmio.len");
-static_assert(offsetof(struct kvm_run, mmio.is_write) == 52, "kvm_run.mmio.is_write");
-static_assert(offsetof(struct kvm_run, system_event.data) == 40, "system_event.data");
-static_assert(offsetof(struct kvm_run, memory_fault.gpa) == 40, "memory_fault.gpa");
-static_assert(offsetof(struct kvm_run, memory_fault.size) == 48, "memory_fault.size");
-static_assert(offsetof(struct kvm_run, fail_entry.cpu) == 40, "fail_entry.cpu");
-static_assert(offsetof(struct kvm_run, hypercall.args) == 40, "hypercall.args");
-static_assert(offsetof(struct kvm_run, hypercall.ret) == 88, "hypercall.ret");
-static_assert(offsetof(struct kvm_run, hypercall.flags) == 96, "hypercall.flags");
-static_assert(sizeof(struct kvm_mp_state) == 4, "kvm_mp_state size");
-static_assert(sizeof(struct kvm_device_attr) == 24, "kvm_device_attr size");
-static_assert(offsetof(struct kvm_device_attr, attr) == 8, "kvm_device_attr.attr");
-static_assert(offsetof(struct kvm_device_attr, addr) == 16, "kvm_device_attr.addr");
-static_assert(sizeof(struct kvm_smccc_filter) == 24, "kvm_smccc_filter size");
-static_assert(offsetof(struct kvm_smccc_filter, action) == 8, "kvm_smccc_filter.action");
-static_assert(offsetof(struct kvm_run, kvm_valid_regs) == 288, "kvm_run.kvm_valid_regs");
-static_assert(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
+RK_STATIC_ASSERT(sizeof(struct kvm_run) == 2352, "kvm_run size");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, exit_reason) == 8, "kvm_run.exit_reason");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, flags) == 14, "kvm_run.flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, mmio) == 32, "kvm_run union");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, mmio.data) == 40, "kvm_run.mmio.data");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, mmio.len) == 48, "kvm_run.mmio.len");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, mmio.is_write) == 52, "kvm_run.mmio.is_write");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, system_event.data) == 40, "system_event.data");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, memory_fault.gpa) == 40, "memory_fault.gpa");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, memory_fault.size) == 48, "memory_fault.size");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, fail_entry.cpu) == 40, "fail_entry.cpu");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, hypercall.args) == 40, "hypercall.args");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, hypercall.ret) == 88, "hypercall.ret");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, hypercall.flags) == 96, "hypercall.flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, kvm_valid_regs) == 288, "kvm_run.kvm_valid_regs");
+RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
+#endif
 
 /* ---- request numbers ---- */
-#define KVM_GET_API_VERSION          RK_IO(KVMIO, 0x00)
-#define KVM_CREATE_VM                RK_IO(KVMIO, 0x01)
-#define KVM_CHECK_EXTENSION          RK_IO(KVMIO, 0x03)
-#define KVM_GET_VCPU_MMAP_SIZE       RK_IO(KVMIO, 0x04)
-#define KVM_CREATE_VCPU              RK_IO(KVMIO, 0x41)
-#define KVM_SET_USER_MEMORY_REGION2  RK_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
-#define KVM_RUN                      RK_IO(KVMIO, 0x80)
-#define KVM_GET_MP_STATE             RK_IOR(KVMIO, 0x98, struct kvm_mp_state)
-#define KVM_SET_MP_STATE             RK_IOW(KVMIO, 0x99, struct kvm_mp_state)
-#define KVM_ENABLE_CAP               RK_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
-#define KVM_GET_ONE_REG              RK_IOW(KVMIO, 0xab, struct kvm_one_reg)
-#define KVM_SET_ONE_REG              RK_IOW(KVMIO, 0xac, struct kvm_one_reg)
-#define KVM_ARM_VCPU_INIT            RK_IOW(KVMIO, 0xae, struct kvm_vcpu_init)
-#define KVM_ARM_PREFERRED_TARGET     RK_IOR(KVMIO, 0xaf, struct kvm_vcpu_init)
-#define KVM_SET_DEVICE_ATTR          RK_IOW(KVMIO, 0xe1, struct kvm_device_attr)
-#define KVM_GET_DEVICE_ATTR          RK_IOW(KVMIO, 0xe2, struct kvm_device_attr)
-#define KVM_HAS_DEVICE_ATTR          RK_IOW(KVMIO, 0xe3, struct kvm_device_attr)
-#define KVM_SET_MEMORY_ATTRIBUTES    RK_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
-#define KVM_CREATE_GUEST_MEMFD       RK_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
-#define KVM_ARM_RMI_POPULATE         RK_IOWR(KVMIO, 0xd7, struct kvm_arm_rmi_populate)
+#ifndef KVM_GET_API_VERSION
+#define KVM_GET_API_VERSION RK_IO(KVMIO, 0x00)
+#endif
+#ifndef KVM_CREATE_VM
+#define KVM_CREATE_VM RK_IO(KVMIO, 0x01)
+#endif
+#ifndef KVM_CHECK_EXTENSION
+#define KVM_CHECK_EXTENSION RK_IO(KVMIO, 0x03)
+#endif
+#ifndef KVM_GET_VCPU_MMAP_SIZE
+#define KVM_GET_VCPU_MMAP_SIZE RK_IO(KVMIO, 0x04)
+#endif
+#ifndef KVM_CREATE_VCPU
+#define KVM_CREATE_VCPU RK_IO(KVMIO, 0x41)
+#endif
+#ifndef KVM_SET_USER_MEMORY_REGION2
+#define KVM_SET_USER_MEMORY_REGION2 RK_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
+#endif
+#ifndef KVM_RUN
+#define KVM_RUN RK_IO(KVMIO, 0x80)
+#endif
+#ifndef KVM_GET_MP_STATE
+#define KVM_GET_MP_STATE RK_IOR(KVMIO, 0x98, struct kvm_mp_state)
+#endif
+#ifndef KVM_SET_MP_STATE
+#define KVM_SET_MP_STATE RK_IOW(KVMIO, 0x99, struct kvm_mp_state)
+#endif
+#ifndef KVM_ENABLE_CAP
+#define KVM_ENABLE_CAP RK_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
+#endif
+#ifndef KVM_GET_ONE_REG
+#define KVM_GET_ONE_REG RK_IOW(KVMIO, 0xab, struct kvm_one_reg)
+#endif
+#ifndef KVM_SET_ONE_REG
+#define KVM_SET_ONE_REG RK_IOW(KVMIO, 0xac, struct kvm_one_reg)
+#endif
+#ifndef KVM_ARM_VCPU_INIT
+#define KVM_ARM_VCPU_INIT RK_IOW(KVMIO, 0xae, struct kvm_vcpu_init)
+#endif
+#ifndef KVM_ARM_PREFERRED_TARGET
+#define KVM_ARM_PREFERRED_TARGET RK_IOR(KVMIO, 0xaf, struct kvm_vcpu_init)
+#endif
+#ifndef KVM_SET_MEMORY_ATTRIBUTES
+#define KVM_SET_MEMORY_ATTRIBUTES RK_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
+#endif
+#ifndef KVM_CREATE_GUEST_MEMFD
+#define KVM_CREATE_GUEST_MEMFD RK_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
+#endif
+#ifndef KVM_ARM_RMI_POPULATE
+#define KVM_ARM_RMI_POPULATE RK_IOWR(KVMIO, 0xd7, struct kvm_arm_rmi_populate)
+#endif
+#ifndef KVM_SET_DEVICE_ATTR
+#define KVM_SET_DEVICE_ATTR RK_IOW(KVMIO, 0xe1, struct kvm_device_attr)
+#endif
+#ifndef KVM_GET_DEVICE_ATTR
+#define KVM_GET_DEVICE_ATTR RK_IOW(KVMIO, 0xe2, struct kvm_device_attr)
+#endif
+#ifndef KVM_HAS_DEVICE_ATTR
+#define KVM_HAS_DEVICE_ATTR RK_IOW(KVMIO, 0xe3, struct kvm_device_attr)
+#endif
 
 /* ---- capabilities ---- */
-#define KVM_CAP_ARM_PSCI_0_2    102
-#define KVM_CAP_MP_STATE        14
+#ifndef KVM_CAP_MP_STATE
+#define KVM_CAP_MP_STATE 14
+#endif
+#ifndef KVM_CAP_ARM_PSCI_0_2
+#define KVM_CAP_ARM_PSCI_0_2 102
+#endif
+#ifndef KVM_CAP_ARM_VM_IPA_SIZE
 #define KVM_CAP_ARM_VM_IPA_SIZE 165
-#define KVM_CAP_USER_MEMORY2    231
+#endif
+#ifndef KVM_CAP_USER_MEMORY2
+#define KVM_CAP_USER_MEMORY2 231
+#endif
+#ifndef KVM_CAP_MEMORY_ATTRIBUTES
 #define KVM_CAP_MEMORY_ATTRIBUTES 233
-#define KVM_CAP_GUEST_MEMFD     234
-#define KVM_CAP_ARM_RMI         249
+#endif
+#ifndef KVM_CAP_GUEST_MEMFD
+#define KVM_CAP_GUEST_MEMFD 234
+#endif
+#ifndef KVM_CAP_ARM_RMI
+#define KVM_CAP_ARM_RMI 249
+#endif
 
 /* ---- VM types, flags, attributes ---- */
+#ifndef KVM_VM_TYPE_ARM_IPA_SIZE_MASK
 #define KVM_VM_TYPE_ARM_IPA_SIZE_MASK 0xffUL
-#define KVM_VM_TYPE_ARM_IPA_SIZE(x)   ((x) & KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
-#define KVM_VM_TYPE_ARM_REALM         (1UL << 30)
-#define KVM_MEM_GUEST_MEMFD           (1U << 2)
-#define KVM_MEMORY_ATTRIBUTE_PRIVATE  (1ULL << 3)
-#define KVM_ARM_RMI_POPULATE_FLAGS_MEASURE (1U << 0)
-
-/* ---- arm64 vCPUs ---- */
-#define KVM_ARM_TARGET_GENERIC_V8 5
-#ifndef KVM_ARM_VCPU_POWER_OFF
-#define KVM_ARM_VCPU_POWER_OFF    0 /* the vCPU starts powered off (PSCI CPU_ON starts it) */
 #endif
-#define KVM_ARM_VCPU_PSCI_0_2     2
+#ifndef KVM_VM_TYPE_ARM_IPA_SIZE
+#define KVM_VM_TYPE_ARM_IPA_SIZE(x) ((x) & KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
+#endif
+#ifndef KVM_VM_TYPE_ARM_REALM
+#define KVM_VM_TYPE_ARM_REALM (1UL << 30)
+#endif
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD (1U << 2)
+#endif
+#ifndef KVM_MEMORY_ATTRIBUTE_PRIVATE
+#define KVM_MEMORY_ATTRIBUTE_PRIVATE (1ULL << 3)
+#endif
+#ifndef KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
+#define KVM_ARM_RMI_POPULATE_FLAGS_MEASURE (1U << 0)
+#endif
 
+/* ---- arm64 vCPUs: KVM_ARM_VCPU_INIT target and features (bit numbers), as <asm/kvm.h> ---- */
+#ifndef KVM_ARM_TARGET_GENERIC_V8
+#define KVM_ARM_TARGET_GENERIC_V8 5
+#endif
+#ifndef KVM_ARM_VCPU_POWER_OFF
+#define KVM_ARM_VCPU_POWER_OFF 0
+#endif
+#ifndef KVM_ARM_VCPU_EL1_32BIT
+#define KVM_ARM_VCPU_EL1_32BIT 1
+#endif
+#ifndef KVM_ARM_VCPU_PSCI_0_2
+#define KVM_ARM_VCPU_PSCI_0_2 2
+#endif
+#ifndef KVM_ARM_VCPU_PMU_V3
+#define KVM_ARM_VCPU_PMU_V3 3
+#endif
+#ifndef KVM_ARM_VCPU_SVE
+#define KVM_ARM_VCPU_SVE 4
+#endif
+#ifndef KVM_ARM_VCPU_PTRAUTH_ADDRESS
+#define KVM_ARM_VCPU_PTRAUTH_ADDRESS 5
+#endif
+#ifndef KVM_ARM_VCPU_PTRAUTH_GENERIC
+#define KVM_ARM_VCPU_PTRAUTH_GENERIC 6
+#endif
+
+/* ---- vCPU power state (KVM_{GET,SET}_MP_STATE) ---- */
+#ifndef KVM_MP_STATE_RUNNABLE
 #define KVM_MP_STATE_RUNNABLE 0
-#define KVM_MP_STATE_STOPPED  5
+#endif
+#ifndef KVM_MP_STATE_STOPPED
+#define KVM_MP_STATE_STOPPED 5
+#endif
 
-/* VM device attributes: the SMCCC filter (KVM_SET_DEVICE_ATTR on the VM fd). */
-#define KVM_ARM_VM_SMCCC_CTRL      0
-#define KVM_ARM_VM_SMCCC_FILTER    0
-#define KVM_SMCCC_FILTER_HANDLE    0
-#define KVM_SMCCC_FILTER_DENY      1
+/* ---- the SMCCC filter: KVM_SET_DEVICE_ATTR on the VM fd (arm64 <asm/kvm.h>) ---- */
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+#define KVM_ARM_VM_SMCCC_CTRL 0
+#endif
+#ifndef KVM_ARM_VM_SMCCC_FILTER
+#define KVM_ARM_VM_SMCCC_FILTER 0
+#endif
+#ifndef KVM_SMCCC_FILTER_HANDLE
+#define KVM_SMCCC_FILTER_HANDLE 0
+#define KVM_SMCCC_FILTER_DENY 1
 #define KVM_SMCCC_FILTER_FWD_TO_USER 2
+#endif
 
-#define KVM_REG_ARM64    0x6000000000000000ULL
+/* ---- arm64 registers for KVM_{GET,SET}_ONE_REG ---- */
+#ifndef KVM_REG_ARM64
+#define KVM_REG_ARM64 0x6000000000000000ULL
+#endif
+#ifndef KVM_REG_SIZE_U64
 #define KVM_REG_SIZE_U64 0x0030000000000000ULL
+#endif
+#ifndef KVM_REG_ARM_CORE
 #define KVM_REG_ARM_CORE (0x0010ULL << 16)
-/* Core registers: offsets in 32-bit words into struct kvm_regs (user_pt_regs first). */
-#define KVM_REG_ARM_CORE_REG(word) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (word))
-#define KVM_REG_ARM64_X(n)  KVM_REG_ARM_CORE_REG(2ULL * (n))
-#define KVM_REG_ARM64_SP    KVM_REG_ARM_CORE_REG(62)
-#define KVM_REG_ARM64_PC    KVM_REG_ARM_CORE_REG(64)
-#define KVM_REG_ARM64_PSTATE KVM_REG_ARM_CORE_REG(66)
+#endif
+/*
+ * Core registers by offset in 32-bit words into struct kvm_regs (user_pt_regs
+ * first).  realmkit's KVM_REG_ARM_CORE_REG takes that offset; arm64 Linux's,
+ * which wins where <linux/kvm.h> comes first, takes a struct kvm_regs member
+ * name.  The KVM_REG_ARM64_* names below are realmkit's and right either way.
+ */
+#define RK_REG_ARM_CORE(word) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | (0x0010ULL << 16) | (word))
+#ifndef KVM_REG_ARM_CORE_REG
+#define KVM_REG_ARM_CORE_REG(word) RK_REG_ARM_CORE(word)
+#endif
+#define KVM_REG_ARM64_X(n)   RK_REG_ARM_CORE(2ULL * (n))
+#define KVM_REG_ARM64_SP     RK_REG_ARM_CORE(62)
+#define KVM_REG_ARM64_PC     RK_REG_ARM_CORE(64)
+#define KVM_REG_ARM64_PSTATE RK_REG_ARM_CORE(66)
 
 /* ---- exits ---- */
-#define KVM_EXIT_UNKNOWN       0
-#define KVM_EXIT_HYPERCALL     3
-#define KVM_EXIT_MMIO          6
-#define KVM_EXIT_SHUTDOWN      8
-#define KVM_EXIT_FAIL_ENTRY    9
-#define KVM_EXIT_INTR          10
-#define KVM_EXIT_SYSTEM_EVENT  24
-#define KVM_EXIT_MEMORY_FAULT  39
+#ifndef KVM_EXIT_UNKNOWN
+#define KVM_EXIT_UNKNOWN 0
+#endif
+#ifndef KVM_EXIT_HYPERCALL
+#define KVM_EXIT_HYPERCALL 3
+#endif
+#ifndef KVM_EXIT_MMIO
+#define KVM_EXIT_MMIO 6
+#endif
+#ifndef KVM_EXIT_SHUTDOWN
+#define KVM_EXIT_SHUTDOWN 8
+#endif
+#ifndef KVM_EXIT_FAIL_ENTRY
+#define KVM_EXIT_FAIL_ENTRY 9
+#endif
+#ifndef KVM_EXIT_INTR
+#define KVM_EXIT_INTR 10
+#endif
+#ifndef KVM_EXIT_SYSTEM_EVENT
+#define KVM_EXIT_SYSTEM_EVENT 24
+#endif
+#ifndef KVM_EXIT_MEMORY_FAULT
+#define KVM_EXIT_MEMORY_FAULT 39
+#endif
 
+#ifndef KVM_SYSTEM_EVENT_SHUTDOWN
 #define KVM_SYSTEM_EVENT_SHUTDOWN 1
-#define KVM_SYSTEM_EVENT_RESET    2
-#define KVM_MEMORY_EXIT_FLAG_PRIVATE (1ULL << 3)
-#define KVM_HYPERCALL_EXIT_SMC   (1ULL << 0)
+#endif
+#ifndef KVM_SYSTEM_EVENT_RESET
+#define KVM_SYSTEM_EVENT_RESET 2
+#endif
+#ifndef KVM_HYPERCALL_EXIT_SMC
+#define KVM_HYPERCALL_EXIT_SMC (1ULL << 0)
+#endif
+#ifndef KVM_HYPERCALL_EXIT_16BIT
 #define KVM_HYPERCALL_EXIT_16BIT (1ULL << 1)
+#endif
+#ifndef KVM_MEMORY_EXIT_FLAG_PRIVATE
+#define KVM_MEMORY_EXIT_FLAG_PRIVATE (1ULL << 3)
+#endif
 
 #endif

@@ -41,8 +41,8 @@ struct kvm_realmkit_init_ripas {
 	uint64_t flags; /* must be 0 */
 	uint64_t reserved;
 };
-static_assert(sizeof(struct kvm_realmkit_init_ripas) == 32, "kvm_realmkit_init_ripas size");
-static_assert(offsetof(struct kvm_realmkit_init_ripas, flags) == 16, "init_ripas flags");
+RK_STATIC_ASSERT(sizeof(struct kvm_realmkit_init_ripas) == 32, "kvm_realmkit_init_ripas size");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_init_ripas, flags) == 16, "init_ripas flags");
 
 #define KVM_REALMKIT_INIT_RIPAS RK_IOWR(RKIO, 0x01, struct kvm_realmkit_init_ripas)
 
@@ -64,10 +64,10 @@ struct kvm_realmkit_populate_fd {
 	uint32_t flags;
 	uint64_t reserved;
 };
-static_assert(sizeof(struct kvm_realmkit_populate_fd) == 40, "kvm_realmkit_populate_fd size");
-static_assert(offsetof(struct kvm_realmkit_populate_fd, fd) == 24, "populate_fd fd");
-static_assert(offsetof(struct kvm_realmkit_populate_fd, flags) == 28, "populate_fd flags");
-static_assert(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "populate_fd rsvd");
+RK_STATIC_ASSERT(sizeof(struct kvm_realmkit_populate_fd) == 40, "kvm_realmkit_populate_fd size");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_populate_fd, fd) == 24, "populate_fd fd");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_populate_fd, flags) == 28, "populate_fd flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "populate_fd rsvd");
 
 #define KVM_REALMKIT_POPULATE_FD RK_IOWR(RKIO, 0x02, struct kvm_realmkit_populate_fd)
 
@@ -86,7 +86,9 @@ static_assert(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "popula
 #define KVM_REALMKIT_FAIL_ENTRY_NO_VCPU_ENGINE 0x72000001ULL
 
 /* ID_AA64DFR0_EL1 for KVM_{GET,SET}_ONE_REG: ARM64_SYS_REG(3, 0, 0, 5, 0). */
-#define KVM_REG_ARM64_SYSREG     (0x0013ULL << 16)
+#ifndef KVM_REG_ARM64_SYSREG
+#define KVM_REG_ARM64_SYSREG (0x0013ULL << 16)
+#endif
 #define KVM_REG_ARM64_ID_AA64DFR0_EL1                                                      \
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | (3ULL << 14) | (5ULL << 3))
 

@@ -3,7 +3,7 @@
  * The Realm Management Interface, version 1.0 (Arm DEN0137 1.0-rel0):
  * function identifiers, return codes and the memory structures the host
  * passes to the RMM.  Written from the specification; every structure is
- * checked against its specified size and offsets below.
+ * checked against its specified size and offsets below.  C99 or later.
  */
 #ifndef REALMKIT_RMI_H
 #define REALMKIT_RMI_H
@@ -11,6 +11,22 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Layout checks from C99 on.  Before C11, a negative array size in an
+ * extern declaration (which, unlike a typedef, C99 lets us repeat).
+ */
+#ifndef RK_STATIC_ASSERT
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define RK_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define RK_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#else
+#define RK_STATIC_ASSERT(cond, msg)    RK_STATIC_ASSERT_(cond, __LINE__)
+#define RK_STATIC_ASSERT_(cond, line)  RK_STATIC_ASSERT__(cond, line)
+#define RK_STATIC_ASSERT__(cond, line) extern char rk_static_assert_##line[(cond) ? 1 : -1]
+#endif
+#endif
 
 #define RMI_ABI_VERSION_MAJOR 1
 #define RMI_ABI_VERSION_MINOR 0
@@ -115,19 +131,19 @@ struct rmi_realm_params {
 	uint64_t rtt_num_start;
 	uint8_t pad2[0x1000 - 0x820];
 };
-static_assert(sizeof(struct rmi_realm_params) == 0x1000, "RmiRealmParams size");
-static_assert(offsetof(struct rmi_realm_params, flags) == 0x0, "flags");
-static_assert(offsetof(struct rmi_realm_params, s2sz) == 0x8, "s2sz");
-static_assert(offsetof(struct rmi_realm_params, sve_vl) == 0x10, "sve_vl");
-static_assert(offsetof(struct rmi_realm_params, num_bps) == 0x18, "num_bps");
-static_assert(offsetof(struct rmi_realm_params, num_wps) == 0x20, "num_wps");
-static_assert(offsetof(struct rmi_realm_params, pmu_num_ctrs) == 0x28, "pmu_num_ctrs");
-static_assert(offsetof(struct rmi_realm_params, hash_algo) == 0x30, "hash_algo");
-static_assert(offsetof(struct rmi_realm_params, rpv) == 0x400, "rpv");
-static_assert(offsetof(struct rmi_realm_params, vmid) == 0x800, "vmid");
-static_assert(offsetof(struct rmi_realm_params, rtt_base) == 0x808, "rtt_base");
-static_assert(offsetof(struct rmi_realm_params, rtt_level_start) == 0x810, "rtt_level_start");
-static_assert(offsetof(struct rmi_realm_params, rtt_num_start) == 0x818, "rtt_num_start");
+RK_STATIC_ASSERT(sizeof(struct rmi_realm_params) == 0x1000, "RmiRealmParams size");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, flags) == 0x0, "flags");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, s2sz) == 0x8, "s2sz");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, sve_vl) == 0x10, "sve_vl");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, num_bps) == 0x18, "num_bps");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, num_wps) == 0x20, "num_wps");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, pmu_num_ctrs) == 0x28, "pmu_num_ctrs");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, hash_algo) == 0x30, "hash_algo");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, rpv) == 0x400, "rpv");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, vmid) == 0x800, "vmid");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, rtt_base) == 0x808, "rtt_base");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, rtt_level_start) == 0x810, "rtt_level_start");
+RK_STATIC_ASSERT(offsetof(struct rmi_realm_params, rtt_num_start) == 0x818, "rtt_num_start");
 
 /* RmiRecParams */
 #define RMI_REC_PARAMS_FLAG_RUNNABLE (1UL << 0)
@@ -147,13 +163,13 @@ struct rmi_rec_params {
 	uint64_t aux[RMI_REC_PARAMS_AUX_GRANULES];
 	uint8_t pad4[0x1000 - 0x888];
 };
-static_assert(sizeof(struct rmi_rec_params) == 0x1000, "RmiRecParams size");
-static_assert(offsetof(struct rmi_rec_params, flags) == 0x0, "flags");
-static_assert(offsetof(struct rmi_rec_params, mpidr) == 0x100, "mpidr");
-static_assert(offsetof(struct rmi_rec_params, pc) == 0x200, "pc");
-static_assert(offsetof(struct rmi_rec_params, gprs) == 0x300, "gprs");
-static_assert(offsetof(struct rmi_rec_params, num_aux) == 0x800, "num_aux");
-static_assert(offsetof(struct rmi_rec_params, aux) == 0x808, "aux");
+RK_STATIC_ASSERT(sizeof(struct rmi_rec_params) == 0x1000, "RmiRecParams size");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, flags) == 0x0, "flags");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, mpidr) == 0x100, "mpidr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, pc) == 0x200, "pc");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, gprs) == 0x300, "gprs");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, num_aux) == 0x800, "num_aux");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_params, aux) == 0x808, "aux");
 
 /* RmiRecRun: entry part at 0x0 (host to RMM), exit part at 0x800 (RMM to host). */
 #define RMI_REC_ENTRY_FLAG_EMUL_MMIO      (1UL << 0)
@@ -217,27 +233,27 @@ struct rmi_rec_run {
 	struct rmi_rec_entry enter;
 	struct rmi_rec_exit exit;
 };
-static_assert(sizeof(struct rmi_rec_entry) == 0x800, "RmiRecEntry size");
-static_assert(offsetof(struct rmi_rec_entry, gprs) == 0x200, "entry gprs");
-static_assert(offsetof(struct rmi_rec_entry, gicv3_hcr) == 0x300, "entry gicv3_hcr");
-static_assert(offsetof(struct rmi_rec_entry, gicv3_lrs) == 0x308, "entry gicv3_lrs");
-static_assert(sizeof(struct rmi_rec_exit) == 0x800, "RmiRecExit size");
-static_assert(offsetof(struct rmi_rec_exit, esr) == 0x100, "exit esr");
-static_assert(offsetof(struct rmi_rec_exit, far) == 0x108, "exit far");
-static_assert(offsetof(struct rmi_rec_exit, hpfar) == 0x110, "exit hpfar");
-static_assert(offsetof(struct rmi_rec_exit, gprs) == 0x200, "exit gprs");
-static_assert(offsetof(struct rmi_rec_exit, gicv3_hcr) == 0x300, "exit gicv3_hcr");
-static_assert(offsetof(struct rmi_rec_exit, gicv3_lrs) == 0x308, "exit gicv3_lrs");
-static_assert(offsetof(struct rmi_rec_exit, gicv3_misr) == 0x388, "exit gicv3_misr");
-static_assert(offsetof(struct rmi_rec_exit, gicv3_vmcr) == 0x390, "exit gicv3_vmcr");
-static_assert(offsetof(struct rmi_rec_exit, cntp_ctl) == 0x400, "exit cntp_ctl");
-static_assert(offsetof(struct rmi_rec_exit, cntv_cval) == 0x418, "exit cntv_cval");
-static_assert(offsetof(struct rmi_rec_exit, ripas_base) == 0x500, "exit ripas_base");
-static_assert(offsetof(struct rmi_rec_exit, ripas_top) == 0x508, "exit ripas_top");
-static_assert(offsetof(struct rmi_rec_exit, ripas_value) == 0x510, "exit ripas_value");
-static_assert(offsetof(struct rmi_rec_exit, imm) == 0x600, "exit imm");
-static_assert(offsetof(struct rmi_rec_exit, pmu_ovf_status) == 0x700, "exit pmu_ovf_status");
-static_assert(sizeof(struct rmi_rec_run) == 0x1000, "RmiRecRun size");
-static_assert(offsetof(struct rmi_rec_run, exit) == 0x800, "RmiRecRun exit");
+RK_STATIC_ASSERT(sizeof(struct rmi_rec_entry) == 0x800, "RmiRecEntry size");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_entry, gprs) == 0x200, "entry gprs");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_entry, gicv3_hcr) == 0x300, "entry gicv3_hcr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_entry, gicv3_lrs) == 0x308, "entry gicv3_lrs");
+RK_STATIC_ASSERT(sizeof(struct rmi_rec_exit) == 0x800, "RmiRecExit size");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, esr) == 0x100, "exit esr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, far) == 0x108, "exit far");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, hpfar) == 0x110, "exit hpfar");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, gprs) == 0x200, "exit gprs");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, gicv3_hcr) == 0x300, "exit gicv3_hcr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, gicv3_lrs) == 0x308, "exit gicv3_lrs");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, gicv3_misr) == 0x388, "exit gicv3_misr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, gicv3_vmcr) == 0x390, "exit gicv3_vmcr");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, cntp_ctl) == 0x400, "exit cntp_ctl");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, cntv_cval) == 0x418, "exit cntv_cval");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, ripas_base) == 0x500, "exit ripas_base");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, ripas_top) == 0x508, "exit ripas_top");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, ripas_value) == 0x510, "exit ripas_value");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, imm) == 0x600, "exit imm");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_exit, pmu_ovf_status) == 0x700, "exit pmu_ovf_status");
+RK_STATIC_ASSERT(sizeof(struct rmi_rec_run) == 0x1000, "RmiRecRun size");
+RK_STATIC_ASSERT(offsetof(struct rmi_rec_run, exit) == 0x800, "RmiRecRun exit");
 
 #endif

@@ -1,153 +1,122 @@
 // SPDX-License-Identifier: MIT
-/* The `realmkit` command. */
-#include <errno.h>
+/*
+ * The `realmkit` command: global options, then one subcommand from the
+ * table below.  A new subcommand is one function and one row.
+ */
+#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "cli/rmi_script.h"
+#include "cli/cli.h"
 
-extern const char realmkit_default_rmi[];
+#ifndef REALMKIT_VERSION
+#define REALMKIT_VERSION "unknown"
+#endif
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cli_command commands[] = {
+	{ "rmi", cmd_rmi, "run an RMI script against a fresh simulated machine and software RMM" },
+	{ "help", cmd_help, "list the commands, or describe one: realmkit help COMMAND" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
-	fputs("usage: realmkit <command> [options]\n"
+	fputs("usage: realmkit [--version] [--help] COMMAND [options] [arguments]\n"
 	      "\n"
-	      "commands:\n"
-	      "  rmi [options] [FILE]   run an RMI script against a fresh software RMM\n"
-	      "                         (no FILE: the embedded example that builds a realm\n"
-	      "                          and prints its measurements; '-' reads stdin)\n"
-	      "      --dram-size N      simulated DRAM size in bytes (default 1 GiB)\n"
-	      "      --dram-base PA     simulated DRAM base (default 0x80000000)\n"
-	      "      --check            check RMM invariants after every call\n"
-	      "      --print-default    print the embedded example script and exit\n"
-	      "  help                   this text\n",
+	      "commands:\n",
+	      f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fputs("\n"
+	      "'realmkit help COMMAND' or 'realmkit COMMAND --help' describes a command.\n",
 	      f);
 }
 
-static char *read_all(FILE *f)
+static const struct cli_command *find_command(const char *name)
 {
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-
-		len += n;
-		if (n == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = 0;
-	if (buf && (ferror(f) || memchr(buf, 0, len))) {
-		free(buf);
-		errno = ferror(f) ? EIO : EINVAL;
-		return NULL;
-	}
-	return buf;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
 }
 
-static int parse_size(const char *s, uint64_t *v)
+static int unknown_command(const char *name)
 {
-	char *end;
+	char esc[96];
 
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	if (*end == 'K' || *end == 'k')
-		*v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		*v <<= 20, end++;
-	else if (*end == 'G' || *end == 'g')
-		*v <<= 30, end++;
-	return *end ? -1 : 0;
+	cli_error(NULL, "unknown command '%s' (the commands: realmkit help)",
+		  cli_escape(esc, sizeof(esc), name));
+	return CLI_EXIT_USAGE;
 }
 
-static int cmd_rmi(int argc, char **argv)
+static int cmd_help(int argc, char **argv)
 {
-	struct rmi_script_opts o;
-	const char *file = NULL;
-	char *text;
-	int ret;
+	const struct cli_command *c;
+	char help[] = "--help";
+	char *hargv[3];
 
-	rmi_script_default_opts(&o);
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if ((!strcmp(a, "--dram-size") || !strcmp(a, "--dram-base")) && i + 1 < argc) {
-			uint64_t v;
-
-			if (parse_size(argv[++i], &v) < 0) {
-				fprintf(stderr, "realmkit rmi: %s: bad number '%s'\n", a, argv[i]);
-				return 2;
-			}
-			*(a[7] == 's' ? &o.dram_size : &o.dram_base) = v;
-		} else if (!strcmp(a, "--check")) {
-			o.check_invariants = 1;
-		} else if (!strcmp(a, "--print-default")) {
-			fputs(realmkit_default_rmi, stdout);
-			return 0;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "realmkit rmi: unknown option '%s'\n", a);
-			usage(stderr);
-			return 2;
-		} else if (file) {
-			fprintf(stderr, "realmkit rmi: only one script file, got '%s' and '%s'\n",
-				file, a);
-			return 2;
-		} else {
-			file = a;
-		}
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		argc = 1;
+	if (argc > 2) {
+		cli_error("help", "one command at a time");
+		return CLI_EXIT_USAGE;
 	}
-	if (!file)
-		return rmi_script_run(realmkit_default_rmi, "<default>", &o, stdout, stderr);
-	if (!strcmp(file, "-")) {
-		text = read_all(stdin);
-		file = "<stdin>";
-	} else {
-		FILE *f = fopen(file, "r");
-
-		if (!f) {
-			fprintf(stderr, "realmkit rmi: cannot open '%s': %s\n", file,
-				strerror(errno));
-			return 2;
-		}
-		text = read_all(f);
-		fclose(f);
+	if (argc < 2) {
+		usage(stdout);
+		return CLI_EXIT_OK;
 	}
-	if (!text) {
-		fprintf(stderr, "realmkit rmi: cannot read '%s': %s\n", file, strerror(errno));
-		return 2;
+	c = find_command(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	if (c->run == cmd_help) {
+		usage(stdout);
+		return CLI_EXIT_OK;
 	}
-	ret = rmi_script_run(text, file, &o, stdout, stderr);
-	free(text);
-	return ret;
+	hargv[0] = argv[1];
+	hargv[1] = help;
+	hargv[2] = NULL;
+	optind = 0;
+	return c->run(2, hargv);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_command *c;
+	int opt;
+
+	opterr = 0;
+	/* '+': stop at the command name; its options are its own. */
+	while ((opt = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("realmkit %s\n", REALMKIT_VERSION);
+			return CLI_EXIT_OK;
+		default:
+			cli_option_error(NULL, opt, argv, opts);
+			usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "rmi"))
-		return cmd_rmi(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return 0;
-	}
-	fprintf(stderr, "realmkit: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	c = find_command(argv[optind]);
+	if (!c)
+		return unknown_command(argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* glibc: start afresh for the subcommand's getopt_long() */
+	return c->run(argc, argv);
 }

@@ -9,12 +9,17 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "cli/cli.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
 
 #define MAX_TOKENS 32
+/* Fills at least this large prefault their pages in one madvise() call. */
+#define FILL_PREFAULT_MIN (1ULL << 20)
+#define NSTATUS    (sizeof(status_names) / sizeof(status_names[0]))
 
 struct cmd_desc {
 	const char *name;
@@ -70,7 +75,7 @@ void rmi_script_default_opts(struct rmi_script_opts *o)
 }
 
 struct script {
-	const char *name;
+	const char *name; /* printable (escaped) */
 	unsigned line;
 	FILE *out;
 	FILE *err;
@@ -78,39 +83,96 @@ struct script {
 	struct rmm_platform plat;
 	struct pas *pas;
 	struct rmm *rmm;
+	/* The previous statement, if it was a call: what `expect` checks. */
+	struct {
+		bool pending;
+		unsigned line;
+		const struct cmd_desc *cmd;
+		struct smc_result r;
+	} last;
+	/* Script words made printable for messages (a few per message). */
+	char esc[4][128];
+	unsigned next_esc;
 };
 
-static int fail(struct script *s, const char *fmt, ...)
+/* Return codes of the statement functions, mapped to exit statuses by rmi_script_run(). */
+#define ERR_LINE     (-1) /* malformed line or failed action: exit 1 */
+#define ERR_MACHINE  (-2) /* machine not set up: exit 2 */
+#define ERR_EXPECTED (-3) /* a call's result was not the expected one: exit 3 */
+
+static const char *esc(struct script *s, const char *word)
+{
+	char *buf = s->esc[s->next_esc++ % (sizeof(s->esc) / sizeof(s->esc[0]))];
+
+	return cli_escape(buf, sizeof(s->esc[0]), word);
+}
+
+static int vreport(struct script *s, int ret, const char *fmt, va_list ap)
+{
+	/* Results and errors reach a shared log (>log 2>&1) in the order they happen. */
+	fflush(s->out);
+	fprintf(s->err, "%s:%u: ", s->name, s->line);
+	vfprintf(s->err, fmt, ap);
+	fputc('\n', s->err);
+	fflush(s->err);
+	return ret;
+}
+
+static int __attribute__((format(printf, 2, 3))) fail(struct script *s, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	fprintf(s->err, "%s:%u: ", s->name, s->line);
 	va_start(ap, fmt);
-	vfprintf(s->err, fmt, ap);
+	ret = vreport(s, ERR_LINE, fmt, ap);
 	va_end(ap);
-	fputc('\n', s->err);
-	return -1;
+	return ret;
+}
+
+static int __attribute__((format(printf, 2, 3))) unexpected(struct script *s, const char *fmt,
+							     ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vreport(s, ERR_EXPECTED, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* How a number may be written where it is read. */
+enum num_kind {
+	NUM_UNSIGNED, /* 0 .. 2^64 - 1 */
+	NUM_SIGNED,   /* -2^63 .. 2^63 - 1, stored two's complement */
+	NUM_REGISTER, /* either: -2^63 .. 2^64 - 1, as a register holds them */
+};
+
+static int parse_num(struct script *s, const char *tok, const char *what, enum num_kind kind,
+		     uint64_t *v)
+{
+	bool neg = tok[0] == '-';
+	const char *end;
+	uint64_t n;
+	int ret;
+
+	if (neg && kind == NUM_UNSIGNED)
+		return fail(s, "%s: '%s' is negative, and %s is unsigned", what, esc(s, tok), what);
+	ret = cli_parse_number(tok + neg, &end, &n);
+	if (ret == -ERANGE)
+		return fail(s, "%s: '%s' does not fit in 64 bits", what, esc(s, tok));
+	if (ret || *end)
+		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex%s)", what, esc(s, tok),
+			    kind == NUM_UNSIGNED ? "" : ", a leading '-' for a negative one");
+	if (neg ? n > 1ULL << 63 : kind == NUM_SIGNED && n > (uint64_t)INT64_MAX)
+		return fail(s, "%s: '%s' does not fit in 64 bits (signed)", what, esc(s, tok));
+	*v = neg ? 0 - n : n;
+	return 0;
 }
 
 static int parse_u64(struct script *s, const char *tok, const char *what, uint64_t *v)
 {
-	char *end;
-	int base = 10;
-	const char *p = tok;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (!*p || !isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
-	errno = 0;
-	*v = strtoull(p, &end, base);
-	if (errno == ERANGE)
-		return fail(s, "%s: '%s' does not fit in 64 bits", what, tok);
-	if (*end)
-		return fail(s, "%s: '%s' is not a number (decimal or 0x-hex)", what, tok);
-	return 0;
+	return parse_num(s, tok, what, NUM_UNSIGNED, v);
 }
 
 static int parse_hex_bytes(struct script *s, const char *tok, const char *what, uint8_t *buf,
@@ -123,35 +185,63 @@ static int parse_hex_bytes(struct script *s, const char *tok, const char *what, 
 		n -= 2;
 	}
 	if (!n || n % 2)
-		return fail(s, "%s: '%s' is not an even number of hex digits", what, tok);
+		return fail(s, "%s: '%s' is not an even number of hex digits", what, esc(s, tok));
 	if (n / 2 > max)
 		return fail(s, "%s: %zu bytes given, at most %zu allowed", what, n / 2, max);
 	for (size_t i = 0; i < n / 2; i++) {
 		char pair[3] = { tok[2 * i], tok[2 * i + 1], 0 };
 
 		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
-			return fail(s, "%s: '%s' is not hex", what, tok);
+			return fail(s, "%s: '%s' is not hex", what, esc(s, tok));
 		buf[i] = (uint8_t)strtoul(pair, NULL, 16);
 	}
 	*len = n / 2;
 	return 0;
 }
 
-/* Parse "a,b,c" into at most @max numbers. */
-static int parse_list(struct script *s, char *tok, const char *what, uint64_t *v, size_t max,
-		      size_t *count)
+/* Parse "a,b,c" into at most @max numbers: no empty elements. */
+static int parse_list(struct script *s, char *val, const char *what, uint64_t *v, size_t max)
 {
+	const char *shown = esc(s, val);
 	size_t n = 0;
-	char *save = NULL;
 
-	for (char *p = strtok_r(tok, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (char *p = val;; n++) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = 0;
+		if (!*p)
+			return fail(s, "%s: empty value in '%s' (numbers separated by commas)",
+				    what, shown);
 		if (n == max)
 			return fail(s, "%s: more than %zu values", what, max);
 		if (parse_u64(s, p, what, &v[n]) < 0)
-			return -1;
-		n++;
+			return ERR_LINE;
+		if (!comma)
+			return 0;
+		p = comma + 1;
 	}
-	*count = n;
+}
+
+/*
+ * Can the host write [pa, pa + len)?  Only inside DRAM, and only granules
+ * whose GPT entry is NS: the host view faults on every other one.  Checked
+ * for the whole range before anything is written.
+ */
+static int host_range(struct script *s, const char *what, uint64_t pa, uint64_t len)
+{
+	uint64_t last;
+
+	if (!pas_in_dram(s->pas, pa, len))
+		return fail(s, "%sPA range 0x%llx+0x%llx is outside DRAM", what,
+			    (unsigned long long)pa, (unsigned long long)len);
+	if (!len)
+		return 0;
+	last = (pa + len - 1) & ~GRANULE_MASK;
+	for (uint64_t g = pa & ~GRANULE_MASK; g <= last; g += GRANULE_SIZE)
+		if (pas_gpt_get(s->pas, g) != PAS_NS)
+			return fail(s, "granule 0x%llx is not host memory (delegated)",
+				    (unsigned long long)g);
 	return 0;
 }
 
@@ -160,13 +250,8 @@ static int host_write(struct script *s, uint64_t pa, const void *buf, uint64_t l
 {
 	if (!len)
 		return 0;
-	if (!pas_in_dram(s->pas, pa, len))
-		return fail(s, "PA range 0x%llx+0x%llx is outside DRAM", (unsigned long long)pa,
-			    (unsigned long long)len);
-	for (uint64_t g = pa & ~GRANULE_MASK; g < pa + len; g += GRANULE_SIZE)
-		if (pas_host_faults(s->pas, g))
-			return fail(s, "granule 0x%llx is not host memory (delegated)",
-				    (unsigned long long)g);
+	if (host_range(s, "", pa, len) < 0)
+		return ERR_LINE;
 	memcpy(pas_host_va(s->pas, pa), buf, len);
 	return 0;
 }
@@ -175,14 +260,15 @@ static int machine_up(struct script *s)
 {
 	if (s->rmm)
 		return 0;
-	s->pas = pas_create(s->opts->dram_base, s->opts->dram_size);
-	if (!s->pas)
-		return fail(s, "cannot create a DRAM of 0x%llx bytes at 0x%llx: %s",
-			    (unsigned long long)s->opts->dram_size,
-			    (unsigned long long)s->opts->dram_base, strerror(errno));
 	s->rmm = rmm_create(s->pas, &s->plat);
-	if (!s->rmm)
-		return fail(s, "cannot create the RMM: out of memory");
+	if (!s->rmm) {
+		fflush(s->out);
+		fprintf(s->err,
+			"realmkit rmi: cannot create the RMM for 0x%llx bytes of DRAM "
+			"(--dram-size): out of memory\n",
+			(unsigned long long)s->opts->dram_size);
+		return ERR_MACHINE;
+	}
 	return 0;
 }
 
@@ -191,23 +277,43 @@ static int split_kv(struct script *s, char *tok, char **key, char **val)
 	char *eq = strchr(tok, '=');
 
 	if (!eq || eq == tok || !eq[1])
-		return fail(s, "expected key=value, got '%s'", tok);
+		return fail(s, "expected key=value, got '%s'", esc(s, tok));
 	*eq = 0;
 	*key = tok;
 	*val = eq + 1;
 	return 0;
 }
 
+/*
+ * Split tok[first..] into keys and values, refusing a key given twice (a
+ * later value silently winning hides typos).
+ */
+static int split_kvs(struct script *s, int ntok, char **tok, int first, char **keys, char **vals)
+{
+	for (int i = first; i < ntok; i++) {
+		if (split_kv(s, tok[i], &keys[i], &vals[i]) < 0)
+			return ERR_LINE;
+		for (int j = first; j < i; j++)
+			if (!strcmp(keys[i], keys[j]))
+				return fail(s, "%s: '%s' given twice", tok[0], esc(s, keys[i]));
+	}
+	return 0;
+}
+
 static int stmt_platform(struct script *s, int ntok, char **tok)
 {
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+
 	if (s->rmm)
 		return fail(s, "'platform' must come before anything that uses the machine");
+	if (split_kvs(s, ntok, tok, 1, keys, vals) < 0)
+		return ERR_LINE;
 	for (int i = 1; i < ntok; i++) {
-		char *k = NULL, *v = NULL;
+		const char *k = keys[i], *v = vals[i];
 		uint64_t n;
 
-		if (split_kv(s, tok[i], &k, &v) < 0 || parse_u64(s, v, k, &n) < 0)
-			return -1;
+		if (parse_u64(s, v, esc(s, k), &n) < 0)
+			return ERR_LINE;
 		if (!strcmp(k, "ipa_bits") && n >= 32 && n <= 52)
 			s->plat.max_ipa_bits = (unsigned)n;
 		else if (!strcmp(k, "lpa2") && n <= 1)
@@ -227,7 +333,8 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 		else if (!strcmp(k, "sha512") && n <= 1)
 			s->plat.sha512 = n;
 		else
-			return fail(s, "platform: unknown key or value out of range: %s=%s", k, v);
+			return fail(s, "platform: unknown key or value out of range: %s=%s",
+				    esc(s, k), esc(s, v));
 	}
 	return 0;
 }
@@ -236,29 +343,30 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 struct field {
 	const char *name;
 	size_t offset;
+	bool is_signed;
 };
 
 static const struct field realm_fields[] = {
-	{ "flags", offsetof(struct rmi_realm_params, flags) },
-	{ "s2sz", offsetof(struct rmi_realm_params, s2sz) },
-	{ "sve_vl", offsetof(struct rmi_realm_params, sve_vl) },
-	{ "num_bps", offsetof(struct rmi_realm_params, num_bps) },
-	{ "num_wps", offsetof(struct rmi_realm_params, num_wps) },
-	{ "pmu_num_ctrs", offsetof(struct rmi_realm_params, pmu_num_ctrs) },
-	{ "hash_algo", offsetof(struct rmi_realm_params, hash_algo) },
-	{ "vmid", offsetof(struct rmi_realm_params, vmid) },
-	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base) },
-	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start) },
-	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start) },
-	{ NULL, 0 },
+	{ "flags", offsetof(struct rmi_realm_params, flags), false },
+	{ "s2sz", offsetof(struct rmi_realm_params, s2sz), false },
+	{ "sve_vl", offsetof(struct rmi_realm_params, sve_vl), false },
+	{ "num_bps", offsetof(struct rmi_realm_params, num_bps), false },
+	{ "num_wps", offsetof(struct rmi_realm_params, num_wps), false },
+	{ "pmu_num_ctrs", offsetof(struct rmi_realm_params, pmu_num_ctrs), false },
+	{ "hash_algo", offsetof(struct rmi_realm_params, hash_algo), false },
+	{ "vmid", offsetof(struct rmi_realm_params, vmid), false },
+	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base), false },
+	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start), true },
+	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start), false },
+	{ NULL, 0, false },
 };
 
 static const struct field rec_fields[] = {
-	{ "flags", offsetof(struct rmi_rec_params, flags) },
-	{ "mpidr", offsetof(struct rmi_rec_params, mpidr) },
-	{ "pc", offsetof(struct rmi_rec_params, pc) },
-	{ "num_aux", offsetof(struct rmi_rec_params, num_aux) },
-	{ NULL, 0 },
+	{ "flags", offsetof(struct rmi_rec_params, flags), false },
+	{ "mpidr", offsetof(struct rmi_rec_params, mpidr), false },
+	{ "pc", offsetof(struct rmi_rec_params, pc), false },
+	{ "num_aux", offsetof(struct rmi_rec_params, num_aux), false },
+	{ NULL, 0, false },
 };
 
 /* A list-valued field: up to @max comma-separated numbers. */
@@ -283,73 +391,99 @@ static int stmt_params(struct script *s, int ntok, char **tok, const struct fiel
 {
 	uint64_t buf[GRANULE_SIZE / sizeof(uint64_t)]; /* aligned for the u64 fields */
 	uint8_t *page = (uint8_t *)buf;
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
 	uint64_t pa;
 
 	if (ntok < 2)
 		return fail(s, "usage: %s PA key=value ...", tok[0]);
 	if (parse_u64(s, tok[1], "PA", &pa) < 0)
-		return -1;
+		return ERR_LINE;
 	if (pa & GRANULE_MASK)
 		return fail(s, "%s: PA 0x%llx is not granule-aligned", tok[0],
 			    (unsigned long long)pa);
+	if (split_kvs(s, ntok, tok, 2, keys, vals) < 0)
+		return ERR_LINE;
 	memset(buf, 0, sizeof(buf));
 	for (int i = 2; i < ntok; i++) {
-		char *k = NULL, *v = NULL;
+		char *k = keys[i], *v = vals[i];
 		const struct field *f;
 		const struct list_field *l;
 		size_t n;
 
-		if (split_kv(s, tok[i], &k, &v) < 0)
-			return -1;
 		if (has_rpv && !strcmp(k, "rpv")) {
 			if (parse_hex_bytes(s, v, "rpv",
 					    page + offsetof(struct rmi_realm_params, rpv),
 					    RMI_RPV_SIZE, &n) < 0)
-				return -1;
+				return ERR_LINE;
 			continue;
 		}
 		for (l = lists; l && l->name && strcmp(l->name, k); l++)
 			;
 		if (l && l->name) {
-			if (parse_list(s, v, k, (uint64_t *)(page + l->offset), l->max, &n) < 0)
-				return -1;
+			if (parse_list(s, v, l->name, (uint64_t *)(page + l->offset), l->max) < 0)
+				return ERR_LINE;
 			continue;
 		}
 		for (f = fields; f->name && strcmp(f->name, k); f++)
 			;
 		if (!f->name)
-			return fail(s, "%s: unknown field '%s'", tok[0], k);
-		if (parse_u64(s, v, k, (uint64_t *)(page + f->offset)) < 0)
-			return -1;
+			return fail(s, "%s: unknown field '%s'", tok[0], esc(s, k));
+		if (parse_num(s, v, f->name, f->is_signed ? NUM_SIGNED : NUM_UNSIGNED,
+			      (uint64_t *)(page + f->offset)) < 0)
+			return ERR_LINE;
 	}
 	return host_write(s, pa, buf, sizeof(buf));
 }
 
+/*
+ * LEN bytes of BYTE, checked as a whole first.  Whole granules of zeroes
+ * are scrubbed (given back to the host, as a hole reads as zero), so
+ * clearing a large range costs neither time nor memory.  Any other byte
+ * needs LEN bytes of host memory: the range is prefaulted in one call
+ * (page faults on the DRAM memfd one by one cost ~3x more), then set with
+ * one memset of the host view.
+ */
 static int stmt_fill(struct script *s, int ntok, char **tok)
 {
-	uint64_t pa, len, byte;
-	uint8_t buf[GRANULE_SIZE];
+	uint64_t pa, len, byte, end;
+	uint8_t *va;
 
 	if (ntok != 4)
 		return fail(s, "usage: fill PA LEN BYTE");
 	if (parse_u64(s, tok[1], "PA", &pa) < 0 || parse_u64(s, tok[2], "LEN", &len) < 0 ||
 	    parse_u64(s, tok[3], "BYTE", &byte) < 0)
-		return -1;
+		return ERR_LINE;
 	if (byte > 0xff)
 		return fail(s, "fill: BYTE 0x%llx is larger than 0xff", (unsigned long long)byte);
-	if (!pas_in_dram(s->pas, pa, len))
-		return fail(s, "fill: PA range 0x%llx+0x%llx is outside DRAM",
-			    (unsigned long long)pa, (unsigned long long)len);
-	memset(buf, (int)byte, sizeof(buf));
-	while (len) {
-		uint64_t n = GRANULE_SIZE - (pa & GRANULE_MASK);
+	if (host_range(s, "fill: ", pa, len) < 0)
+		return ERR_LINE;
+	if (!len)
+		return 0;
+	va = pas_host_va(s->pas, pa);
+	if (byte) {
+#ifdef MADV_POPULATE_WRITE
+		uint64_t first = pa & ~GRANULE_MASK;
 
-		if (n > len)
-			n = len;
-		if (host_write(s, pa, buf, n) < 0)
-			return -1;
-		pa += n;
-		len -= n;
+		/* Best effort (Linux 5.14+): without it the memset faults the pages in. */
+		if (len >= FILL_PREFAULT_MIN)
+			madvise(pas_host_va(s->pas, first),
+				((pa + len + GRANULE_MASK) & ~GRANULE_MASK) - first,
+				MADV_POPULATE_WRITE);
+#endif
+		memset(va, (int)byte, len);
+		return 0;
+	}
+	end = pa + len;
+	while (pa < end) {
+		uint64_t next = (pa & ~GRANULE_MASK) + GRANULE_SIZE;
+
+		if (next > end)
+			next = end;
+		if (!(pa & GRANULE_MASK) && next - pa == GRANULE_SIZE)
+			pas_scrub(s->pas, pa);
+		else
+			memset(pas_host_va(s->pas, pa), 0, next - pa);
+		pa = next;
 	}
 	return 0;
 }
@@ -364,7 +498,7 @@ static int stmt_data(struct script *s, int ntok, char **tok)
 		return fail(s, "usage: data PA HEXBYTES");
 	if (parse_u64(s, tok[1], "PA", &pa) < 0 ||
 	    parse_hex_bytes(s, tok[2], "data", buf, sizeof(buf), &len) < 0)
-		return -1;
+		return ERR_LINE;
 	return host_write(s, pa, buf, len);
 }
 
@@ -376,44 +510,174 @@ static const struct cmd_desc *find_command(const char *name)
 	return NULL;
 }
 
+/* "SUCCESS index=0", or the raw x0 for a status RMI 1.0 does not define. */
+static const char *status_text(uint64_t x0, char *buf, size_t size)
+{
+	unsigned status = RMI_RET_STATUS(x0);
+
+	if (status < NSTATUS)
+		snprintf(buf, size, "%s index=%u", status_names[status], RMI_RET_INDEX(x0));
+	else
+		snprintf(buf, size, "0x%llx", (unsigned long long)x0);
+	return buf;
+}
+
+static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_args *a,
+		       int nargs, const struct smc_result *r)
+{
+	unsigned status = RMI_RET_STATUS(r->x[0]);
+	char st[64];
+
+	if (!s->opts->json) {
+		fprintf(s->out, "%s status=%s", c->name, status_text(r->x[0], st, sizeof(st)));
+		if (status == RMI_SUCCESS)
+			for (unsigned i = 0; i < 4; i++)
+				if (c->outputs & (1U << i))
+					fprintf(s->out, " x%u=0x%llx", i + 1,
+						(unsigned long long)r->x[i + 1]);
+		fputc('\n', s->out);
+		return;
+	}
+	fprintf(s->out, "{\"type\":\"call\",\"line\":%u,\"command\":\"%s\",\"args\":[", s->line,
+		c->name);
+	for (int i = 0; i < nargs; i++)
+		fprintf(s->out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)a->x[i]);
+	fprintf(s->out, "],\"x0\":\"0x%llx\",", (unsigned long long)r->x[0]);
+	if (status < NSTATUS)
+		fprintf(s->out, "\"status\":\"%s\",", status_names[status]);
+	else
+		fputs("\"status\":null,", s->out);
+	fprintf(s->out, "\"index\":%u", RMI_RET_INDEX(r->x[0]));
+	if (status == RMI_SUCCESS) {
+		const char *sep = "";
+
+		fputs(",\"out\":{", s->out);
+		for (unsigned i = 0; i < 4; i++)
+			if (c->outputs & (1U << i)) {
+				fprintf(s->out, "%s\"x%u\":\"0x%llx\"", sep, i + 1,
+					(unsigned long long)r->x[i + 1]);
+				sep = ",";
+			}
+		fputc('}', s->out);
+	}
+	fputs("}\n", s->out);
+}
+
 static int stmt_call(struct script *s, int ntok, char **tok)
 {
+	static const char *const regs[] = { "x1", "x2", "x3", "x4", "x5", "x6" };
 	const struct cmd_desc *c;
 	struct smc_args a = { 0 };
 	struct smc_result r;
-	unsigned status;
 	char why[256];
 
 	if (ntok < 2)
 		return fail(s, "usage: call NAME X1 X2 ...");
 	c = find_command(tok[1]);
 	if (!c)
-		return fail(s, "call: unknown RMI command '%s'", tok[1]);
-	if ((unsigned)(ntok - 2) > 6)
+		return fail(s, "call: unknown RMI command '%s'", esc(s, tok[1]));
+	if ((unsigned)(ntok - 2) > sizeof(regs) / sizeof(regs[0]))
 		return fail(s, "call %s: at most 6 argument registers", c->name);
-	for (int i = 2; i < ntok; i++) {
-		char what[8];
-
-		snprintf(what, sizeof(what), "x%d", i - 1);
-		if (parse_u64(s, tok[i], what, &a.x[i - 2]) < 0)
-			return -1;
-	}
+	for (int i = 2; i < ntok; i++)
+		if (parse_num(s, tok[i], regs[i - 2], NUM_REGISTER, &a.x[i - 2]) < 0)
+			return ERR_LINE;
 	a.fid = c->fid;
 	rmm_smc(s->rmm, &a, &r);
-	status = RMI_RET_STATUS(r.x[0]);
-	if (status < sizeof(status_names) / sizeof(status_names[0]))
-		fprintf(s->out, "%s status=%s index=%u", c->name, status_names[status],
-			RMI_RET_INDEX(r.x[0]));
-	else
-		fprintf(s->out, "%s status=0x%llx", c->name, (unsigned long long)r.x[0]);
-	if (status == RMI_SUCCESS)
-		for (unsigned i = 0; i < 4; i++)
-			if (c->outputs & (1U << i))
-				fprintf(s->out, " x%u=0x%llx", i + 1, (unsigned long long)r.x[i + 1]);
-	fputc('\n', s->out);
+	print_call(s, c, &a, ntok - 2, &r);
+	s->last.pending = true;
+	s->last.line = s->line;
+	s->last.cmd = c;
+	s->last.r = r;
 	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
 		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
 	return 0;
+}
+
+/*
+ * expect STATUS [index=N] [x1=V] .. [x4=V]: the call on the line before
+ * (blank and comment lines aside) must have returned this.
+ */
+static int stmt_expect(struct script *s, int ntok, char **tok)
+{
+	static const char *const regs[] = { "x1", "x2", "x3", "x4" };
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+	uint64_t want[MAX_TOKENS];
+	const struct smc_result *r = &s->last.r;
+	char got[64];
+	unsigned status;
+
+	if (!s->last.pending)
+		return fail(s, "expect: must come straight after a call");
+	s->last.pending = false;
+	if (ntok < 2)
+		return fail(s, "usage: expect STATUS [index=N] [x1=V] .. [x4=V]");
+	for (status = 0; status < NSTATUS && strcmp(tok[1], status_names[status]); status++)
+		;
+	if (status == NSTATUS)
+		return fail(s,
+			    "expect: unknown status '%s' (SUCCESS, ERROR_INPUT, ERROR_REALM, "
+			    "ERROR_REC or ERROR_RTT)",
+			    esc(s, tok[1]));
+	if (split_kvs(s, ntok, tok, 2, keys, vals) < 0)
+		return ERR_LINE;
+	/* Check the words first: a malformed expectation is an error in the script. */
+	for (int i = 2; i < ntok; i++) {
+		bool known = !strcmp(keys[i], "index");
+
+		for (unsigned k = 0; k < 4; k++)
+			known |= !strcmp(keys[i], regs[k]);
+		if (!known)
+			return fail(s, "expect: unknown key '%s' (index, x1, x2, x3 or x4)",
+				    esc(s, keys[i]));
+		if (parse_num(s, vals[i], keys[i], NUM_REGISTER, &want[i]) < 0)
+			return ERR_LINE;
+	}
+	if (RMI_RET_STATUS(r->x[0]) != status)
+		return unexpected(s, "expect: %s on line %u returned %s, not %s", s->last.cmd->name,
+				  s->last.line, status_text(r->x[0], got, sizeof(got)),
+				  status_names[status]);
+	for (int i = 2; i < ntok; i++) {
+		bool index = !strcmp(keys[i], "index");
+		uint64_t have = index ? RMI_RET_INDEX(r->x[0]) : r->x[keys[i][1] - '0'];
+
+		if (have == want[i])
+			continue;
+		if (index)
+			return unexpected(s, "expect: %s on line %u returned index=%llu, not %llu",
+					  s->last.cmd->name, s->last.line,
+					  (unsigned long long)have, (unsigned long long)want[i]);
+		return unexpected(s, "expect: %s on line %u returned %s=0x%llx, not 0x%llx",
+				  s->last.cmd->name, s->last.line, keys[i],
+				  (unsigned long long)have, (unsigned long long)want[i]);
+	}
+	return 0;
+}
+
+/* Under --expect-success, a call not followed by `expect` must have succeeded. */
+static int check_pending(struct script *s)
+{
+	unsigned line = s->line;
+	char got[64];
+	int ret = 0;
+
+	if (!s->last.pending)
+		return 0;
+	s->last.pending = false;
+	if (!s->opts->expect_success || RMI_RET_STATUS(s->last.r.x[0]) == RMI_SUCCESS)
+		return 0;
+	s->line = s->last.line;
+	ret = unexpected(s,
+			 "%s returned %s, not SUCCESS (--expect-success; put 'expect STATUS' "
+			 "after a call that should fail)",
+			 s->last.cmd->name, status_text(s->last.r.x[0], got, sizeof(got)));
+	s->line = line;
+	return ret;
+}
+
+static void hex(FILE *f, const uint8_t *b, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++)
+		fprintf(f, "%02x", b[i]);
 }
 
 static int stmt_measurements(struct script *s, int ntok, char **tok)
@@ -424,19 +688,30 @@ static int stmt_measurements(struct script *s, int ntok, char **tok)
 	if (ntok != 2)
 		return fail(s, "usage: measurements RD_PA");
 	if (parse_u64(s, tok[1], "RD_PA", &rd) < 0)
-		return -1;
+		return ERR_LINE;
 	if (!rmm_realm_measurements(s->rmm, rd, &m))
 		return fail(s, "measurements: 0x%llx is not a realm descriptor",
 			    (unsigned long long)rd);
+	if (s->opts->json) {
+		fprintf(s->out,
+			"{\"type\":\"measurements\",\"line\":%u,\"rd\":\"0x%llx\",\"rim\":\"",
+			s->line, (unsigned long long)rd);
+		hex(s->out, m.rim, m.hash_len);
+		fputs("\",\"rem\":[", s->out);
+		for (int i = 0; i < 4; i++) {
+			fputs(i ? ",\"" : "\"", s->out);
+			hex(s->out, m.rem[i], m.hash_len);
+			fputc('"', s->out);
+		}
+		fputs("]}\n", s->out);
+		return 0;
+	}
 	for (int i = 0; i <= 4; i++) {
-		const uint8_t *h = i ? m.rem[i - 1] : m.rim;
-
 		if (i)
 			fprintf(s->out, "rem%d ", i - 1);
 		else
 			fputs("rim ", s->out);
-		for (unsigned b = 0; b < m.hash_len; b++)
-			fprintf(s->out, "%02x", h[b]);
+		hex(s->out, i ? m.rem[i - 1] : m.rim, m.hash_len);
 		fputc('\n', s->out);
 	}
 	return 0;
@@ -449,6 +724,15 @@ static int stmt_census(struct script *s, int ntok)
 	if (ntok != 1)
 		return fail(s, "usage: census");
 	rmm_census(s->rmm, &c, true);
+	if (s->opts->json) {
+		fprintf(s->out, "{\"type\":\"census\",\"line\":%u,\"granules\":{", s->line);
+		for (int st = 0; st < GRANULE_STATE_COUNT; st++)
+			fprintf(s->out, "%s\"%s\":%llu", st ? "," : "", rmm_granule_state_name(st),
+				(unsigned long long)c.count[st]);
+		fprintf(s->out, "},\"nonzero_delegated\":%llu}\n",
+			(unsigned long long)c.nonzero_free);
+		return 0;
+	}
 	fputs("census", s->out);
 	for (int st = 0; st < GRANULE_STATE_COUNT; st++)
 		fprintf(s->out, " %s=%llu", rmm_granule_state_name(st),
@@ -473,10 +757,14 @@ static int run_line(struct script *s, char *line)
 	}
 	if (!ntok)
 		return 0;
+	if (!strcmp(tok[0], "expect"))
+		return stmt_expect(s, ntok, tok);
+	if (check_pending(s) < 0)
+		return ERR_EXPECTED;
 	if (!strcmp(tok[0], "platform"))
 		return stmt_platform(s, ntok, tok);
 	if (machine_up(s) < 0)
-		return -2;
+		return ERR_MACHINE;
 	if (!strcmp(tok[0], "call"))
 		return stmt_call(s, ntok, tok);
 	if (!strcmp(tok[0], "realm_params"))
@@ -491,41 +779,73 @@ static int run_line(struct script *s, char *line)
 		return stmt_measurements(s, ntok, tok);
 	if (!strcmp(tok[0], "census"))
 		return stmt_census(s, ntok);
-	return fail(s, "unknown statement '%s'", tok[0]);
+	return fail(s, "unknown statement '%s'", esc(s, tok[0]));
 }
 
-int rmi_script_run(const char *text, const char *name, const struct rmi_script_opts *opts,
-		   FILE *out, FILE *err)
+/*
+ * A script is plain text: refuse NUL bytes and control characters (other
+ * than tab and carriage return) before they reach a parser or a terminal.
+ */
+static int check_text(struct script *s, const char *line, size_t len)
 {
-	struct script s = { .name = name, .out = out, .err = err, .opts = opts };
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		const char *hint = c == 0x1b ? " (an ANSI escape sequence?)" : "";
+
+		if (c == 0)
+			return fail(s, "NUL byte at column %zu: %s", i + 1,
+				    "a script is text (is this a binary file?)");
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return fail(s, "control character 0x%02x at column %zu%s: %s", c, i + 1,
+				    hint, "a script is plain text");
+	}
+	return 0;
+}
+
+int rmi_script_run(const char *text, size_t len, const char *name,
+		   const struct rmi_script_opts *opts, FILE *out, FILE *err)
+{
+	char shown[256];
+	struct script s = { .name = cli_escape(shown, sizeof(shown), name), .out = out,
+			    .err = err, .opts = opts };
+	const char *p = text, *end = text + len;
 	int ret = 0;
-	const char *p = text;
 
 	s.plat = opts->plat;
-	while (*p && !ret) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = strndup(p, len);
+	s.pas = pas_create(opts->dram_base, opts->dram_size);
+	if (!s.pas) {
+		fflush(out);
+		fprintf(err,
+			"realmkit rmi: cannot create a simulated DRAM of 0x%llx bytes at 0x%llx "
+			"(--dram-size, --dram-base): %s\n",
+			(unsigned long long)opts->dram_size, (unsigned long long)opts->dram_base,
+			strerror(errno));
+		return 2;
+	}
+	while (p < end && !ret) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line;
+		int r;
 
 		s.line++;
-		if (!line) {
-			fail(&s, "out of memory");
-			ret = 2;
-			break;
+		r = check_text(&s, p, n);
+		if (!r) {
+			line = strndup(p, n);
+			if (!line) {
+				fail(&s, "out of memory");
+				ret = 2;
+				break;
+			}
+			r = run_line(&s, line);
+			free(line);
 		}
-		switch (run_line(&s, line)) {
-		case 0:
-			break;
-		case -2:
-			ret = 2;
-			break;
-		default:
-			ret = 1;
-			break;
-		}
-		free(line);
-		p += len + (nl ? 1 : 0);
+		ret = r == 0 ? 0 : r == ERR_MACHINE ? 2 : r == ERR_EXPECTED ? 3 : 1;
+		p += n + (nl ? 1 : 0);
 	}
+	if (!ret && check_pending(&s) < 0)
+		ret = 3;
 	fflush(out);
 	rmm_destroy(s.rmm);
 	pas_destroy(s.pas);

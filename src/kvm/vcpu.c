@@ -15,7 +15,6 @@
 
 #include "kvm/internal.h"
 
-#define KVM_ARM_VCPU_EL1_32BIT 1
 #define FEATURES_SUPPORTED     ((1U << KVM_ARM_VCPU_POWER_OFF) | (1U << KVM_ARM_VCPU_PSCI_0_2))
 #define FEATURES_VALID         ((1U << 9) - 1) /* KVM_VCPU_MAX_FEATURES 9: bits 0..8 */
 #define PSTATE_EL1H_MASKED     0x3c5ULL
