@@ -36,8 +36,11 @@ void rk_vcpu_wake(struct rk_vcpu *v)
 	}
 }
 
-static bool forward_to_user(const struct rk_vm *vm, uint64_t fid)
+/* The SMCCC function ID is the low 32 bits of x0 (SMCCC 1.1), as Linux filters it. */
+static bool forward_to_user(const struct rk_vm *vm, uint64_t x0)
 {
+	uint32_t fid = (uint32_t)x0;
+
 	for (unsigned i = 0; i < vm->nfilters; i++) {
 		const struct kvm_smccc_filter *f = &vm->filters[i];
 
@@ -223,7 +226,7 @@ static int handle_host_call(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 		return 1;
 	}
 	memset(&v->run->hypercall, 0, sizeof(v->run->hypercall));
-	v->run->hypercall.nr = fid;
+	v->run->hypercall.nr = (uint32_t)fid;
 	v->run->hypercall.flags = KVM_HYPERCALL_EXIT_SMC;
 	return exit_to_user(v, KVM_EXIT_HYPERCALL);
 }
