@@ -334,6 +334,16 @@ int main(void)
 
 	done(h, guest(h, "psci_reset", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_RESET));
 
+	/* Four vCPU threads changing RIPAS, faulting in pages and doing MMIO at once. */
+	g = guest(h, "stress", 4, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	for (unsigned i = 0; i < 4; i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "cpu%u rounds=40 failures=0", i);
+		t_check(has_line(g, line), __FILE__, __LINE__, "expected %s", line);
+	}
+	done(h, g);
+
 	rk_host_destroy(h);
 	return t_done();
 }

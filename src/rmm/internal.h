@@ -45,6 +45,7 @@ struct rmm {
 	uint64_t ngranules;
 	uint8_t vmids[RMM_VMID_COUNT / 8];
 	struct rec_rt *running; /* RECs inside REC_ENTER (list, under lock) */
+	struct rec_rt *recs;    /* every REC that has a PE (list, under lock) */
 	/* The host's timer tick: a REC runs at most one time slice per REC_ENTER. */
 	pthread_t ticker;
 	pthread_cond_t tick;

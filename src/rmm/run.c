@@ -55,7 +55,8 @@ struct rec_rt {
 	uint64_t entered_ns; /* when the current REC_ENTER began */
 	uint64_t *ns;  /* NS granules mapped into the PE (for GPT changes) */
 	unsigned nns, cap_ns;
-	struct rec_rt *next; /* in rmm->running */
+	struct rec_rt *next;     /* in rmm->running */
+	struct rec_rt *all_next; /* in rmm->recs: every REC that has a PE */
 };
 
 #define STAT_INC(rmm, field) __atomic_fetch_add(&(rmm)->stats.field, 1, __ATOMIC_RELAXED)
@@ -160,16 +161,22 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt)
 	STAT_INC(rmm, shootdowns);
 }
 
+
+/*
+ * Every PE of the realm drops its view: a REC that is not running now keeps
+ * its PE's mappings between entries, so it is told too (it flushes before
+ * it runs again).
+ */
 void s2_shootdown(struct rmm *rmm, uint64_t rd)
 {
-	for (struct rec_rt *rt = rmm->running; rt; rt = rt->next)
+	for (struct rec_rt *rt = rmm->recs; rt; rt = rt->all_next)
 		if (rt->rd_pa == rd)
 			rt_shoot(rmm, rt);
 }
 
 void s2_shootdown_ns(struct rmm *rmm, uint64_t pa)
 {
-	for (struct rec_rt *rt = rmm->running; rt; rt = rt->next) {
+	for (struct rec_rt *rt = rmm->recs; rt; rt = rt->all_next) {
 		bool hit = false;
 
 		pthread_mutex_lock(&rt->mtx);
@@ -249,6 +256,8 @@ static struct rec_rt *rt_create(struct rmm *rmm, uint64_t rd_pa, uint64_t rec_pa
 	rt->rd = rd_find(rmm, rd_pa);
 	pthread_mutex_init(&rt->mtx, NULL);
 	pthread_cond_init(&rt->cond, NULL);
+	rt->all_next = rmm->recs;
+	rmm->recs = rt;
 	return rt;
 }
 
@@ -256,6 +265,11 @@ void rec_rt_free(struct rec_rt *rt)
 {
 	if (!rt)
 		return;
+	for (struct rec_rt **pp = &rt->rmm->recs; *pp; pp = &(*pp)->all_next)
+		if (*pp == rt) {
+			*pp = rt->all_next;
+			break;
+		}
 	cpu_destroy(rt->cpu);
 	pthread_mutex_destroy(&rt->mtx);
 	pthread_cond_destroy(&rt->cond);
