@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build and run every realmkit test: the normal build (warnings are errors),
 # gcc Debug and Release builds (warnings are errors: gcc warns differently
-# at -O0 and -O3), then a clang ASan+UBSan build that also runs the
-# libFuzzer target for a bounded time.  Installs what it needs first
+# at -O0 and -O3), a clang ThreadSanitizer build of the threaded tests, then
+# a clang ASan+UBSan build that also runs the libFuzzer target for a bounded
+# time.  Installs what it needs first
 # (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,13 @@ echo "== build: gcc Release, -Werror"
 CC=gcc cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DREALMKIT_WERROR=ON >/dev/null
 cmake --build build-release -j"$jobs"
 ctest --test-dir build-release --output-on-failure -j"$jobs"
+
+# The tests that run several threads (vCPU threads, VMs on threads), under TSan.
+echo "== build: clang, ThreadSanitizer (threaded tests)"
+CC=clang cmake -S . -B build-tsan -DREALMKIT_WERROR=ON -DREALMKIT_TSAN=ON >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_threads test_guests
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure \
+	-R '^(test_threads|test_guests)$'
 
 echo "== build: clang, AddressSanitizer + UndefinedBehaviorSanitizer, fuzz targets"
 CC=clang cmake -S . -B build-san -DREALMKIT_WERROR=ON -DREALMKIT_SANITIZE=ON \

@@ -109,7 +109,9 @@ static int on_memory_fault(struct guest_run *g, struct kvm_run *run)
 					   .size = run->memory_fault.size,
 					   .attributes = private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0 };
 
+	pthread_mutex_lock(&g->lock);
 	g->memory_faults++;
+	pthread_mutex_unlock(&g->lock);
 	if (private && g->ripas == REPLY_REJECT_RAM)
 		return 0; /* leave it shared: KVM refuses the realm's request */
 	return rk_ioctl(g->v.host, g->v.vm, KVM_SET_MEMORY_ATTRIBUTES, &a) ? -errno : 0;
@@ -118,7 +120,9 @@ static int on_memory_fault(struct guest_run *g, struct kvm_run *run)
 /* The host_call guest: add 0x100 to every register (the guest prints them back). */
 static int on_hypercall(struct guest_run *g, unsigned idx)
 {
+	pthread_mutex_lock(&g->lock);
 	g->hypercalls++;
+	pthread_mutex_unlock(&g->lock);
 	for (unsigned i = 0; i < 31; i++) {
 		uint64_t v;
 		struct kvm_one_reg r = { .id = KVM_REG_ARM64_X(i), .addr = (uintptr_t)&v };
@@ -140,7 +144,9 @@ static void *vcpu_main(void *arg)
 	struct kvm_run *run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 	if (run == MAP_FAILED) {
+		pthread_mutex_lock(&g->lock);
 		g->error = errno;
+		pthread_mutex_unlock(&g->lock);
 		return NULL;
 	}
 	for (;;) {
@@ -166,7 +172,9 @@ static void *vcpu_main(void *arg)
 				g->event = run->system_event.type;
 			break;
 		} else {
+			pthread_mutex_lock(&g->lock);
 			g->error = -(int)run->exit_reason;
+			pthread_mutex_unlock(&g->lock);
 			break;
 		}
 	}

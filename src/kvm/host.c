@@ -2,15 +2,24 @@
 /*
  * The host kernel: the machine it runs on (DRAM + RMM), its files, and the
  * ioctl entry.  Files are memfds so that user space can poll, mmap, dup and
- * close them like real KVM files; a file's object is released once no user
- * fd refers to it any more, noticed at the reap points.
+ * close them like real KVM files.
+ *
+ * Noticing that a file is closed, as the kernel's final fput() does: the fd
+ * user space gets is a second open of the memfd (through /proc/self/fd), on
+ * which the kernel reports the release of the open file (IN_CLOSE: the last
+ * fd and the last mapping of it gone) to one inotify instance per host.  The
+ * memfd's own description, which reports nothing, is where KVM maps a vCPU's
+ * struct kvm_run for itself.  No extra fd per file, and the cost of noticing
+ * does not depend on how many files are open: the reap points read the
+ * pending events.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +36,12 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	if (!h)
 		return NULL;
 	pthread_mutex_init(&h->lock, NULL);
+	h->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (h->ifd < 0) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return NULL;
+	}
 	h->pas = pas_create(PAS_DEFAULT_DRAM_BASE, dram);
 	if (!h->pas)
 		goto fail;
@@ -42,11 +57,16 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 fail:
 	rmm_destroy(h->rmm);
 	pas_destroy(h->pas);
+	close(h->ifd);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 	return NULL;
 }
 
-static void file_release(struct rk_host *h, struct rk_file *f)
+#define FILE_HASH(ino) ((unsigned)((ino) % RK_FILE_BUCKETS))
+#define WD_HASH(wd)    ((unsigned)(wd) % RK_FILE_BUCKETS)
+
+static void file_unlink(struct rk_host *h, struct rk_file *f)
 {
 	struct rk_file **pp;
 
@@ -55,6 +75,22 @@ static void file_release(struct rk_host *h, struct rk_file *f)
 			*pp = f->next;
 			break;
 		}
+	for (pp = &h->by_ino[FILE_HASH(f->ino)]; *pp; pp = &(*pp)->ino_next)
+		if (*pp == f) {
+			*pp = f->ino_next;
+			break;
+		}
+	for (pp = &h->by_wd[WD_HASH(f->wd)]; *pp; pp = &(*pp)->wd_next)
+		if (*pp == f) {
+			*pp = f->wd_next;
+			break;
+		}
+	h->nfiles--;
+}
+
+static void file_release(struct rk_host *h, struct rk_file *f)
+{
+	file_unlink(h, f);
 	switch (f->type) {
 	case RK_FILE_VM:
 		rk_vm_put(f->obj);
@@ -68,7 +104,8 @@ static void file_release(struct rk_host *h, struct rk_file *f)
 	case RK_FILE_SYSTEM:
 		break;
 	}
-	close(f->own);
+	/* The watch goes with the inode; removing it first is harmless either way. */
+	inotify_rm_watch(h->ifd, f->wd);
 	free(f);
 }
 
@@ -86,37 +123,61 @@ void rk_host_destroy(struct rk_host *h)
 	palloc_fini(&h->pages);
 	rmm_destroy(h->rmm);
 	pas_destroy(h->pas);
+	close(h->ifd);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
 struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj,
-			    const char *name, uint64_t size, int *fd_out)
+			    const char *name, uint64_t size, void **map, int *fd_out)
 {
 	struct rk_file *f = calloc(1, sizeof(*f));
+	char path[64];
 	struct stat st;
-	int fd;
+	int orig, fd = -1;
 
 	if (!f)
 		return NULL;
-	fd = memfd_create(name, MFD_CLOEXEC);
-	if (fd < 0)
+	orig = memfd_create(name, MFD_CLOEXEC);
+	if (orig < 0)
 		goto fail;
-	if ((size && ftruncate(fd, (off_t)size) < 0) || fstat(fd, &st) < 0)
-		goto fail_fd;
-	f->own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (f->own < 0)
-		goto fail_fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", orig);
+	if ((size && ftruncate(orig, (off_t)size) < 0) || fstat(orig, &st) < 0)
+		goto fail_orig;
+	if (map) {
+		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, orig, 0);
+		if (*map == MAP_FAILED)
+			goto fail_orig;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		goto fail_map;
+	f->wd = inotify_add_watch(h->ifd, path, IN_CLOSE);
+	if (f->wd < 0)
+		goto fail_map;
+	close(orig);
 	f->type = type;
 	f->obj = obj;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->next = h->files;
 	h->files = f;
+	f->ino_next = h->by_ino[FILE_HASH(f->ino)];
+	h->by_ino[FILE_HASH(f->ino)] = f;
+	f->wd_next = h->by_wd[WD_HASH(f->wd)];
+	h->by_wd[WD_HASH(f->wd)] = f;
+	h->nfiles++;
 	*fd_out = fd;
 	return f;
-fail_fd:
-	close(fd);
+fail_map:
+	if (fd >= 0)
+		close(fd);
+	if (map) {
+		munmap(*map, size);
+		*map = NULL;
+	}
+fail_orig:
+	close(orig);
 fail:
 	free(f);
 	return NULL;
@@ -128,59 +189,34 @@ static struct rk_file *file_lookup(struct rk_host *h, int fd)
 
 	if (fstat(fd, &st) < 0)
 		return NULL;
-	for (struct rk_file *f = h->files; f; f = f->next)
+	for (struct rk_file *f = h->by_ino[FILE_HASH(st.st_ino)]; f; f = f->ino_next)
 		if (f->dev == st.st_dev && f->ino == st.st_ino)
 			return f;
 	errno = ENOTTY; /* an fd, but not one of ours */
 	return NULL;
 }
 
+/* Release the files whose last user reference the kernel has reported gone. */
 static int host_reap(struct rk_host *h)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
 	uint64_t before = h->vms_live;
-	unsigned nfiles = 0, i;
-	unsigned *refs;
-	struct rk_file **files;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
 
-	if (!d)
-		return -1;
-	for (struct rk_file *f = h->files; f; f = f->next)
-		nfiles++;
-	refs = calloc(nfiles + 1, sizeof(*refs));
-	files = calloc(nfiles + 1, sizeof(*files));
-	if (!refs || !files) {
-		closedir(d);
-		free(refs);
-		free(files);
-		return -1;
-	}
-	i = 0;
-	for (struct rk_file *f = h->files; f; f = f->next)
-		files[i++] = f;
-	/* Count the fds (ours included) that refer to each of our files. */
-	while ((e = readdir(d))) {
-		struct stat st;
-		int fd = atoi(e->d_name);
+	while ((n = read(h->ifd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
 
-		if (e->d_name[0] == '.' || fd == dirfd(d) || fstat(fd, &st) < 0)
-			continue;
-		for (i = 0; i < nfiles; i++)
-			if (files[i]->dev == st.st_dev && files[i]->ino == st.st_ino)
-				refs[i]++;
+			p += sizeof(*e) + e->len;
+			if (!(e->mask & (IN_CLOSE | IN_IGNORED)))
+				continue;
+			for (struct rk_file *f = h->by_wd[WD_HASH(e->wd)]; f; f = f->wd_next)
+				if (f->wd == e->wd) {
+					file_release(h, f);
+					break;
+				}
+		}
 	}
-	closedir(d);
-	/* Only our own dup left: user space has closed it.  vCPU and gmem files first. */
-	for (int pass = 0; pass < 2; pass++)
-		for (i = 0; i < nfiles; i++)
-			if (files[i] && refs[i] <= 1 &&
-			    (files[i]->type == RK_FILE_VM) == (pass == 1)) {
-				file_release(h, files[i]);
-				files[i] = NULL;
-			}
-	free(refs);
-	free(files);
 	return (int)(before - h->vms_live);
 }
 
@@ -200,7 +236,7 @@ int rk_open_kvm(struct rk_host *h)
 	int fd;
 
 	pthread_mutex_lock(&h->lock);
-	f = rk_file_new(h, RK_FILE_SYSTEM, NULL, "kvm", 0, &fd);
+	f = rk_file_new(h, RK_FILE_SYSTEM, NULL, "kvm", 0, NULL, &fd);
 	pthread_mutex_unlock(&h->lock);
 	return f ? fd : -1;
 }
@@ -208,7 +244,7 @@ int rk_open_kvm(struct rk_host *h)
 uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		uint64_t x4, uint64_t x5, struct smc_result *res)
 {
-	h->rmi_calls++;
+	__atomic_fetch_add(&h->rmi_calls, 1, __ATOMIC_RELAXED);
 	return rmm_call(h->rmm, fid, x1, x2, x3, x4, x5, res);
 }
 
@@ -273,14 +309,13 @@ void rk_host_stats(struct rk_host *h, struct rk_host_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&h->lock);
-	for (struct rk_file *f = h->files; f; f = f->next)
-		st->files_live++;
+	st->files_live = h->nfiles;
 	st->vms_live = h->vms_live;
 	st->pages_used = h->pages.used;
 	st->pages_leaked = h->pages.leaked;
 	rmm_census(h->rmm, &c, false);
 	st->granules_delegated = pas_granule_count(h->pas) - c.count[GRANULE_UNDELEGATED];
-	st->rmi_calls = h->rmi_calls;
+	st->rmi_calls = __atomic_load_n(&h->rmi_calls, __ATOMIC_RELAXED);
 	st->bytes_copied = h->bytes_copied;
 	st->syscalls = h->syscalls;
 	pthread_mutex_unlock(&h->lock);

@@ -29,15 +29,18 @@
 
 enum rk_file_type { RK_FILE_SYSTEM, RK_FILE_VM, RK_FILE_VCPU, RK_FILE_GMEM };
 
-/* An open KVM file: a memfd handed to user space, and our private dup of it. */
+/* An open KVM file: a memfd user space holds, watched for its release (host.c). */
 struct rk_file {
 	enum rk_file_type type;
-	int own;   /* our dup: keeps the inode unique while we track it */
 	dev_t dev;
 	ino_t ino;
+	int wd;    /* inotify watch */
 	void *obj; /* struct rk_vm / rk_vcpu / rk_gmem; NULL for /dev/kvm */
-	struct rk_file *next;
+	struct rk_file *next;     /* every file */
+	struct rk_file *ino_next; /* hash by inode, for rk_ioctl() */
+	struct rk_file *wd_next;  /* hash by watch, for the reap */
 };
+#define RK_FILE_BUCKETS 1024
 
 struct rk_gmem {
 	struct rk_vm *vm;
@@ -149,6 +152,10 @@ struct rk_host {
 	struct rmm *rmm;
 	struct palloc pages;
 	struct rk_file *files;
+	struct rk_file *by_ino[RK_FILE_BUCKETS];
+	struct rk_file *by_wd[RK_FILE_BUCKETS];
+	uint64_t nfiles;
+	int ifd; /* inotify: releases of our files */
 	uint64_t populate_chunk;
 	uint8_t vmid_used[65536 / 8];
 	uint64_t vms_live;
@@ -158,8 +165,9 @@ struct rk_host {
 };
 
 /* ---- host.c ---- */
+/* A new file for user space (@fd_out); @map non-NULL: KVM's own mapping of its @size bytes. */
 struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj,
-			    const char *name, uint64_t size, int *fd_out);
+			    const char *name, uint64_t size, void **map, int *fd_out);
 uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		uint64_t x4, uint64_t x5, struct smc_result *res);
 

@@ -43,7 +43,8 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 		return -errno;
 	}
 	pthread_mutex_init(&v->mutex, NULL);
-	v->file = rk_file_new(vm->host, RK_FILE_VCPU, v, "kvm-vcpu", RK_MMAP_SIZE, &fd);
+	v->file = rk_file_new(vm->host, RK_FILE_VCPU, v, "kvm-vcpu", RK_MMAP_SIZE,
+			      (void **)&v->run, &fd);
 	if (!v->file) {
 		int err = errno;
 
@@ -56,14 +57,6 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 	if (id >= vm->nvcpus)
 		vm->nvcpus = (unsigned)id + 1;
 	vm->refs++;
-	v->run = mmap(NULL, RK_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v->file->own, 0);
-	if (v->run == MAP_FAILED) {
-		/* The file goes at the next reap; the vCPU stays, inert, until the VM goes. */
-		v->run = NULL;
-		v->initialised = false;
-		close(fd);
-		return -ENOMEM;
-	}
 	return fd;
 }
 

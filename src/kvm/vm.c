@@ -41,7 +41,7 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 	vm->refs = 1;
 	vm->dfr0 = rk_dfr0_default(h);
 	vm->populate_chunk = h->populate_chunk;
-	vm->file = rk_file_new(h, RK_FILE_VM, vm, "kvm-vm", 0, &fd);
+	vm->file = rk_file_new(h, RK_FILE_VM, vm, "kvm-vm", 0, NULL, &fd);
 	if (!vm->file) {
 		free(vm);
 		return -errno;
@@ -293,7 +293,7 @@ static int create_guest_memfd(struct rk_vm *vm, const struct kvm_create_guest_me
 		free(g);
 		return -ENOMEM;
 	}
-	g->file = rk_file_new(vm->host, RK_FILE_GMEM, g, "kvm-gmem", 0, &fd);
+	g->file = rk_file_new(vm->host, RK_FILE_GMEM, g, "kvm-gmem", 0, NULL, &fd);
 	if (!g->file) {
 		free(g->pages);
 		free(g);

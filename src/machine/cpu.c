@@ -13,6 +13,13 @@
  * and store: when an access stops the CPU, PC is that of the faulting
  * instruction and no register has changed, which the data-abort syndrome
  * and MMIO emulation need.
+ *
+ * Kicks from other threads must stop the CPU where its state is exact too.
+ * Unicorn 2.0's uc_emu_stop() from another thread can stop it after any load
+ * or store inside a translation block, and then rewinds PC to the start of
+ * that block: the instructions already executed would run twice.  So a kick
+ * only raises a flag, and a hook at the start of every translation block
+ * stops the CPU there, before any instruction of the block has run.
  */
 #include "machine/cpu.h"
 
@@ -50,7 +57,9 @@ struct cpu {
 	uc_engine *uc;
 	const struct cpu_ops *ops;
 	void *owner;
-	uc_hook hooks[6];
+	uc_hook hooks[7];
+	int kicked; /* cpu_kick(): stop at the next block boundary (atomic) */
+	bool hvc_past; /* the model stopped past an HVC */
 	struct cpu_stop_info *stop; /* where the hooks report, during cpu_run() */
 	bool stopped;               /* a hook already decided why we stop */
 	struct mapping *maps;
@@ -153,6 +162,16 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 	(void)uc, (void)type, (void)addr, (void)size, (void)value, (void)data;
 }
 
+/* Start of a translation block: the one place where a kick can stop the CPU exactly. */
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
+{
+	struct cpu *c = data;
+
+	(void)addr, (void)size;
+	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE))
+		uc_emu_stop(uc);
+}
+
 static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data,
 			  bool read)
 {
@@ -197,8 +216,9 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *data)
 		stop_with(c, CPU_STOP_SVC);
 		break;
 	case EXCP_HVC:
+		/* PC is past the HVC here; report it at the instruction (see cpu_run()). */
 		c->stop->imm = (read_insn(c, pc - 4) >> 5) & 0xffff;
-		cpu_set_pc(c, pc - 4);
+		c->hvc_past = true;
 		stop_with(c, CPU_STOP_HVC);
 		break;
 	case EXCP_UDEF:
@@ -243,7 +263,8 @@ struct cpu *cpu_create(const struct cpu_ops *ops, void *owner)
 	    uc_hook_add(c->uc, &c->hooks[4], UC_HOOK_INSN, (void *)on_mrs, c, 1, 0,
 			UC_ARM64_INS_MRS) ||
 	    uc_hook_add(c->uc, &c->hooks[5], UC_HOOK_INSN, (void *)on_msr, c, 1, 0,
-			UC_ARM64_INS_MSR)) {
+			UC_ARM64_INS_MSR) ||
+	    uc_hook_add(c->uc, &c->hooks[6], UC_HOOK_BLOCK, (void *)on_block, c, 1, 0)) {
 		cpu_destroy(c);
 		return NULL;
 	}
@@ -267,17 +288,24 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 	memset(stop, 0, sizeof(*stop));
 	c->stop = stop;
 	c->stopped = false;
+	c->hvc_past = false;
 	/* No end address: stop only through the hooks (an impossible end PC). */
 	err = uc_emu_start(c->uc, pc, 1, 0, budget);
 	c->stop = NULL;
 	stop->pc = cpu_get_pc(c);
+	if (c->hvc_past) {
+		/* A register write inside a hook would cancel the stop: fix PC up here. */
+		stop->pc -= 4;
+		cpu_set_pc(c, stop->pc);
+	}
 	stop->insn = read_insn(c, stop->pc);
 	if (!c->stopped) {
-		if (err == UC_ERR_OK)
-			stop->reason = budget ? CPU_STOP_BUDGET : CPU_STOP_KICK;
-		else
+		if (err != UC_ERR_OK)
 			return -1;
+		stop->reason = budget ? CPU_STOP_BUDGET : CPU_STOP_KICK;
 	}
+	if (stop->reason == CPU_STOP_KICK)
+		__atomic_store_n(&c->kicked, 0, __ATOMIC_RELEASE);
 	if (stop->reason == CPU_STOP_UNDEF && (stop->insn & INSN_WFX_MASK) == INSN_WFE)
 		stop->reason = CPU_STOP_WFI;
 	return 0;
@@ -285,16 +313,23 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 
 void cpu_kick(struct cpu *c)
 {
-	uc_emu_stop(c->uc);
+	__atomic_store_n(&c->kicked, 1, __ATOMIC_RELEASE);
 }
 
-void cpu_s2_flush(struct cpu *c)
+void cpu_s2_invalidate(struct cpu *c, uint64_t lo, uint64_t hi)
 {
-	for (unsigned i = 0; i < c->nmaps; i++)
-		uc_mem_unmap(c->uc, c->maps[i].base, c->maps[i].size);
-	c->nmaps = 0;
-	/* Translated code may belong to a page that is no longer the realm's. */
-	uc_ctl(c->uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+	for (unsigned i = 0; i < c->nmaps;) {
+		struct mapping *m = &c->maps[i];
+
+		if (m->base >= hi || m->base + m->size <= lo) {
+			i++;
+			continue;
+		}
+		/* Code translated from it goes first (the model finds it through the mapping). */
+		uc_ctl(c->uc, UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2), m->base, m->base + m->size);
+		uc_mem_unmap(c->uc, m->base, m->size);
+		*m = c->maps[--c->nmaps];
+	}
 }
 
 static int xreg(unsigned n)

@@ -84,8 +84,11 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop);
 /* Make a running cpu_run() return with CPU_STOP_KICK soon; any thread. */
 void cpu_kick(struct cpu *c);
 
-/* Forget every stage-2 mapping (the next access asks s2_resolve again). */
-void cpu_s2_flush(struct cpu *c);
+/*
+ * Forget the stage-2 mappings that overlap the IPA range [lo, hi), and code
+ * translated from them (the next access asks s2_resolve again): a TLBI by IPA.
+ */
+void cpu_s2_invalidate(struct cpu *c, uint64_t lo, uint64_t hi);
 
 uint64_t cpu_get_x(struct cpu *c, unsigned n); /* n 0..30; 31 reads as zero */
 void cpu_set_x(struct cpu *c, unsigned n, uint64_t v); /* n 31: ignored */

@@ -113,7 +113,7 @@ void smc_data_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res
 	*w.entry = s2tte_unassigned(s2tte_ripas(e) == RMI_EMPTY ? RMI_EMPTY : RMI_DESTROYED);
 	w.g_rtt->refcount--;
 	/* No running REC may touch the granule once it is scrubbed and handed back. */
-	s2_shootdown(rmm, rd_pa);
+	s2_shootdown(rmm, rd_pa, ipa, ipa + GRANULE_SIZE);
 	g_data = granule_at(rmm, data_pa);
 	granule_scrub(rmm, g_data);
 	granule_set_state(g_data, GRANULE_DELEGATED);

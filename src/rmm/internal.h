@@ -291,11 +291,11 @@ void measurement_extend_rem(struct rd *rd, unsigned index, const void *data, uns
 void rec_rt_free(struct rec_rt *rt);
 void run_stop_ticker(struct rmm *rmm);
 /*
- * Stage-2 of the realm @rd changed (an entry lost its mapping or its RIPAS):
- * every REC of it that is running drops its cached view before its next
- * guest access.  Returns when that is done.  Under the RMM lock.
+ * Stage-2 of the realm @rd changed in [lo, hi) (an entry lost its mapping or
+ * its RIPAS): every REC of it drops its cached view of that range before its
+ * next guest access.  Returns when no running REC uses it.  Under the RMM lock.
  */
-void s2_shootdown(struct rmm *rmm, uint64_t rd);
+void s2_shootdown(struct rmm *rmm, uint64_t rd, uint64_t lo, uint64_t hi);
 /* The NS granule @pa is leaving the NS world: running RECs that map it drop it. */
 void s2_shootdown_ns(struct rmm *rmm, uint64_t pa);
 

@@ -124,7 +124,7 @@ void smc_rtt_set_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *re
 	}
 	rec_ripas_progress(rmm, rec_pa, addr);
 	/* Memory that was RAM may not be: running RECs of the realm look again. */
-	s2_shootdown(rmm, rd_pa);
+	s2_shootdown(rmm, rd_pa, base, addr);
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 	res->x[1] = addr;
 }

@@ -452,7 +452,8 @@ void smc_rtt_unmap_unprotected(struct rmm *rmm, const uint64_t *x, struct smc_re
 		return;
 	}
 	*w.entry = s2tte_unassigned_ns();
-	s2_shootdown(rmm, x[0]);
+	s2_shootdown(rmm, x[0], ipa & ~(rtt_level_size(level) - 1),
+		     (ipa & ~(rtt_level_size(level) - 1)) + rtt_level_size(level));
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 	res->x[1] = rtt_skip_non_live(&w, ipa);
 }

@@ -50,7 +50,8 @@ struct rec_rt {
 	pthread_mutex_t mtx;
 	pthread_cond_t cond;
 	bool in_guest; /* realm code is running on the PE */
-	bool flush;    /* stage 2 changed: drop the PE's mappings before the next access */
+	bool flush;    /* stage 2 changed: drop the PE's mappings in [flush_lo, flush_hi) */
+	uint64_t flush_lo, flush_hi;
 	bool kick;     /* the host interrupted the PE: exit with IRQ */
 	uint64_t entered_ns; /* when the current REC_ENTER began */
 	uint64_t *ns;  /* NS granules mapped into the PE (for GPT changes) */
@@ -139,12 +140,19 @@ static const struct cpu_ops rec_cpu_ops = {
 	.s2_resolve = s2_resolve,
 };
 
-/* Make @rt drop its stage-2 view; returns once it no longer runs on the old one. */
-static void rt_shoot(struct rmm *rmm, struct rec_rt *rt)
+/* Make @rt drop its view of [lo, hi); returns once it no longer runs on the old one. */
+static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t hi)
 {
 	struct timespec ts;
 
 	pthread_mutex_lock(&rt->mtx);
+	if (!rt->flush) {
+		rt->flush_lo = lo;
+		rt->flush_hi = hi;
+	} else {
+		rt->flush_lo = lo < rt->flush_lo ? lo : rt->flush_lo;
+		rt->flush_hi = hi > rt->flush_hi ? hi : rt->flush_hi;
+	}
 	rt->flush = true;
 	while (rt->in_guest && rt->flush) {
 		/* A kick that lands just before the PE starts is lost: repeat it. */
@@ -167,11 +175,11 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt)
  * its PE's mappings between entries, so it is told too (it flushes before
  * it runs again).
  */
-void s2_shootdown(struct rmm *rmm, uint64_t rd)
+void s2_shootdown(struct rmm *rmm, uint64_t rd, uint64_t lo, uint64_t hi)
 {
 	for (struct rec_rt *rt = rmm->recs; rt; rt = rt->all_next)
 		if (rt->rd_pa == rd)
-			rt_shoot(rmm, rt);
+			rt_shoot(rmm, rt, lo, hi);
 }
 
 void s2_shootdown_ns(struct rmm *rmm, uint64_t pa)
@@ -184,19 +192,25 @@ void s2_shootdown_ns(struct rmm *rmm, uint64_t pa)
 			hit = rt->ns[i] == pa;
 		pthread_mutex_unlock(&rt->mtx);
 		if (hit)
-			rt_shoot(rmm, rt);
+			rt_shoot(rmm, rt, 0, UINT64_MAX); /* where it is mapped is not tracked */
 	}
+}
+
+/* Carry out a pending shootdown on the PE (its own thread, rt->mtx held). */
+static void rt_flush(struct rec_rt *rt)
+{
+	cpu_s2_invalidate(rt->cpu, rt->flush_lo, rt->flush_hi);
+	if (rt->flush_lo == 0 && rt->flush_hi == UINT64_MAX)
+		rt->nns = 0;
+	rt->flush = false;
 }
 
 /* Run realm code until the PE stops; the RMM lock is not held. */
 static void guest_run(struct rec_rt *rt, struct cpu_stop_info *stop)
 {
 	pthread_mutex_lock(&rt->mtx);
-	if (rt->flush) {
-		cpu_s2_flush(rt->cpu);
-		rt->nns = 0;
-		rt->flush = false;
-	}
+	if (rt->flush)
+		rt_flush(rt);
 	if (rt->kick) {
 		rt->kick = false;
 		pthread_mutex_unlock(&rt->mtx);
@@ -215,11 +229,8 @@ static void guest_run(struct rec_rt *rt, struct cpu_stop_info *stop)
 
 	pthread_mutex_lock(&rt->mtx);
 	rt->in_guest = false;
-	if (rt->flush) {
-		cpu_s2_flush(rt->cpu);
-		rt->nns = 0;
-		rt->flush = false;
-	}
+	if (rt->flush)
+		rt_flush(rt);
 	if (stop->reason == CPU_STOP_KICK)
 		rt->kick = false;
 	pthread_cond_broadcast(&rt->cond);
