@@ -137,6 +137,11 @@ union arg {
 	struct kvm_realmkit_init_ripas ripas;
 	struct kvm_vcpu_init init;
 	struct kvm_one_reg reg;
+	struct kvm_mp_state mp;
+	struct {
+		struct kvm_device_attr a;
+		struct kvm_smccc_filter f; /* what a.addr points to (resolve_arg) */
+	} dattr;
 };
 
 struct ctx;
@@ -201,6 +206,12 @@ struct row {
 #define GET(rid)    .req = KVM_GET_ONE_REG, .arg.reg = { .id = (rid), .addr = S_VAL }
 #define SET_DFR0(mask, v) SET(DFR0, v), .val_mask = (mask)
 #define EXT(t, c, want) .on = (t), VAL(KVM_CHECK_EXTENSION, c), OK(want)
+#define MP(r, st) .req = (r), .on = T_VCPU0, .arg.mp = { .mp_state = (st) }
+/* KVM_*_DEVICE_ATTR on the VM: the SMCCC filter {base, nr, action, pad[0]} */
+#define FILTER(r, grp, at, b, n, act, pad0)                                                 \
+	.req = (r), .arg.dattr = { .a = { .group = (grp), .attr = (at) },                   \
+				   .f = { .base = (b), .nr_functions = (n), .action = (act), \
+					  .pad = { (pad0) } } }
 
 /* ---- the per-row context ---- */
 
@@ -621,6 +632,11 @@ static void resolve_arg(struct ctx *c, const struct row *r, union arg *a)
 	case KVM_GET_ONE_REG:
 		c->val = r->val_mask ? (dfr0_of(c) & ~r->val_mask) | r->val : r->val;
 		a->reg.addr = resolve(c, a->reg.addr);
+		break;
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		a->dattr.a.addr = (uintptr_t)&a->dattr.f;
 		break;
 	}
 }
@@ -1340,6 +1356,42 @@ static const struct row rows[] = {
 	  ERR(ENXIO) },
 	{ "run: a normal VM (not modelled)", X_NVCPU, .on = T_NVCPU, VAL(KVM_RUN, 0),
 	  ERR(ENOSYS) },
+
+	/* ---- KVM_{GET,SET}_MP_STATE ---- */
+	{ "mp_state: get", X_VCPU, MP(KVM_GET_MP_STATE, 0), OK(0) },
+	{ "mp_state: set STOPPED", X_VCPU, MP(KVM_SET_MP_STATE, KVM_MP_STATE_STOPPED), OK(0) },
+	{ "mp_state: set RUNNABLE", X_VCPU, MP(KVM_SET_MP_STATE, KVM_MP_STATE_RUNNABLE), OK(0) },
+	{ "mp_state: set an unknown state", X_VCPU, MP(KVM_SET_MP_STATE, 7), ERR(EINVAL) },
+	{ "mp_state: set after the first KVM_RUN", X_RUN,
+	  MP(KVM_SET_MP_STATE, KVM_MP_STATE_STOPPED), ERR(EBUSY) },
+	{ "mp_state: get, unmapped pointer", X_VCPU, .on = T_VCPU0, BAD(KVM_GET_MP_STATE),
+	  ERR(EFAULT) },
+	{ "mp_state: set, unmapped pointer", X_VCPU, .on = T_VCPU0, BAD(KVM_SET_MP_STATE),
+	  ERR(EFAULT) },
+
+	/* ---- the SMCCC filter: KVM_*_DEVICE_ATTR on the VM ---- */
+	{ "smccc filter: forward a range", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0, 16, 2, 0), OK(0) },
+	{ "smccc filter: deny", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0x100, 1, 1, 0), OK(0) },
+	{ "smccc filter: another group", FILTER(KVM_SET_DEVICE_ATTR, 1, 0, 0, 16, 2, 0),
+	  ERR(ENXIO) },
+	{ "smccc filter: another attribute", FILTER(KVM_SET_DEVICE_ATTR, 0, 1, 0, 16, 2, 0),
+	  ERR(ENXIO) },
+	{ "smccc filter: no functions", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0, 0, 2, 0),
+	  ERR(EINVAL) },
+	{ "smccc filter: unknown action", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0, 16, 3, 0),
+	  ERR(EINVAL) },
+	{ "smccc filter: padding not zero", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0, 16, 2, 1),
+	  ERR(EINVAL) },
+	{ "smccc filter: past 2^32", FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0xffffff00U, 0x200, 2, 0),
+	  ERR(EINVAL) },
+	{ "smccc filter: after the first KVM_RUN", X_RUN,
+	  FILTER(KVM_SET_DEVICE_ATTR, 0, 0, 0, 16, 2, 0), ERR(EBUSY) },
+	{ "smccc filter: has", FILTER(KVM_HAS_DEVICE_ATTR, 0, 0, 0, 0, 0, 0), OK(0) },
+	{ "smccc filter: has another group", FILTER(KVM_HAS_DEVICE_ATTR, 2, 0, 0, 0, 0, 0),
+	  ERR(ENXIO) },
+	{ "smccc filter: get (write-only)", FILTER(KVM_GET_DEVICE_ATTR, 0, 0, 0, 0, 0, 0),
+	  ERR(EINVAL) },
+	{ "smccc filter: unmapped pointer", BAD(KVM_SET_DEVICE_ATTR), ERR(EFAULT) },
 
 	/* ---- KVM_ENABLE_CAP ---- */
 	{ "cap: hash SHA-256", CAP(KVM_CAP_REALMKIT_REALM_CONFIG, 0, 0, 0, 0), OK(0) },
