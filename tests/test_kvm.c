@@ -346,6 +346,19 @@ static void test_env_chunk(void)
 	vmm_close(&v);
 	rk_host_destroy(h);
 	free(img);
+
+	/* A value that is not a page count is refused, not taken as "no limit". */
+	static const char *const bad[] = { "abc", "-3", "99999999999999999999", "", "3x",
+					   "4294967297" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("REALMKIT_POPULATE_CHUNK", bad[i], 1);
+		errno = 0;
+		h = rk_host_create(&(struct rk_host_config){ .dram_size = 128 * MiB });
+		t_check(!h && errno == EINVAL, __FILE__, __LINE__,
+			"REALMKIT_POPULATE_CHUNK=\"%s\" accepted", bad[i]);
+		rk_host_destroy(h);
+	}
+	unsetenv("REALMKIT_POPULATE_CHUNK");
 }
 
 static void expect_clean(struct rk_host *h, const char *what)

@@ -89,6 +89,7 @@ enum sentinel {
 	S_VMFD,              /* the VM's own fd */
 	S_FILE,              /* a file of FILE_LEN bytes */
 	S_WRONLY,            /* a file open for writing only */
+	S_DIR,               /* a directory */
 	S_SRC,               /* SRC_PAGES readable pages */
 	S_SRC_HALF,          /* one readable page, then a PROT_NONE page */
 	S_SRC_NONE,          /* a PROT_NONE page */
@@ -219,7 +220,7 @@ struct ctx {
 	struct rk_host *h;
 	int kvm, vm, nvm, vm_other, gmem, gmem_other;
 	int vcpu[3], nvcpu;
-	int pipe[2], file, wronly;
+	int pipe[2], file, wronly, dir;
 	int fds[64];
 	unsigned nfds;
 	struct kvm_run *run; /* vCPU 0's, when X_IMMEDIATE mapped it */
@@ -426,6 +427,7 @@ static bool ctx_init(struct ctx *c)
 	track(c, c->pipe[1]);
 	c->file = track(c, memfd_create("populate-file", MFD_CLOEXEC));
 	c->wronly = track(c, open("/dev/null", O_WRONLY | O_CLOEXEC));
+	c->dir = track(c, open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (!RCHECK(c->file >= 0 && c->wronly >= 0) ||
 	    !RCHECK(write(c->file, g_file, sizeof(g_file)) == (ssize_t)sizeof(g_file)))
 		return false;
@@ -589,6 +591,8 @@ static uint64_t resolve(struct ctx *c, uint64_t v)
 		return (uint64_t)c->file;
 	case S_WRONLY:
 		return (uint64_t)c->wronly;
+	case S_DIR:
+		return (uint64_t)c->dir;
 	case S_SRC:
 		return (uint64_t)(uintptr_t)g_src;
 	case S_SRC_HALF:
@@ -1166,6 +1170,12 @@ static const struct row rows[] = {
 	{ "populate_fd: fd -100", X_RAM, POPFD(RAM_GPA, PAGE, 0, -100, M, 0), ERR(EBADF) },
 	{ "populate_fd: a closed fd", X_RAM, POPFD(RAM_GPA, PAGE, 0, S_CLOSED, M, 0),
 	  ERR(EBADF) },
+	{ "populate_fd: a directory", X_RAM, POPFD(RAM_GPA, PAGE, 0, S_DIR, M, 0), ERR(EISDIR) },
+	{ "populate_fd: a pipe", X_RAM, POPFD(RAM_GPA, PAGE, 0, S_PIPE, M, 0), ERR(ESPIPE) },
+	{ "populate_fd: offset 2^63", X_RAM, POPFD(RAM_GPA, PAGE, 1ULL << 63, S_FILE, M, 0),
+	  ERR(EINVAL) },
+	{ "populate_fd: offset + size past 2^63", X_RAM,
+	  POPFD(RAM_GPA, 2 * PAGE, (1ULL << 63) - PAGE, S_FILE, M, 0), ERR(EINVAL) },
 	{ "populate_fd: a write-only fd", X_RAM, POPFD(RAM_GPA, PAGE, 0, S_WRONLY, M, 0),
 	  ERR(EBADF) },
 	{ "populate_fd: outside any memslot", X_RAM, POPFD(FREE_GPA, PAGE, 0, S_FILE, M, 0),
@@ -1202,6 +1212,13 @@ static const struct row rows[] = {
 	{ "init_ripas: all of slot 0", X_RAM | X_VMM_RIPAS, RIPAS(RAM_GPA, RAM_SIZE, 0, 0), OK(0),
 	  DONE(RAM_SIZE) },
 	{ "init_ripas: size 0", X_RAM | X_VMM_RIPAS, RIPAS(RAM_GPA, 0, 0, 0), OK(0), DONE(0) },
+	/* The chunk limits RIPAS init too, but never below one whole RTT entry. */
+	{ "init_ripas: chunk of one page", X_RAM | X_VMM_RIPAS | X_CHUNK1,
+	  RIPAS(RAM_GPA + 4 * PAGE, 16 * PAGE, 0, 0), OK(0), DONE(PAGE) },
+	{ "cap: chunk of 2^32 + 1 pages", CAP(KVM_CAP_REALMKIT_POPULATE_CHUNK, 0, (1ULL << 32) + 1, 0,
+					      0), ERR(EINVAL) },
+	{ "cap: chunk of -3 pages", CAP(KVM_CAP_REALMKIT_POPULATE_CHUNK, 0, (uint64_t)-3, 0, 0),
+	  ERR(EINVAL) },
 	{ "init_ripas: without the cap", X_RAM, RIPAS(RAM_GPA, RAM_SIZE, 0, 0), ERR(EINVAL) },
 	{ "init_ripas: normal VM", X_NVM, .on = T_NVM, RIPAS(RAM_GPA, RAM_SIZE, 0, 0),
 	  ERR(ENXIO) },

@@ -27,12 +27,33 @@
 #include "kvm/internal.h"
 #include "rmm/introspect.h"
 
+/* REALMKIT_POPULATE_CHUNK: a decimal number of pages, 0 to RK_POPULATE_CHUNK_MAX. */
+static bool parse_chunk(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end && *v <= RK_POPULATE_CHUNK_MAX;
+}
+
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 {
-	struct rk_host *h = calloc(1, sizeof(*h));
+	struct rk_host *h;
 	uint64_t dram = cfg && cfg->dram_size ? cfg->dram_size : 4ULL << 30;
 	const char *chunk = getenv("REALMKIT_POPULATE_CHUNK");
+	uint64_t env_chunk = 0;
 
+	if (chunk && !(cfg && cfg->populate_chunk) && !parse_chunk(chunk, &env_chunk)) {
+		fprintf(stderr, "realmkit: REALMKIT_POPULATE_CHUNK=\"%s\" is not a number of pages "
+				"from 0 (no limit) to %llu\n",
+			chunk, (unsigned long long)RK_POPULATE_CHUNK_MAX);
+		errno = EINVAL;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	pthread_mutex_init(&h->lock, NULL);
@@ -48,10 +69,7 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	h->rmm = rmm_create(h->pas, NULL);
 	if (!h->rmm || palloc_init(&h->pages, PAS_DEFAULT_DRAM_BASE, dram) < 0)
 		goto fail;
-	if (cfg && cfg->populate_chunk)
-		h->populate_chunk = cfg->populate_chunk;
-	else if (chunk)
-		h->populate_chunk = strtoull(chunk, NULL, 0);
+	h->populate_chunk = cfg && cfg->populate_chunk ? cfg->populate_chunk : env_chunk;
 	h->vmid_used[0] = 1; /* VMID 0 stays free for the host */
 	return h;
 fail:

@@ -26,6 +26,7 @@
 #define RK_DEFAULT_IPA  40
 #define RK_MMAP_SIZE    4096
 #define RK_STAGING_PAGES 64 /* populate copies this many pages per read */
+#define RK_POPULATE_CHUNK_MAX (1ULL << 32) /* pages (16 TiB); 0 means no limit */
 
 enum rk_file_type { RK_FILE_SYSTEM, RK_FILE_VM, RK_FILE_VCPU, RK_FILE_GMEM };
 

@@ -255,7 +255,7 @@ static long fill_from_fd(struct rk_vm *vm, struct populate_op *op, unsigned n)
 	got = preadv(op->fd, iov, (int)n, (off_t)op->src);
 	vm->host->syscalls++;
 	if (got < 0)
-		return errno == EBADF ? -EBADF : -EIO;
+		return -errno; /* as pread(2) says: EBADF, EISDIR, ESPIPE, EIO, ... */
 	vm->host->bytes_copied += (uint64_t)got;
 	/*
 	 * A short file: its last page reads as zeroes past the end (as a page
@@ -395,6 +395,9 @@ int rk_realm_populate_fd(struct rk_vm *vm, struct kvm_realmkit_populate_fd *p)
 
 	if (!ret && p->fd < 0)
 		ret = -EBADF;
+	/* Offsets are off_t: the whole range must be one (as pread(2) checks). */
+	if (!ret && (p->offset > INT64_MAX || p->size > INT64_MAX - p->offset))
+		ret = -EINVAL;
 	if (ret)
 		return ret;
 	ret = populate(vm, &op);
@@ -416,11 +419,26 @@ static int init_ripas(struct rk_vm *vm, uint64_t *base, uint64_t top, uint64_t b
 	uint64_t start = *base;
 
 	while (*base < top && (*base - start) >> GRANULE_SHIFT < budget) {
+		uint64_t left = budget - ((*base - start) >> GRANULE_SHIFT), lim = top;
 		struct smc_result r;
 		uint64_t size;
 		int level;
 
-		rk_rmi(h, RMI_RTT_INIT_RIPAS, vm->rd, *base, top, 0, 0, &r);
+		/*
+		 * The budget limits the range of this call, never below the whole
+		 * entry at *base: the RTT levels (and so the RIM) must not depend
+		 * on the chunk size.
+		 */
+		if (left < (top - *base) >> GRANULE_SHIFT) {
+			rk_rmi(h, RMI_RTT_READ_ENTRY, vm->rd, *base, 3, 0, 0, &r);
+			size = level_size(rmi_ok(r.x[0]) ? (int)r.x[1] : 3);
+			lim = *base + (left << GRANULE_SHIFT);
+			if (lim < (*base & ~(size - 1)) + size)
+				lim = (*base & ~(size - 1)) + size;
+			if (lim > top)
+				lim = top;
+		}
+		rk_rmi(h, RMI_RTT_INIT_RIPAS, vm->rd, *base, lim, 0, 0, &r);
 		if (rmi_ok(r.x[0])) {
 			*base = r.x[1];
 			continue;

@@ -84,6 +84,8 @@ static int enable_cap(struct rk_vm *vm, struct kvm_enable_cap *cap)
 	if (cap->flags)
 		return -EINVAL;
 	if (cap->cap == KVM_CAP_REALMKIT_POPULATE_CHUNK) {
+		if (cap->args[0] > RK_POPULATE_CHUNK_MAX)
+			return -EINVAL; /* e.g. a negative number: not "no limit" */
 		vm->populate_chunk = cap->args[0];
 		return 0;
 	}
