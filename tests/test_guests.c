@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "kvm_util.h"
 #include "realmkit/kvm.h"
+#include "realmkit/observe.h"
 
 #define RAM_GPA   0x80000000ULL
 #define RAM_SIZE  (2ULL << 20)
@@ -249,6 +250,7 @@ static struct guest_run *guest(struct rk_host *h, const char *name, unsigned nvc
 static void done(struct rk_host *h, struct guest_run *g)
 {
 	struct rk_host_stats st;
+	struct rk_census c;
 
 	vmm_close(&g->v);
 	rk_host_reap(h);
@@ -256,6 +258,9 @@ static void done(struct rk_host *h, struct guest_run *g)
 	CHECK_EQ(st.vms_live, 0);
 	CHECK_EQ(st.pages_used, 0);
 	CHECK_EQ(st.granules_delegated, 0);
+	rk_host_census(h, &c);
+	CHECK_EQ(c.delegated + c.rd + c.rec + c.rec_aux + c.data + c.rtt, 0);
+	CHECK_EQ(c.undelegated, (256 << 20) >> 12);
 	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
@@ -320,6 +325,21 @@ int main(void)
 
 	g = guest(h, "rsi_measure", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	check_rems(g);
+	{
+		/* The installed observation API sees the REMs the realm extended, and its RIM. */
+		struct rk_measurements m;
+		char line[200] = "rim=";
+
+		CHECK_EQ(rk_vm_measurements(h, g->v.vm, &m), 0);
+		CHECK_EQ(m.hash_len, 32);
+		hex64(m.rim, line + 4);
+		t_check(has_line(g, line), __FILE__, __LINE__, "RIM %s not printed by the realm", line);
+		CHECK(m.rem[3][0] == 0 && memcmp(m.rem[3], m.rem[3] + 1, 63) == 0);
+		CHECK_EQ(rk_vm_measurements(h, g->v.vcpu[0], &m), -1);
+		CHECK_EQ(errno, ENOTTY);
+		CHECK_EQ(rk_vm_measurements(h, -1, &m), -1);
+		CHECK_EQ(errno, EBADF);
+	}
 	done(h, g);
 
 	g = guest(h, "mmio", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);

@@ -478,6 +478,32 @@ static void test_leaks(void)
 	free(img);
 }
 
+/*
+ * As in Linux, a vCPU's kvm_run mapping holds its file, and so the VM: closing
+ * every fd tears nothing down until the mapping goes too.
+ */
+static void test_mapping_keeps_vm(void)
+{
+	struct rk_host *h = rk_host_create(&(struct rk_host_config){ .dram_size = 64 * MiB });
+	struct rk_host_stats st;
+	struct kvm_run *run;
+	struct vmm v;
+
+	vmm_open(&v, h, 0);
+	vmm_add_ram(&v, RAM_GPA, 2 * MiB);
+	vmm_add_vcpu(&v);
+	run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.vcpu[0], 0);
+	CHECK(run != MAP_FAILED);
+	vmm_close(&v);
+	rk_host_reap(h);
+	rk_host_stats(h, &st);
+	CHECK_EQ(st.vms_live, 1);
+	CHECK_EQ(st.files_live, 1); /* only the vCPU file, held by the mapping, holds the VM */
+	munmap(run, 4096);
+	expect_clean(h, "the kvm_run mapping was the last reference");
+	rk_host_destroy(h);
+}
+
 int main(void)
 {
 	static const struct scenario scenarios[] = {
@@ -493,6 +519,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		test_vmm_realm(&scenarios[i]);
 	test_env_chunk();
+	test_mapping_keeps_vm();
 	test_failures_mid_setup();
 	test_leaks();
 	return t_done();

@@ -11,9 +11,18 @@
  *
  * The file descriptors are real (memfds): they can be polled, mmap()ed
  * (the vCPU's struct kvm_run), dup()ed and closed.  As in Linux, a VM lives
- * until its last file (VM, vCPU or guest_memfd) is closed; realmkit notices
- * closed files at its reap points (rk_host_reap(), KVM_CREATE_VM, and
- * rk_host_destroy()) and tears the VM down there.
+ * until its last file (VM, vCPU or guest_memfd) is closed and its last
+ * kvm_run mapping unmapped; realmkit notices released files at its reap
+ * points (rk_host_reap(), KVM_CREATE_VM, and rk_host_destroy()) and tears
+ * the VM down there.  Files reopened through /proc/self/fd are not tracked
+ * (Linux refuses to reopen KVM's files that way).
+ *
+ * Threads: every function here may be called from any thread, at the same
+ * time, on one host, except rk_host_destroy(), which must be the last call.
+ * As in Linux, vCPUs run in parallel (one KVM_RUN per vCPU at a time; a
+ * second caller waits), and the rest is serialised per host.  Threads with a
+ * VM each on one host, and one thread per vCPU, are tested under
+ * ThreadSanitizer (docs/ARCHITECTURE.md, "Threads").
  *
  * Errors follow the kernel convention: rk_ioctl() returns -1 and sets errno.
  *

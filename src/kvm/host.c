@@ -201,7 +201,7 @@ fail:
 	return NULL;
 }
 
-static struct rk_file *file_lookup(struct rk_host *h, int fd)
+struct rk_file *rk_file_lookup(struct rk_host *h, int fd)
 {
 	struct stat st;
 
@@ -294,7 +294,7 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
 	pthread_mutex_lock(&h->lock);
-	f = file_lookup(h, fd);
+	f = rk_file_lookup(h, fd);
 	if (!f) {
 		pthread_mutex_unlock(&h->lock);
 		return -1; /* errno: EBADF from fstat, or ENOTTY */

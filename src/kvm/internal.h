@@ -166,6 +166,8 @@ struct rk_host {
 };
 
 /* ---- host.c ---- */
+/* The file of @fd (host lock held); NULL with errno EBADF or ENOTTY. */
+struct rk_file *rk_file_lookup(struct rk_host *h, int fd);
 /* A new file for user space (@fd_out); @map non-NULL: KVM's own mapping of its @size bytes. */
 struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj,
 			    const char *name, uint64_t size, void **map, int *fd_out);

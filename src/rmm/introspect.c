@@ -34,6 +34,7 @@ uint64_t rmm_next_granule(struct rmm *rmm, enum rmm_granule_state state, uint64_
 
 void rmm_census(struct rmm *rmm, struct rmm_census *c, bool check_zero)
 {
+	pthread_mutex_lock(&rmm->lock); /* a consistent view while RECs run elsewhere */
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = 0; i < rmm->ngranules; i++) {
 		const struct granule *g = &rmm->granules[i];
@@ -43,21 +44,25 @@ void rmm_census(struct rmm *rmm, struct rmm_census *c, bool check_zero)
 		    !pas_is_zero(rmm->pas, granule_pa(rmm, g)))
 			c->nonzero_free++;
 	}
+	pthread_mutex_unlock(&rmm->lock);
 }
 
 bool rmm_realm_measurements(struct rmm *rmm, uint64_t rd_pa, struct rmm_measurements *m)
 {
-	struct granule *g = granule_find(rmm, rd_pa, GRANULE_RD);
+	struct granule *g;
 	const struct rd *rd;
 
-	if (!g)
-		return false;
-	rd = rd_map(rmm, g);
-	memset(m, 0, sizeof(*m));
-	m->hash_len = measurement_hash_len(rd->hash_algo);
-	memcpy(m->rim, rd->rim, sizeof(m->rim));
-	memcpy(m->rem, rd->rem, sizeof(m->rem));
-	return true;
+	pthread_mutex_lock(&rmm->lock); /* a realm may be extending a REM right now */
+	g = granule_find(rmm, rd_pa, GRANULE_RD);
+	if (g) {
+		rd = rd_map(rmm, g);
+		memset(m, 0, sizeof(*m));
+		m->hash_len = measurement_hash_len(rd->hash_algo);
+		memcpy(m->rim, rd->rim, sizeof(m->rim));
+		memcpy(m->rem, rd->rem, sizeof(m->rem));
+	}
+	pthread_mutex_unlock(&rmm->lock);
+	return g != NULL;
 }
 
 int rmm_realm_state(struct rmm *rmm, uint64_t rd_pa)
