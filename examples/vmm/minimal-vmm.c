@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <realmkit/host.h>
+#include <realmkit/observe.h> /* tests and tools only: not in a real kernel */
 #include <realmkit/kvm.h>
 
 static struct rk_host *host;
@@ -94,6 +95,16 @@ int main(void)
 		return die("KVM_RUN");
 	printf("realm ran; exit reason %u%s\n", run->exit_reason,
 	       run->exit_reason == KVM_EXIT_SYSTEM_EVENT ? " (SYSTEM_EVENT: powered off)" : "");
+	{
+		struct rk_measurements m;
+
+		if (rk_vm_measurements(host, vm, &m) == 0) {
+			printf("RIM ");
+			for (unsigned i = 0; i < m.hash_len; i++)
+				printf("%02x", m.rim[i]);
+			printf("\n");
+		}
+	}
 	close(vcpu);
 	close(gfd);
 	close(vm);
