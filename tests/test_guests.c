@@ -362,6 +362,21 @@ int main(void)
 
 	done(h, guest(h, "psci_reset", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_RESET));
 
+	/* ID registers: the realm's parameters (33-bit IPA, KVM's default 6 bps / 4 wps, no PMU). */
+	g = guest(h, "idregs", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	{
+		const char *p = strstr(g->console, "dfr0=0x");
+		unsigned long long dfr0 = p ? strtoull(p + 7, NULL, 16) : 0;
+		const char *q = strstr(g->console, "mmfr0=0x");
+		unsigned long long mmfr0 = q ? strtoull(q + 8, NULL, 16) : ~0ULL;
+
+		CHECK_EQ((dfr0 >> 12) & 0xf, 5); /* BRPs: 6 breakpoints, count - 1 */
+		CHECK_EQ((dfr0 >> 20) & 0xf, 3); /* WRPs: 4 watchpoints */
+		CHECK_EQ((dfr0 >> 8) & 0xf, 0);  /* no PMU */
+		CHECK_EQ(mmfr0 & 0xf, 1);        /* PARange 36 bits: the smallest holding 33 */
+	}
+	done(h, g);
+
 	/* Four vCPU threads changing RIPAS, faulting in pages and doing MMIO at once. */
 	g = guest(h, "stress", 4, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	for (unsigned i = 0; i < 4; i++) {

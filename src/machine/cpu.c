@@ -179,7 +179,7 @@ static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg
 	uint32_t enc = CPU_SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
 	uint64_t val = cp->val;
 
-	if (!c->ops->sysreg || !c->ops->sysreg(c->owner, enc, read, &val))
+	if (!c->ops->sysreg || !c->ops->sysreg(c->owner, c, enc, read, &val))
 		return 0;
 	if (read && reg != UC_ARM64_REG_XZR)
 		uc_reg_write(uc, reg, &val);

@@ -44,7 +44,7 @@ struct cpu_ops {
 	 * Return true if handled; false lets the CPU model do what it does
 	 * (the architected register, or UNDEF).
 	 */
-	bool (*sysreg)(void *owner, uint32_t sysreg, bool read, uint64_t *val);
+	bool (*sysreg)(void *owner, struct cpu *c, uint32_t sysreg, bool read, uint64_t *val);
 };
 
 enum cpu_stop {

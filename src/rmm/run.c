@@ -136,8 +136,72 @@ out:
 	return ret;
 }
 
+/* ID registers the realm reads (Arm ARM D19.2), as the RMM presents them. */
+#define SYSREG_ID_AA64PFR0_EL1 CPU_SYSREG(3, 0, 0, 4, 0)
+#define SYSREG_ID_AA64ZFR0_EL1 CPU_SYSREG(3, 0, 0, 4, 4)
+#define SYSREG_ID_AA64SMFR0_EL1 CPU_SYSREG(3, 0, 0, 4, 5)
+#define SYSREG_ID_AA64DFR0_EL1 CPU_SYSREG(3, 0, 0, 5, 0)
+#define SYSREG_ID_AA64MMFR0_EL1 CPU_SYSREG(3, 0, 0, 7, 0)
+
+static uint64_t set_field(uint64_t v, unsigned shift, uint64_t field)
+{
+	return (v & ~(0xfUL << shift)) | (field & 0xf) << shift;
+}
+
+/* ID_AA64MMFR0_EL1.PARange for an IPA width: the smallest range that holds it. */
+static uint64_t parange(uint64_t bits)
+{
+	static const unsigned sizes[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (bits <= sizes[i])
+			return i;
+	return 6;
+}
+
+/*
+ * The realm's view of the feature registers, consistent with its
+ * parameters: no SVE or SME (the platform has none), no AMU, the
+ * breakpoints, watchpoints and PMU its RD was created with, and a physical
+ * address range that holds its IPA space (the realm's "physical" addresses
+ * are IPAs).  Other ID registers read as the CPU model has them.
+ */
+static bool rec_sysreg(void *owner, struct cpu *c, uint32_t sysreg, bool read, uint64_t *val)
+{
+	const struct rd *rd = ((struct rec_rt *)owner)->rd;
+	uint64_t v;
+
+	if (!read)
+		return false;
+	switch (sysreg) {
+	case SYSREG_ID_AA64PFR0_EL1:
+		v = cpu_get_sysreg(c, sysreg);
+		v = set_field(v, 32, 0); /* SVE */
+		v = set_field(v, 44, 0); /* AMU */
+		break;
+	case SYSREG_ID_AA64ZFR0_EL1:
+	case SYSREG_ID_AA64SMFR0_EL1:
+		v = 0;
+		break;
+	case SYSREG_ID_AA64DFR0_EL1:
+		v = cpu_get_sysreg(c, sysreg);
+		v = set_field(v, 12, rd->num_bps);  /* BRPs: count - 1, as the RD holds it */
+		v = set_field(v, 20, rd->num_wps);  /* WRPs */
+		v = set_field(v, 8, (rd->flags & RMI_REALM_FLAGS_PMU) ? 0x4 : 0); /* PMUVer */
+		break;
+	case SYSREG_ID_AA64MMFR0_EL1:
+		v = set_field(cpu_get_sysreg(c, sysreg), 0, parange(rd->s2sz));
+		break;
+	default:
+		return false;
+	}
+	*val = v;
+	return true;
+}
+
 static const struct cpu_ops rec_cpu_ops = {
 	.s2_resolve = s2_resolve,
+	.sysreg = rec_sysreg,
 };
 
 /* Make @rt drop its view of [lo, hi); returns once it no longer runs on the old one. */
