@@ -273,19 +273,24 @@ static long fill_from_fd(struct rk_vm *vm, struct populate_op *op, unsigned n)
 	return n;
 }
 
-/* Populate one page from staging page @i. */
-static int populate_page(struct rk_vm *vm, uint64_t gpa, unsigned i, uint32_t flags)
+/*
+ * Back the private page at @gpa with a new guest_memfd page: delegate it and
+ * DATA_CREATE it (from the NS page @src, measured per @rmi_flags) or, with
+ * @src 0, DATA_CREATE_UNKNOWN, creating RTTs down to level 3 as needed.
+ * @bad_slot is the error for a page not in a private guest_memfd memslot.
+ */
+static int data_page(struct rk_vm *vm, uint64_t gpa, uint64_t src, uint64_t rmi_flags,
+		     int bad_slot)
 {
 	struct rk_host *h = vm->host;
 	struct rk_memslot *s = rk_vm_slot_of(vm, gpa);
 	uint64_t idx, pa, x0;
-	struct rk_gmem *g;
+	int ret;
 
 	if (!s || !s->gmem || !rk_vm_range_private(vm, gpa, GRANULE_SIZE))
-		return -EINVAL;
-	g = s->gmem;
+		return bad_slot;
 	idx = (s->gmem_offset + (gpa - s->gpa)) >> GRANULE_SHIFT;
-	if (g->pages[idx])
+	if (s->gmem->pages[idx])
 		return -EEXIST;
 	pa = palloc_get(&h->pages);
 	if (!pa)
@@ -295,11 +300,8 @@ static int populate_page(struct rk_vm *vm, uint64_t gpa, unsigned i, uint32_t fl
 		return -ENXIO;
 	}
 	for (;;) {
-		x0 = rk_rmi(h, RMI_DATA_CREATE, vm->rd, pa, gpa, vm->staging[i],
-			    flags & KVM_ARM_RMI_POPULATE_FLAGS_MEASURE ? RMI_MEASURE_CONTENT : 0,
-			    NULL);
-		int ret;
-
+		x0 = src ? rk_rmi(h, RMI_DATA_CREATE, vm->rd, pa, gpa, src, rmi_flags, NULL)
+			 : rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, gpa, 0, 0, NULL);
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
 		ret = rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
@@ -312,8 +314,16 @@ static int populate_page(struct rk_vm *vm, uint64_t gpa, unsigned i, uint32_t fl
 		undelegate_free(h, pa);
 		return RMI_RET_STATUS(x0) == RMI_ERROR_RTT ? -EEXIST : -ENXIO;
 	}
-	g->pages[idx] = pa;
+	s->gmem->pages[idx] = pa;
 	return 0;
+}
+
+/* Populate one page from staging page @i. */
+static int populate_page(struct rk_vm *vm, uint64_t gpa, unsigned i, uint32_t flags)
+{
+	return data_page(vm, gpa, vm->staging[i],
+			 flags & KVM_ARM_RMI_POPULATE_FLAGS_MEASURE ? RMI_MEASURE_CONTENT : 0,
+			 -EINVAL);
 }
 
 /* The loop shared by both populate ioctls; writes progress back into @op. */
@@ -506,39 +516,8 @@ int rk_realm_init_ripas_ioctl(struct rk_vm *vm, struct kvm_realmkit_init_ripas *
  */
 int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa)
 {
-	struct rk_host *h = vm->host;
-	struct rk_memslot *s = rk_vm_slot_of(vm, ipa);
-	uint64_t idx, pa, x0;
-	int ret;
-
-	if (!s || !s->gmem || !rk_vm_range_private(vm, ipa, GRANULE_SIZE))
-		return -EFAULT;
-	idx = (s->gmem_offset + (ipa - s->gpa)) >> GRANULE_SHIFT;
-	if (s->gmem->pages[idx])
-		return -EEXIST; /* mapped already, yet the realm faulted: not RAM any more */
-	pa = palloc_get(&h->pages);
-	if (!pa)
-		return -ENOMEM;
-	if (!rmi_ok(rk_rmi(h, RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL))) {
-		palloc_put(&h->pages, pa);
-		return -ENXIO;
-	}
-	for (;;) {
-		x0 = rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, ipa, 0, 0, NULL);
-		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
-			break;
-		ret = rtt_create_levels(vm, ipa, (int)RMI_RET_INDEX(x0), 3);
-		if (ret) {
-			undelegate_free(h, pa);
-			return ret;
-		}
-	}
-	if (!rmi_ok(x0)) {
-		undelegate_free(h, pa);
-		return -EEXIST;
-	}
-	s->gmem->pages[idx] = pa;
-	return 0;
+	/* An existing page means the realm faulted on memory that is not RAM any more. */
+	return data_page(vm, ipa, 0, 0, -EFAULT);
 }
 
 static void gmem_page_gone(struct rk_vm *vm, uint64_t ipa, uint64_t pa, bool leaked);
