@@ -80,8 +80,9 @@ RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "pop
 #define KVM_CAP_REALMKIT_POPULATE_CHUNK 0x7203
 
 /*
- * Until the vCPU engine lands, KVM_RUN activates the realm, enters the REC
- * once and returns 0 with exit_reason KVM_EXIT_FAIL_ENTRY and this reason.
+ * Before realms ran, KVM_RUN returned KVM_EXIT_FAIL_ENTRY with this reason
+ * after activation.  It no longer does (realm code runs); the value stays
+ * reserved so that code written against it still compiles.
  */
 #define KVM_REALMKIT_FAIL_ENTRY_NO_VCPU_ENGINE 0x72000001ULL
 
