@@ -502,6 +502,157 @@ static int stmt_data(struct script *s, int ntok, char **tok)
 	return host_write(s, pa, buf, len);
 }
 
+static const char *status_text(uint64_t x0, char *buf, size_t size);
+
+/* load PA FILE: a file's bytes (e.g. a guest image from guests/bin) into host memory. */
+static int stmt_load(struct script *s, int ntok, char **tok)
+{
+	uint64_t pa;
+	FILE *f;
+	long n;
+	int ret;
+
+	if (ntok != 3)
+		return fail(s, "usage: load PA FILE");
+	if (parse_u64(s, tok[1], "PA", &pa) < 0)
+		return ERR_LINE;
+	f = fopen(tok[2], "rb");
+	if (!f)
+		return fail(s, "load: cannot open '%s': %s", esc(s, tok[2]), strerror(errno));
+	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+		fclose(f);
+		return fail(s, "load: '%s' is not a regular file", esc(s, tok[2]));
+	}
+	ret = host_range(s, "load: ", pa, (uint64_t)n);
+	if (!ret && n && fread(pas_host_va(s->pas, pa), 1, (size_t)n, f) != (size_t)n)
+		ret = fail(s, "load: cannot read '%s'", esc(s, tok[2]));
+	fclose(f);
+	return ret < 0 ? ERR_LINE : 0;
+}
+
+static const char *const exit_names[] = { "SYNC", "IRQ", "FIQ", "PSCI", "RIPAS_CHANGE",
+					  "HOST_CALL", "SERROR" };
+
+/*
+ * run_rec REC RUN [MAX]: REC_ENTER until the realm needs more than a VMM's
+ * MMIO emulation, printing every exit but host-tick IRQs (which depend on
+ * timing) deterministically.  Emulatable MMIO is answered as a VMM would:
+ * writes to the UART (0x01000000 at the unprotected alias) are collected
+ * and printed as "console", other writes ignored, reads return zero.  Stops
+ * at any other exit, an RMI error, or after MAX entries (default 100000).
+ */
+static int stmt_run_rec(struct script *s, int ntok, char **tok)
+{
+	uint64_t rec, run, max = 100000, n, shared;
+	char console[4096];
+	size_t clen = 0;
+
+	bool json = s->opts->json;
+
+	if (ntok != 3 && ntok != 4)
+		return fail(s, "usage: run_rec REC RUN [MAX]");
+	if (parse_u64(s, tok[1], "REC", &rec) < 0 || parse_u64(s, tok[2], "RUN", &run) < 0 ||
+	    (ntok == 4 && parse_u64(s, tok[3], "MAX", &max) < 0))
+		return ERR_LINE;
+	if (host_range(s, "run_rec: RUN ", run, GRANULE_SIZE) < 0 || (run & GRANULE_MASK))
+		return fail(s, "run_rec: RUN must be a 4 KiB-aligned page of host memory");
+	for (n = 0; n < max; n++) {
+		struct rmi_rec_run *r = pas_host_va(s->pas, run);
+		struct smc_result res;
+		uint64_t x0 = rmm_call(s->rmm, RMI_REC_ENTER, rec, run, 0, 0, 0, &res), esr, ipa;
+		const struct rmi_rec_exit *e = &r->exit;
+		char st[64];
+
+		if (RMI_RET_STATUS(x0) != RMI_SUCCESS) {
+			if (json)
+				fprintf(s->out, "{\"type\":\"run_rec\",\"rec_enter\":\"%s\"}\n",
+					status_text(x0, st, sizeof(st)));
+			else
+				fprintf(s->out, "run_rec: REC_ENTER %s\n",
+					status_text(x0, st, sizeof(st)));
+			break;
+		}
+		r->enter.flags = 0;
+		if (e->exit_reason == RMI_EXIT_IRQ)
+			continue; /* the host tick: timing, not behaviour */
+		esr = e->esr;
+		ipa = (e->hpfar >> 4) << GRANULE_SHIFT;
+		/* The unprotected bit is the top IPA bit: find it from the exit's address. */
+		shared = ipa ? 1ULL << (63 - __builtin_clzll(ipa)) : 0;
+		if (e->exit_reason == RMI_EXIT_SYNC && (esr >> 26) == 0x24 && (esr & (1UL << 24))) {
+			bool write = esr & (1UL << 6);
+			unsigned len = 1U << ((esr >> 22) & 3);
+
+			if (write && (ipa & ~shared) == 0x01000000 && (e->far & 0xfff) == 0) {
+				if (clen < sizeof(console) - 1)
+					console[clen++] = (char)e->gprs[0];
+			} else if (json) {
+				fprintf(s->out,
+					"{\"type\":\"exit\",\"reason\":\"SYNC\",\"mmio\":\"%s\","
+					"\"size\":%u,\"ipa\":\"0x%llx\",\"value\":\"0x%llx\"}\n",
+					write ? "write" : "read", len,
+					(unsigned long long)(ipa | (e->far & 0xfff)),
+					(unsigned long long)(write ? e->gprs[0] : 0));
+			} else {
+				fprintf(s->out, "exit SYNC mmio %s %u bytes at ipa 0x%llx%s0x%llx\n",
+					write ? "write" : "read", len,
+					(unsigned long long)(ipa | (e->far & 0xfff)),
+					write ? " value " : " -> ",
+					(unsigned long long)(write ? e->gprs[0] : 0));
+			}
+			r->enter.flags = RMI_REC_ENTRY_FLAG_EMUL_MMIO;
+			r->enter.gprs[0] = 0;
+			continue;
+		}
+		fprintf(s->out,
+			json ? "{\"type\":\"exit\",\"reason\":\"%s\",\"esr\":\"0x%llx\","
+			       "\"far\":\"0x%llx\",\"hpfar\":\"0x%llx\",\"gprs\":[\"0x%llx\","
+			       "\"0x%llx\",\"0x%llx\",\"0x%llx\"]"
+			     : "exit %s esr=0x%llx far=0x%llx hpfar=0x%llx gprs=0x%llx,0x%llx,0x%llx,0x%llx",
+			e->exit_reason < sizeof(exit_names) / sizeof(exit_names[0])
+				? exit_names[e->exit_reason] : "?",
+			(unsigned long long)esr, (unsigned long long)e->far,
+			(unsigned long long)e->hpfar, (unsigned long long)e->gprs[0],
+			(unsigned long long)e->gprs[1], (unsigned long long)e->gprs[2],
+			(unsigned long long)e->gprs[3]);
+		if (e->exit_reason == RMI_EXIT_RIPAS_CHANGE)
+			fprintf(s->out,
+				json ? ",\"ripas_base\":\"0x%llx\",\"ripas_top\":\"0x%llx\","
+				       "\"ripas\":%u"
+				     : " ripas=[0x%llx,0x%llx) value=%u",
+				(unsigned long long)e->ripas_base, (unsigned long long)e->ripas_top,
+				e->ripas_value);
+		if (e->exit_reason == RMI_EXIT_HOST_CALL)
+			fprintf(s->out, json ? ",\"imm\":%u" : " imm=0x%x", e->imm);
+		fprintf(s->out, json ? "}\n" : "\n");
+		break;
+	}
+	if (n == max)
+		fprintf(s->out,
+			json ? "{\"type\":\"run_rec\",\"stopped_after\":%llu}\n"
+			     : "run_rec: stopped after %llu entries\n",
+			(unsigned long long)max);
+	if (clen) {
+		/* Printable ASCII and newlines only: anything else shows as '?'. */
+		fprintf(s->out, json ? "{\"type\":\"console\",\"text\":\"" : "console:\n");
+		for (size_t i = 0; i < clen; i++) {
+			char c = console[i];
+
+			if (c == '\n')
+				fputs(json ? "\\n" : "\n", s->out);
+			else if (json && (c == '"' || c == '\\'))
+				fprintf(s->out, "\\%c", c);
+			else
+				fputc(c >= 0x20 && c < 0x7f ? c : '?', s->out);
+		}
+		if (json)
+			fputs("\"}\n", s->out);
+		else if (console[clen - 1] != '\n')
+			fputc('\n', s->out);
+	}
+	return 0;
+}
+
 static const struct cmd_desc *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -775,6 +926,10 @@ static int run_line(struct script *s, char *line)
 		return stmt_fill(s, ntok, tok);
 	if (!strcmp(tok[0], "data"))
 		return stmt_data(s, ntok, tok);
+	if (!strcmp(tok[0], "load"))
+		return stmt_load(s, ntok, tok);
+	if (!strcmp(tok[0], "run_rec"))
+		return stmt_run_rec(s, ntok, tok);
 	if (!strcmp(tok[0], "measurements"))
 		return stmt_measurements(s, ntok, tok);
 	if (!strcmp(tok[0], "census"))
