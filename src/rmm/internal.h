@@ -49,7 +49,7 @@ struct rmm {
 	/* The host's timer tick: a REC runs at most one time slice per REC_ENTER. */
 	pthread_t ticker;
 	pthread_cond_t tick;
-	bool ticker_running, ticker_stop;
+	bool ticker_running, ticker_stop, ticker_idle;
 	uint64_t slice_ns;
 	struct rmm_stats stats;
 };

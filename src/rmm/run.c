@@ -53,6 +53,7 @@ struct rec_rt {
 	bool flush;    /* stage 2 changed: drop the PE's mappings in [flush_lo, flush_hi) */
 	uint64_t flush_lo, flush_hi;
 	bool kick;     /* the host interrupted the PE: exit with IRQ */
+	unsigned waiters; /* shootdowns waiting for this PE to leave the guest */
 	uint64_t entered_ns; /* when the current REC_ENTER began */
 	uint64_t *ns;  /* NS granules mapped into the PE (for GPT changes) */
 	unsigned nns, cap_ns;
@@ -218,6 +219,7 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t h
 		rt->flush_hi = hi > rt->flush_hi ? hi : rt->flush_hi;
 	}
 	rt->flush = true;
+	rt->waiters++;
 	while (rt->in_guest && rt->flush) {
 		/* A kick that lands just before the PE starts is lost: repeat it. */
 		cpu_kick(rt->cpu);
@@ -229,6 +231,7 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t h
 		}
 		pthread_cond_timedwait(&rt->cond, &rt->mtx, &ts);
 	}
+	rt->waiters--;
 	pthread_mutex_unlock(&rt->mtx);
 	STAT_INC(rmm, shootdowns);
 }
@@ -297,7 +300,8 @@ static void guest_run(struct rec_rt *rt, struct cpu_stop_info *stop)
 		rt_flush(rt);
 	if (stop->reason == CPU_STOP_KICK)
 		rt->kick = false;
-	pthread_cond_broadcast(&rt->cond);
+	if (rt->waiters) /* a futex wake per run only when someone waits */
+		pthread_cond_broadcast(&rt->cond);
 	pthread_mutex_unlock(&rt->mtx);
 }
 
@@ -627,7 +631,9 @@ static void *ticker_main(void *arg)
 			}
 		}
 		if (next == UINT64_MAX) {
+			rmm->ticker_idle = true;
 			pthread_cond_wait(&rmm->tick, &rmm->lock);
+			rmm->ticker_idle = false;
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -860,7 +866,11 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	rmm->running = rt;
 	rt->entered_ns = now_ns();
 	ticker_start(rmm);
-	if (rmm->ticker_running)
+	/*
+	 * A ticker waiting for a deadline will see this REC when it wakes (its
+	 * deadline is no later than ours); only an idle one needs waking.
+	 */
+	if (rmm->ticker_running && rmm->ticker_idle)
 		pthread_cond_signal(&rmm->tick);
 	STAT_INC(rmm, rec_enters);
 
