@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "realmkit/compat.h"
+
 #define RSI_ABI_VERSION_MAJOR 1
 #define RSI_ABI_VERSION_MINOR 0
 #define RSI_ABI_VERSION       ((RSI_ABI_VERSION_MAJOR << 16) | RSI_ABI_VERSION_MINOR)
@@ -69,11 +71,9 @@ struct rsi_host_call {
 	uint64_t gprs[RSI_HOST_CALL_NR_GPRS];
 };
 
-#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(struct rsi_realm_config) == 0x1000, "RsiRealmConfig size");
-_Static_assert(offsetof(struct rsi_realm_config, hash_algo) == 0x8, "hash_algo");
-_Static_assert(offsetof(struct rsi_host_call, gprs) == 0x8, "RsiHostCall gprs");
-_Static_assert(sizeof(struct rsi_host_call) == 0x100, "RsiHostCall size");
-#endif
+RK_STATIC_ASSERT(sizeof(struct rsi_realm_config) == 0x1000, "RsiRealmConfig size");
+RK_STATIC_ASSERT(offsetof(struct rsi_realm_config, hash_algo) == 0x8, "hash_algo");
+RK_STATIC_ASSERT(offsetof(struct rsi_host_call, gprs) == 0x8, "RsiHostCall gprs");
+RK_STATIC_ASSERT(sizeof(struct rsi_host_call) == 0x100, "RsiHostCall size");
 
 #endif
