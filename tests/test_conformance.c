@@ -22,11 +22,18 @@
  * docs/CONFORMANCE.md maps every row to its condition and source; run with
  * --markdown to print the row tables it contains.
  */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "a64.h"
+#include "arch/esr.h"
 #include "harness.h"
+#include "realmkit/psci.h"
+#include "realmkit/rsi.h"
 
 #define MIB(n)       ((uint64_t)(n) << 20)
 #define GIB(n)       ((uint64_t)(n) << 30)
@@ -121,6 +128,7 @@ struct tcase {
 	struct mut mut[5];
 	struct out out[4];
 	void (*check)(struct ctx *c); /* effects beyond status and outputs */
+	bool completes; /* fails, yet has the effects the spec gives it (not "nothing changed") */
 };
 
 #define E_OK       .status = RMI_SUCCESS
@@ -470,6 +478,110 @@ static uint64_t src_page(struct ctx *c)
 	return ns_put(c, page, sizeof(page));
 }
 
+/* ---- realms that run: a generated program on REC 0 ---- */
+
+#define PROG_IPA  0x80000UL           /* every REC's entry point (rec_params) */
+#define PROG_RAM  (PROG_IPA + 0x1000) /* RIPAS RAM, never assigned: a protected fault */
+#define PROG_MMIO (IPA_NS + 0x1000000) /* unprotected, unmapped: MMIO exits */
+#define PROG_VBAR 0x800               /* vectors at PROG_IPA + 0x800 */
+
+struct prog {
+	uint32_t w[GRANULE_SIZE / 4];
+	unsigned n;
+};
+
+static void p_mov(struct prog *p, unsigned rd, uint64_t v)
+{
+	p->n += a64_mov(p->w + p->n, rd, v);
+}
+
+static void p_op(struct prog *p, uint32_t op)
+{
+	p->w[p->n++] = op;
+}
+
+/* x20 = the MMIO address; str x0, [x20] (the host sees the REC's x0). */
+static void p_report_x0(struct prog *p)
+{
+	p_mov(p, 20, PROG_MMIO);
+	p_op(p, a64_str(0, 20));
+}
+
+/* x0..x4 = @fid and arguments; smc #0; report x0; spin. */
+static void p_smc(struct prog *p, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
+		  uint64_t x4)
+{
+	p_mov(p, 0, fid);
+	p_mov(p, 1, x1);
+	p_mov(p, 2, x2);
+	p_mov(p, 3, x3);
+	p_mov(p, 4, x4);
+	p_op(p, A64_SMC0);
+	p_report_x0(p);
+	p_op(p, A64_B_SELF);
+}
+
+/*
+ * The realm under test, ACTIVE, running @p from PROG_IPA: @nrecs RECs, REC 0
+ * runnable, the others as @others_runnable says.  v[0..2] = RECs 0..2,
+ * v[3] = a run granule.
+ */
+static void realm_running(struct ctx *c, const struct prog *p, unsigned nrecs,
+			  bool others_runnable)
+{
+	realm_main(c, NULL);
+	rtts(c, PROG_IPA, 3);
+	MUST(c, call(c, RMI_RTT_INIT_RIPAS, c->rd, PROG_IPA, PROG_RAM + GRANULE_SIZE, 0, 0,
+		     NULL));
+	MUST(c, call(c, RMI_DATA_CREATE, c->rd, del(c), PROG_IPA, ns_put(c, p->w, sizeof(p->w)),
+		     0, NULL));
+	for (unsigned i = 0; i < nrecs && i < 3; i++)
+		c->v[i] = rec_new(c, i == 0 || others_runnable);
+	activate(c);
+	c->v[3] = ns_granule(&c->m);
+}
+
+static struct rmi_rec_run *run_of(struct ctx *c, uint64_t run)
+{
+	return pas_host_va(c->m.pas, run);
+}
+
+/* Enter @rec until an exit other than the host tick's IRQ; the exit reason. */
+static uint64_t next_exit(struct ctx *c, uint64_t rec, uint64_t run, uint64_t flags)
+{
+	struct rmi_rec_run *r = run_of(c, run);
+
+	r->enter.flags = flags;
+	for (unsigned i = 0; i < 1000; i++) {
+		if (!MUST(c, call(c, RMI_REC_ENTER, rec, run, 0, 0, 0, NULL)))
+			return ~0UL;
+		if (r->exit.exit_reason != RMI_EXIT_IRQ)
+			return r->exit.exit_reason;
+		r->enter.flags = 0;
+	}
+	EXPECT(c, !"the realm never left its IRQ exits");
+	return ~0UL;
+}
+
+/* The next exit is the program's report of x0: its value (~0 and a failure if not). */
+static uint64_t reported_x0(struct ctx *c, uint64_t rec, uint64_t run, uint64_t flags)
+{
+	const struct rmi_rec_exit *e = &run_of(c, run)->exit;
+
+	if (next_exit(c, rec, run, flags) != RMI_EXIT_SYNC ||
+	    !EXPECT(c, (e->esr & ESR_ISV) && (e->esr & ESR_WNR) && (e->hpfar << 8) == PROG_MMIO))
+		return ~0UL;
+	return e->gprs[0];
+}
+
+/* REC 0 runs @p to its first exit, which must be @reason; then x = { rd, ...}. */
+static void run_to(struct ctx *c, const struct prog *p, unsigned nrecs, bool others,
+		   uint64_t reason)
+{
+	realm_running(c, p, nrecs, others);
+	EXPECT_EQ(c, next_exit(c, c->v[0], c->v[3], 0), reason);
+}
+
 static uint64_t data_make(struct ctx *c, uint64_t ipa)
 {
 	uint64_t data;
@@ -795,7 +907,7 @@ static void run_case(const struct table *t, const struct tcase *tc)
 				(unsigned long long)c->res.x[r]);
 
 	snap_take(c, &after);
-	if (tc->status != RMI_SUCCESS || t->readonly) {
+	if ((tc->status != RMI_SUCCESS && !tc->completes) || t->readonly) {
 		snap_same(c, &c->before, &after, __LINE__);
 	} else if (rim != RIM_ANY) {
 		bool same = c->before.has_meas[0] && after.has_meas[0] &&
@@ -1300,6 +1412,17 @@ static void pre_rec_and_data(struct ctx *c)
 	data_make(c, 0);
 }
 
+/* The realm ran PSCI SYSTEM_OFF. */
+static void su_realm_off(struct ctx *c)
+{
+	struct prog p = { .n = 0 };
+
+	p_smc(&p, PSCI_SYSTEM_OFF, 0, 0, 0, 0);
+	run_to(c, &p, 1, false, RMI_EXIT_PSCI);
+	c->x[0] = c->rd;
+	c->x[1] = ns_granule(&c->m);
+}
+
 static const struct tcase realm_activate_cases[] = {
 	{ "ok", "NEW realm: ACTIVE, RIM unchanged", E_OK, .check = chk_active },
 	{ "ok_with_rec_and_data", "NEW realm with a REC and DATA", E_OK,
@@ -1314,6 +1437,8 @@ static const struct tcase realm_activate_cases[] = {
 	{ "rd_data", "#1 rd a DATA granule", E_INPUT, .mut = { USE(1, S_ZDATA) } },
 	{ "rd_aux", "#1 rd a REC_AUX granule", E_INPUT, .mut = { USEL(1, S_ZAUX, 3) } },
 	{ "active", "#2 realm ACTIVE", E_REALM(0), .pre = pre_activate },
+	{ "system_off", "#2 realm SYSTEM_OFF (its REC called PSCI SYSTEM_OFF)", E_REALM(0),
+	  .setup = su_realm_off },
 	{ "prec_rd_over_state", "#1 rd unaligned (pointing into an ACTIVE RD) and #2", E_INPUT,
 	  .mut = { ADD(1, 8) }, .pre = pre_activate },
 };
@@ -1720,6 +1845,87 @@ static void pre_entered_once(struct ctx *c)
 #define EF_MMIO RMI_REC_ENTRY_FLAG_EMUL_MMIO
 #define EF_SEA  RMI_REC_ENTRY_FLAG_INJECT_SEA
 
+static void su_enter_at(struct ctx *c)
+{
+	c->x[0] = c->v[0];
+	c->x[1] = c->v[3];
+}
+
+static void su_enter_off(struct ctx *c)
+{
+	su_realm_off(c);
+	su_enter_at(c);
+}
+
+/* REC 0 asked PSCI CPU_ON for REC 1; the host has not completed it. */
+static void su_enter_psci_pending(struct ctx *c)
+{
+	struct prog p = { .n = 0 };
+
+	p_smc(&p, PSCI_CPU_ON_64, 1, PROG_IPA, 0, 0);
+	run_to(c, &p, 2, false, RMI_EXIT_PSCI);
+	su_enter_at(c);
+}
+
+/* REC 0 loaded from protected RAM that is not assigned: a SYNC exit, no ISV. */
+static void su_enter_protected_abort(struct ctx *c)
+{
+	struct prog p = { .n = 0 };
+
+	p_mov(&p, 21, PROG_RAM);
+	p_op(&p, a64_ldr(1, 21));
+	p_op(&p, A64_B_SELF);
+	run_to(c, &p, 1, false, RMI_EXIT_SYNC);
+	EXPECT(c, !(run_of(c, c->v[3])->exit.esr & ESR_ISV));
+	su_enter_at(c);
+}
+
+/*
+ * REC 0 read MMIO (x0 = [PROG_MMIO]) and will report x0; its synchronous
+ * exception vector reports 0x5ea instead.
+ */
+static void su_enter_mmio_read(struct ctx *c)
+{
+	struct prog p = { .n = 0 };
+
+	p_mov(&p, 22, PROG_IPA + PROG_VBAR);
+	p_op(&p, a64_msr_vbar_el1(22));
+	p_mov(&p, 20, PROG_MMIO);
+	p_op(&p, a64_ldr(0, 20));
+	p_op(&p, a64_str(0, 20));
+	p_op(&p, A64_B_SELF);
+	p.n = (PROG_VBAR + 0x200) / 4; /* current EL with SP_ELx, synchronous */
+	p_mov(&p, 0, 0x5ea);
+	p_op(&p, a64_str(0, 20));
+	p_op(&p, A64_B_SELF);
+	run_to(c, &p, 1, false, RMI_EXIT_SYNC);
+	EXPECT(c, (run_of(c, c->v[3])->exit.esr & (ESR_ISV | ESR_WNR)) == ESR_ISV);
+	su_enter_at(c);
+}
+
+/* The REC_ENTER under test ended at the program's report of x0 (after host ticks). */
+static uint64_t entered_report(struct ctx *c)
+{
+	const struct rmi_rec_exit *e = &run_of(c, c->x[1])->exit;
+
+	if (e->exit_reason == RMI_EXIT_IRQ)
+		return reported_x0(c, c->x[0], c->x[1], 0);
+	if (!EXPECT(c, e->exit_reason == RMI_EXIT_SYNC && (e->esr & ESR_WNR) &&
+			       (e->hpfar << 8) == PROG_MMIO))
+		return ~0UL;
+	return e->gprs[0];
+}
+
+static void chk_mmio_read_done(struct ctx *c)
+{
+	EXPECT_EQ(c, entered_report(c), 0x1234);
+}
+
+static void chk_sea_taken(struct ctx *c)
+{
+	EXPECT_EQ(c, entered_report(c), 0x5ea);
+}
+
 static const struct tcase rec_enter_cases[] = {
 	{ "ok", "exit written at run+0x800: reason IRQ, the rest zero", E_OK,
 	  .check = chk_rec_exit },
@@ -1739,6 +1945,21 @@ static const struct tcase rec_enter_cases[] = {
 	  .mut = { PUT(2, EFLAGS, ~0x1fUL) }, .check = chk_rec_exit },
 	{ "ok_twice", "enter again after an IRQ exit", E_OK, .pre = pre_entered_once,
 	  .check = chk_rec_exit },
+	{ "ok_emul_mmio_read", "#10 EMUL_MMIO after an MMIO read: gprs[0] loaded, PC stepped",
+	  E_OK, .setup = su_enter_mmio_read,
+	  .mut = { PUT(2, EFLAGS, EF_MMIO), PUT(2, RUN(enter.gprs), 0x1234) },
+	  .check = chk_mmio_read_done },
+	{ "ok_inject_sea_mmio", "#9 INJECT_SEA after an MMIO read: the realm's vector runs",
+	  E_OK, .setup = su_enter_mmio_read, .mut = { PUT(2, EFLAGS, EF_SEA) },
+	  .check = chk_sea_taken },
+	{ "realm_system_off", "#5 realm SYSTEM_OFF: ERROR_REALM index 1", E_REALM(1),
+	  .setup = su_enter_off },
+	{ "psci_pending", "#7 PSCI CPU_ON request not completed", E_REC,
+	  .setup = su_enter_psci_pending },
+	{ "inject_sea_protected_abort", "#9 INJECT_SEA after a protected data abort", E_REC,
+	  .setup = su_enter_protected_abort, .mut = { PUT(2, EFLAGS, EF_SEA) } },
+	{ "emul_mmio_protected_abort", "#10 EMUL_MMIO after a protected data abort", E_REC,
+	  .setup = su_enter_protected_abort, .mut = { PUT(2, EFLAGS, EF_MMIO) } },
 	{ "run_unaligned", "#2 run_ptr not aligned", E_INPUT, .mut = { ADD(2, 8) } },
 	{ "run_below_dram", "#2 run_ptr below DRAM", E_INPUT, .mut = { USE(2, S_BELOW) } },
 	{ "run_past_dram", "#2 run_ptr past DRAM", E_INPUT, .mut = { USE(2, S_PAST) } },
@@ -1811,6 +2032,84 @@ static void su_psci(struct ctx *c)
 	c->x[1] = c->v[1];
 }
 
+/*
+ * REC 0 reports its x0, then asks @fid (CPU_ON or AFFINITY_INFO) about REC 1
+ * and reports the result.  Three RECs; RECs 1 and 2 runnable if @others.
+ * x = { REC 0, REC 1, SUCCESS }.
+ */
+static void su_psci_req(struct ctx *c, uint64_t fid, bool others)
+{
+	struct prog p = { .n = 0 };
+
+	p_report_x0(&p);
+	p_smc(&p, fid, 1, fid == PSCI_CPU_ON_64 ? PROG_IPA : 0, 0xc0ffee, 0);
+	realm_running(c, &p, 3, others);
+	EXPECT_EQ(c, reported_x0(c, c->v[0], c->v[3], 0), 0x1000); /* REC 0's params x0 */
+	EXPECT_EQ(c, next_exit(c, c->v[0], c->v[3], RMI_REC_ENTRY_FLAG_EMUL_MMIO),
+		  RMI_EXIT_PSCI);
+	EXPECT_EQ(c, run_of(c, c->v[3])->exit.gprs[0], fid);
+	EXPECT_EQ(c, run_of(c, c->v[3])->exit.gprs[1], 1);
+	c->x[0] = c->v[0];
+	c->x[1] = c->v[1];
+	c->x[2] = PSCI_RET_SUCCESS;
+}
+
+static void su_cpu_on(struct ctx *c)
+{
+	su_psci_req(c, PSCI_CPU_ON_64, false);
+}
+
+static void su_cpu_on_target_on(struct ctx *c)
+{
+	su_psci_req(c, PSCI_CPU_ON_64, true);
+}
+
+static void su_affinity(struct ctx *c)
+{
+	su_psci_req(c, PSCI_AFFINITY_INFO_64, false);
+}
+
+static void su_affinity_on(struct ctx *c)
+{
+	su_psci_req(c, PSCI_AFFINITY_INFO_64, true);
+}
+
+/* What REC 0 sees as its PSCI result when it runs on. */
+static uint64_t caller_result(struct ctx *c)
+{
+	return reported_x0(c, c->v[0], c->v[3], 0);
+}
+
+/* CPU_ON done: REC 0 gets SUCCESS; REC 1 starts at the entry with x0 = context ID. */
+static void chk_cpu_on(struct ctx *c)
+{
+	EXPECT_EQ(c, caller_result(c), PSCI_RET_SUCCESS);
+	EXPECT_EQ(c, reported_x0(c, c->v[1], ns_granule(&c->m), 0), 0xc0ffee);
+}
+
+static void chk_cpu_on_denied(struct ctx *c)
+{
+	EXPECT_EQ(c, caller_result(c), PSCI_RET_DENIED);
+	EXPECT_EQ(c, RMI_RET_STATUS(call(c, RMI_REC_ENTER, c->v[1], ns_granule(&c->m), 0, 0, 0,
+					 NULL)),
+		  RMI_ERROR_REC);
+}
+
+static void chk_already_on(struct ctx *c)
+{
+	EXPECT_EQ(c, caller_result(c), PSCI_RET_ALREADY_ON);
+}
+
+static void chk_affinity_off(struct ctx *c)
+{
+	EXPECT_EQ(c, caller_result(c), PSCI_AFFINITY_OFF);
+}
+
+static void chk_affinity_on(struct ctx *c)
+{
+	EXPECT_EQ(c, caller_result(c), PSCI_AFFINITY_ON);
+}
+
 static const struct tcase psci_complete_cases[] = {
 	{ "no_request", "#5 calling REC has no PSCI request pending", E_INPUT },
 	{ "no_request_active", "#5 no request, ACTIVE realm", E_INPUT, .pre = pre_activate },
@@ -1839,6 +2138,32 @@ static const struct tcase psci_complete_cases[] = {
 	  .mut = { ADD(2, 8), USE(1, S_NS) } },
 	{ "prec_state_over_request", "#3 target an RD and #5 no request", E_INPUT,
 	  .mut = { USE(2, S_RD) } },
+	{ "ok_cpu_on", "#8, #9 CPU_ON SUCCESS: target runnable at the entry, x0 = context ID",
+	  E_OK, .setup = su_cpu_on, .check = chk_cpu_on },
+	{ "ok_cpu_on_denied", "#9 CPU_ON DENIED: the caller gets DENIED, the target stays off",
+	  E_OK, .setup = su_cpu_on, .mut = { SET(3, PSCI_RET_DENIED) },
+	  .check = chk_cpu_on_denied },
+	{ "ok_cpu_on_already_on", "#9 CPU_ON SUCCESS for a runnable target: ALREADY_ON", E_OK,
+	  .setup = su_cpu_on_target_on, .check = chk_already_on },
+	{ "cpu_on_denied_target_on", "#9 DENIED for a runnable target: ERROR_INPUT, yet completed "
+	  "(the caller gets ALREADY_ON)", E_INPUT, .setup = su_cpu_on_target_on,
+	  .mut = { SET(3, PSCI_RET_DENIED) }, .check = chk_already_on, .completes = true },
+	{ "cpu_on_status_invalid", "#8 CPU_ON status INVALID_PARAMETERS", E_INPUT,
+	  .setup = su_cpu_on, .mut = { SET(3, PSCI_RET_INVALID_PARAMETERS) } },
+	{ "cpu_on_status_already_on", "#8 CPU_ON status ALREADY_ON (only SUCCESS, DENIED)",
+	  E_INPUT, .setup = su_cpu_on, .mut = { SET(3, PSCI_RET_ALREADY_ON) } },
+	{ "target_not_requested", "#7 target REC 2, the request named REC 1", E_INPUT,
+	  .setup = su_cpu_on, .mut = { USEL(2, S_V, 2) } },
+	{ "target_other_realm", "#6 target a REC of another realm (request pending)", E_INPUT,
+	  .setup = su_cpu_on, .mut = { USE(2, S_ZREC) } },
+	{ "ok_affinity_off", "#8, #9 AFFINITY_INFO of an off REC: OFF", E_OK,
+	  .setup = su_affinity, .check = chk_affinity_off },
+	{ "ok_affinity_on", "#9 AFFINITY_INFO of a runnable REC: ON", E_OK,
+	  .setup = su_affinity_on, .check = chk_affinity_on },
+	{ "affinity_denied", "#8 AFFINITY_INFO status DENIED (only SUCCESS)", E_INPUT,
+	  .setup = su_affinity, .mut = { SET(3, PSCI_RET_DENIED) } },
+	{ "prec_other_realm_over_status", "#6 target of another realm and #8 bad status",
+	  E_INPUT, .setup = su_cpu_on, .mut = { USE(2, S_ZREC), SET(3, 7) } },
 };
 
 /* ---- RTT_CREATE ---- */
@@ -2975,6 +3300,62 @@ static void su_set_ripas_new(struct ctx *c)
 	c->x[3] = 0x1000;
 }
 
+/* REC 0 asked IPA_STATE_SET RAM over [base, top); x = { rd, REC 0, base, top }. */
+static void su_ripas_req(struct ctx *c, uint64_t base, uint64_t top)
+{
+	struct prog p = { .n = 0 };
+
+	p_smc(&p, RSI_IPA_STATE_SET, base, top, RSI_RIPAS_RAM, 0);
+	run_to(c, &p, 1, false, RMI_EXIT_RIPAS_CHANGE);
+	c->x[0] = c->rd;
+	c->x[1] = c->v[0];
+	c->x[2] = base;
+	c->x[3] = top;
+}
+
+/* Two pages in the level-3 RTT the program lives in. */
+static void su_ripas_l3(struct ctx *c)
+{
+	su_ripas_req(c, 0x82000, 0x84000);
+}
+
+/* [2 MiB, 4 MiB): one level-2 entry (no level-3 RTT there). */
+static void su_ripas_l2(struct ctx *c)
+{
+	su_ripas_req(c, LS(2), 2 * LS(2));
+}
+
+static void su_ripas_l2_unaligned(struct ctx *c)
+{
+	su_ripas_req(c, LS(2) + 0x1000, 2 * LS(2));
+}
+
+static void su_ripas_l2_small(struct ctx *c)
+{
+	su_ripas_req(c, LS(2), LS(2) + 0x1000);
+}
+
+/* The host applies the first page of the request. */
+static void pre_ripas_first_page(struct ctx *c)
+{
+	MUST(c, call(c, RMI_RTT_SET_RIPAS, c->rd, c->v[0], 0x82000, 0x83000, 0, NULL));
+}
+
+static void chk_set_ripas_done(struct ctx *c)
+{
+	expect_entry(c, 0x82000, 3, 3, RMI_UNASSIGNED, 0, RMI_RAM);
+	expect_entry(c, 0x83000, 3, 3, RMI_UNASSIGNED, 0, RMI_RAM);
+	expect_entry(c, 0x84000, 3, 3, RMI_UNASSIGNED, 0, RMI_EMPTY);
+	/* The realm learns how far the host got. */
+	EXPECT_EQ(c, reported_x0(c, c->v[0], c->v[3], 0), RSI_SUCCESS);
+}
+
+static void chk_ripas_l2(struct ctx *c)
+{
+	expect_entry(c, LS(2), 2, 2, RMI_UNASSIGNED, 0, RMI_RAM);
+	expect_entry(c, 2 * LS(2), 2, 2, RMI_UNASSIGNED, 0, RMI_EMPTY);
+}
+
 static const struct tcase set_ripas_cases[] = {
 	{ "no_request", "#5 no RSI request pending: base/top cannot match", E_INPUT },
 	{ "no_request_base_nonzero", "#5 no request, [4 KiB, 8 KiB)", E_INPUT,
@@ -3002,6 +3383,27 @@ static const struct tcase set_ripas_cases[] = {
 	  .mut = { USE(1, S_NS), USE(2, S_ZREC) } },
 	{ "prec_owner_over_request", "#4 rec of another realm and #5 no request (NEW realm)",
 	  E_REC, .setup = su_set_ripas_new, .mut = { USE(2, S_ZREC) } },
+	{ "ok_request", "the whole request at level 3: x1 = top, RIPAS RAM", E_OK,
+	  .setup = su_ripas_l3, .out = { OUT(1, 0x84000) }, .check = chk_set_ripas_done },
+	{ "ok_partial", "top below the request's top: x1 = top", E_OK, .setup = su_ripas_l3,
+	  .mut = { SET(4, 0x83000) }, .out = { OUT(1, 0x83000) } },
+	{ "ok_continue", "a second call from where the first stopped", E_OK,
+	  .setup = su_ripas_l3, .pre = pre_ripas_first_page, .mut = { SET(3, 0x83000) },
+	  .out = { OUT(1, 0x84000) }, .check = chk_set_ripas_done },
+	{ "ok_level2_entry", "[2 MiB, 4 MiB) changed as one level-2 entry", E_OK,
+	  .setup = su_ripas_l2, .out = { OUT(1, 2 * LS(2)) }, .check = chk_ripas_l2 },
+	{ "base_not_request", "#5 base != the request's address", E_INPUT, .setup = su_ripas_l3,
+	  .mut = { SET(3, 0x83000) } },
+	{ "top_above_request", "#5 top above the request's top", E_INPUT, .setup = su_ripas_l3,
+	  .mut = { SET(4, 0x85000) } },
+	{ "base_already_done", "#5 base is where the request began, after progress", E_INPUT,
+	  .setup = su_ripas_l3, .pre = pre_ripas_first_page },
+	{ "level_unaligned", "#6 base not aligned to the level-2 entry the walk reached",
+	  E_RTT(2), .setup = su_ripas_l2_unaligned },
+	{ "no_progress", "#6 top inside the level-2 entry: no progress", E_RTT(2),
+	  .setup = su_ripas_l2_small },
+	{ "prec_request_over_level", "#5 top above the request and #6 unaligned", E_INPUT,
+	  .setup = su_ripas_l2_unaligned, .mut = { SET(4, 3 * LS(2)) } },
 };
 
 /* ---- DATA_CREATE, DATA_CREATE_UNKNOWN, DATA_DESTROY ---- */
@@ -3445,6 +3847,101 @@ static void print_markdown(void)
 	}
 }
 
+/*
+ * Commands on a REC that is inside REC_ENTER on another thread (its realm
+ * spins): REC_ENTER #3, REC_DESTROY #1, RTT_SET_RIPAS #3 and PSCI_COMPLETE #4.
+ * The REC runs until the host tick ends its REC_ENTER, so each call is made
+ * while its refcount is 1, and counts only if it still is afterwards (else
+ * the row is tried again).  Nothing may change: the RTTs, the REC and the
+ * census are compared around the call.
+ */
+struct runner {
+	struct ctx *c;
+	uint64_t run;
+	atomic_int done;
+};
+
+static void *runner_main(void *arg)
+{
+	struct runner *r = arg;
+	struct smc_result res;
+
+	rmm_call(r->c->m.rmm, RMI_REC_ENTER, r->c->v[0], r->run, 0, 0, 0, &res);
+	r->done = 1;
+	return NULL;
+}
+
+struct running_row {
+	const char *name, *cond;
+	uint64_t fid;
+	unsigned status;
+	unsigned nargs;
+	int arg[3]; /* 0: rd, 1: REC 0 (running), 2: REC 1, 3: a run granule, 4: base, 5: top */
+};
+
+static const struct running_row running_rows[] = {
+	{ "REC_ENTER/rec_running", "#3 REC already running", RMI_REC_ENTER, RMI_ERROR_REC, 2,
+	  { 1, 3 } },
+	{ "REC_DESTROY/rec_running", "#1 REC running", RMI_REC_DESTROY, RMI_ERROR_REC, 1, { 1 } },
+	{ "RTT_SET_RIPAS/rec_running", "#3 REC running", RMI_RTT_SET_RIPAS, RMI_ERROR_REC, 3,
+	  { 0, 1, 4 } },
+	{ "PSCI_COMPLETE/calling_running", "#4 calling REC running", RMI_PSCI_COMPLETE,
+	  RMI_ERROR_INPUT, 2, { 1, 2 } },
+};
+
+static void running_row(const struct running_row *row)
+{
+	for (unsigned attempt = 0; attempt < 20; attempt++) {
+		struct ctx *c = calloc(1, sizeof(*c));
+		struct prog p = { .n = 0 };
+		struct runner r;
+		struct rmm_census before, after;
+		uint64_t x[5] = { 0 }, x0, refs_after;
+		bool still_running;
+		pthread_t th;
+
+		if (!c)
+			abort();
+		snprintf(c->name, sizeof(c->name), "%s", row->name);
+		boot(c, P_DEFAULT);
+		p_op(&p, A64_B_SELF);
+		realm_running(c, &p, 2, false);
+		r = (struct runner){ .c = c, .run = c->v[3] };
+		for (unsigned i = 0; i < row->nargs; i++) {
+			static const uint64_t range[2] = { 0x82000, 0x83000 };
+			int a = row->arg[i];
+
+			x[i] = a == 0 ? c->rd : a <= 2 ? c->v[a - 1] : a == 3 ? ns_granule(&c->m)
+									    : range[a - 4];
+		}
+		if (row->fid == RMI_RTT_SET_RIPAS)
+			x[3] = 0x83000;
+		pthread_create(&th, NULL, runner_main, &r);
+		while (!r.done && rmm_granule_refcount(c->m.rmm, c->v[0]) == 0)
+			sched_yield();
+		rmm_census(c->m.rmm, &before, true);
+		x0 = rmm_call(c->m.rmm, row->fid, x[0], x[1], x[2], x[3], x[4], NULL);
+		rmm_census(c->m.rmm, &after, true);
+		refs_after = rmm_granule_refcount(c->m.rmm, c->v[0]);
+		still_running = !r.done;
+		pthread_join(th, NULL);
+		if (refs_after == 1 && still_running) {
+			t_check(RMI_RET_STATUS(x0) == row->status, __FILE__, __LINE__,
+				"[%s] got %s, expected %s", row->name,
+				rmi_status_name(RMI_RET_STATUS(x0)), rmi_status_name(row->status));
+			EXPECT(c, !memcmp(&before, &after, sizeof(before)));
+			EXPECT_EQ(c, STATE(c, c->v[0]), GRANULE_REC);
+			machine_fini(&c->m);
+			free(c);
+			return;
+		}
+		machine_fini(&c->m);
+		free(c);
+	}
+	t_check(false, __FILE__, __LINE__, "[%s] the REC never stayed running across the call",
+		row->name);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--markdown")) {
@@ -3456,6 +3953,9 @@ int main(int argc, char **argv)
 			if (argc < 2 || strstr(tables[t].cmd, argv[1]) ||
 			    strstr(tables[t].cases[i].name, argv[1]))
 				run_case(&tables[t], &tables[t].cases[i]);
+	for (size_t i = 0; i < N(running_rows); i++)
+		if (argc < 2 || strstr(running_rows[i].name, argv[1]))
+			running_row(&running_rows[i]);
 	if (argc < 2)
 		test_unknown_fids();
 	return t_done();

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "a64.h"
 #include "harness.h"
 #include "arch/esr.h"
 #include "realmkit/psci.h"
@@ -166,30 +167,19 @@ static const struct row rows[] = {
 
 /* ---- the program ---- */
 
-static unsigned emit_mov(uint32_t *p, unsigned rd, uint64_t v)
-{
-	for (unsigned hw = 0; hw < 4; hw++) {
-		uint32_t imm = (uint32_t)(v >> (16 * hw)) & 0xffff;
-
-		/* MOVZ for the first halfword, MOVK for the rest. */
-		p[hw] = (hw ? 0xf2800000u : 0xd2800000u) | hw << 21 | imm << 5 | rd;
-	}
-	return 4;
-}
-
 static unsigned program(uint32_t *p, const uint64_t x[11])
 {
 	unsigned n = 0;
 
 	for (unsigned r = 0; r < 11; r++)
-		n += emit_mov(p + n, r, x[r]);
-	n += emit_mov(p + n, 20, MMIO);
-	p[n++] = 0xd4000003; /* smc #0 */
+		n += a64_mov(p + n, r, x[r]);
+	n += a64_mov(p + n, 20, MMIO);
+	p[n++] = A64_SMC0;
 	for (unsigned r = 0; r < NOUT; r++)
-		p[n++] = 0xf9000000u | 20u << 5 | r; /* str xr, [x20] */
-	n += emit_mov(p + n, 0, PSCI_SYSTEM_OFF);
-	p[n++] = 0xd4000003;
-	p[n++] = 0x14000000; /* b . */
+		p[n++] = a64_str(r, 20);
+	n += a64_mov(p + n, 0, PSCI_SYSTEM_OFF);
+	p[n++] = A64_SMC0;
+	p[n++] = A64_B_SELF;
 	return n;
 }
 
