@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "hw/pas.h"
+#include "realmkit/psci.h"
+#include "realmkit/rsi.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
 #include "rmm/rmm.h"
@@ -36,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_TRACE        32
 #define FZ_AUX          RMI_REC_PARAMS_AUX_GRANULES
 #define FZ_RTT_ENTRIES  512
+#define FZ_SLICE_INSNS  500  /* realm instructions per stretch (see rmm_platform) */
 
 /* ---- the input ---- */
 
@@ -92,6 +95,7 @@ struct fz_trace {
 	uint64_t fid;
 	uint64_t x[5];
 	uint64_t ret[3];
+	uint64_t exit_reason, esr; /* REC_ENTER: the exit record it wrote */
 	unsigned n;
 };
 
@@ -115,6 +119,9 @@ struct fz {
 	/* The last NS granule the host wrote each structure to, and the last PA returned. */
 	uint64_t realm_params, rec_params, src, run, returned;
 	uint64_t last_ipa;
+	/* The last successful REC_ENTER: its REC, run page and exit record. */
+	uint64_t exit_rec, exit_run;
+	struct rmi_rec_exit exit;
 	bool ipa_exact; /* the last IPA operand was misaligned or raw on purpose */
 	bool batch; /* inside a host sequence: full invariant check at its end */
 	unsigned ncalls;
@@ -189,8 +196,12 @@ static void print_call(const struct fz_trace *t)
 		fprintf(stderr, "  #%u fid 0x%llx", t->n, (unsigned long long)t->fid);
 	for (unsigned i = 0; i < 5; i++)
 		fprintf(stderr, " 0x%llx", (unsigned long long)t->x[i]);
-	fprintf(stderr, " -> 0x%llx 0x%llx 0x%llx\n", (unsigned long long)t->ret[0],
+	fprintf(stderr, " -> 0x%llx 0x%llx 0x%llx", (unsigned long long)t->ret[0],
 		(unsigned long long)t->ret[1], (unsigned long long)t->ret[2]);
+	if (t->fid == RMI_REC_ENTER && t->ret[0] == 0)
+		fprintf(stderr, " (exit %llu esr 0x%llx)", (unsigned long long)t->exit_reason,
+			(unsigned long long)t->esr);
+	fputc('\n', stderr);
 }
 
 static void fz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -436,6 +447,8 @@ static void check_realms(uint64_t fid, uint64_t x1, bool ok)
 {
 	bool extends = ok && (fid == RMI_DATA_CREATE || fid == RMI_REC_CREATE ||
 			      fid == RMI_RTT_INIT_RIPAS);
+	/* The realm whose REC ran may extend its REMs and call SYSTEM_OFF/RESET. */
+	const struct fz_rec *ran = ok && fid == RMI_REC_ENTER ? rec_by_pa(x1) : NULL;
 
 	for (unsigned i = 0; i < before.nrds; i++) {
 		const struct rd_snap *b = &before.rds[i], *a = snap_rd(&after, b->rd);
@@ -444,11 +457,14 @@ static void check_realms(uint64_t fid, uint64_t x1, bool ok)
 			continue; /* destroyed: checked by the granule states */
 		if (memcmp(b->m.rim, a->m.rim, sizeof(b->m.rim)) && !(extends && b->rd == x1))
 			fz_fail("RIM of realm 0x%llx changed", (unsigned long long)b->rd);
-		if (memcmp(b->m.rem, a->m.rem, sizeof(b->m.rem)) || b->m.hash_len != a->m.hash_len)
+		if ((memcmp(b->m.rem, a->m.rem, sizeof(b->m.rem)) && !(ran && ran->rd == b->rd)) ||
+		    b->m.hash_len != a->m.hash_len)
 			fz_fail("REMs or hash of realm 0x%llx changed", (unsigned long long)b->rd);
 		if (b->state != a->state &&
 		    !(ok && fid == RMI_REALM_ACTIVATE && b->rd == x1 && b->state == REALM_NEW &&
-		      a->state == REALM_ACTIVE))
+		      a->state == REALM_ACTIVE) &&
+		    !(ran && ran->rd == b->rd && b->state == REALM_ACTIVE &&
+		      a->state == REALM_SYSTEM_OFF))
 			fz_fail("state of realm 0x%llx changed %d -> %d", (unsigned long long)b->rd,
 				b->state, a->state);
 	}
@@ -735,6 +751,14 @@ static uint64_t fz_call(uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uin
 	t->fid = fid;
 	memcpy(t->x, a.x, sizeof(t->x));
 	memcpy(t->ret, res->x, sizeof(t->ret));
+	if (fid == RMI_REC_ENTER && res->x[0] == 0 && g_idx(x2) >= 0) {
+		const struct rmi_rec_exit *e =
+			(const void *)((const uint8_t *)pas_host_va(fz.pas, x2) +
+				       offsetof(struct rmi_rec_run, exit));
+
+		t->exit_reason = e->exit_reason;
+		t->esr = e->esr;
+	}
 	if (trace_all)
 		print_call(t);
 
@@ -1302,6 +1326,156 @@ static uint64_t op_desc(struct input *in, int level)
 	}
 }
 
+/* ---- realm programs ---- */
+
+/* xd = v (MOVZ + 3 MOVK). */
+static unsigned emit_mov(uint32_t *p, unsigned rd, uint64_t v)
+{
+	for (unsigned hw = 0; hw < 4; hw++)
+		p[hw] = (hw ? 0xf2800000u : 0xd2800000u) | hw << 21 |
+			((uint32_t)(v >> (16 * hw)) & 0xffff) << 5 | rd;
+	return 4;
+}
+
+/*
+ * An address a realm program might touch: its own pages, RAM it never
+ * populated, the unprotected alias for the usual IPA sizes, or anything.
+ */
+static uint64_t prog_addr(struct input *in)
+{
+	static const uint64_t interesting[16] = {
+		0, 0x1000, 0x2000, 0x3000, 0x10000, 0x200000, 0x400000, 0x40000000,
+		1UL << 31, 1UL << 32, 1UL << 35, 1UL << 39, 1UL << 43, 1UL << 47, 1UL << 51, 0,
+	};
+	uint8_t b = in_u8(in);
+
+	if (b < 0xf0)
+		return interesting[b & 15] + (uint64_t)(b >> 4) * 0x1000;
+	return in_u64(in);
+}
+
+static uint64_t prog_fid(struct input *in)
+{
+	static const uint64_t psci[] = { PSCI_VERSION, PSCI_CPU_SUSPEND_64, PSCI_CPU_OFF,
+					 PSCI_CPU_ON_64, PSCI_AFFINITY_INFO_64, PSCI_SYSTEM_OFF,
+					 PSCI_SYSTEM_RESET, PSCI_FEATURES, 0x80000000UL,
+					 PSCI_CPU_ON_32, 0x84000012UL };
+	uint8_t b = in_u8(in);
+
+	if (b < 0x80)
+		return RSI_FID(0x190 + b % 11);
+	if (b < 0xf0)
+		return psci[b % (sizeof(psci) / sizeof(psci[0]))];
+	return in_u64(in);
+}
+
+/*
+ * A realm program for DATA_CREATE: the source page becomes a sequence of
+ * snippets, each an RSI or PSCI call with chosen arguments, a load or store
+ * of a chosen size at a chosen address, a system register access, an HVC,
+ * SVC, WFI, WFE, ERET or BRK, a raw word, or a backward branch.  RECs enter
+ * at IPA 0 by default, and the vectors (VBAR_EL1 resets to 0) are in the
+ * same page, so what the program provokes comes back into it.
+ */
+static void write_program(struct input *in, uint64_t pa)
+{
+	static uint32_t w[GRANULE_SIZE / 4];
+	unsigned n = 0, count = (in_u8(in) & 63) + 1;
+
+	memset(w, 0, sizeof(w));
+	for (unsigned i = 0; i < count && n + 24 < GRANULE_SIZE / 4; i++) {
+		uint8_t k = in_u8(in), r = in_u8(in) & 31;
+
+		switch (k & 7) {
+		case 0: /* RSI / PSCI / SMCCC call */
+			n += emit_mov(w + n, 0, prog_fid(in));
+			for (unsigned a = 1; a <= 4; a++)
+				n += emit_mov(w + n, a, prog_addr(in));
+			w[n++] = 0xd4000003; /* smc #0 */
+			break;
+		case 1: /* str/ldr of size 1 << (r & 3) at an address */
+			n += emit_mov(w + n, 9, prog_addr(in));
+			w[n++] = (uint32_t)(r & 3) << 30 | 0x39000000u | (r & 4 ? 1u << 22 : 0) |
+				 9u << 5 | (r >> 3);
+			break;
+		case 2: /* mrs/msr x0 of an EL1/EL0 system register */
+			w[n++] = 0xd5100000u | (r & 1 ? 1u << 21 : 0) | 1u << 20 |
+				 (uint32_t)(in_u8(in) & 0x7f) << 12 | (uint32_t)in_u8(in) << 5;
+			break;
+		case 3: { /* exception-generating and hint instructions */
+			static const uint32_t ops[8] = { 0xd4000002, 0xd4000001, 0xd503207f, 0xd503205f,
+							 0xd69f03e0, 0xd4200000, 0xd5033fdf, 0xd503201f };
+
+			w[n++] = ops[r & 7] | (r & 8 ? (uint32_t)in_u8(in) << 5 : 0);
+			break;
+		}
+		case 4: /* a raw word */
+			w[n++] = (uint32_t)in_u64(in);
+			break;
+		case 5: /* branch back a few instructions (a loop) */
+			w[n++] = 0x17ffffffu - (r & 15);
+			break;
+		default: /* a register from an address */
+			n += emit_mov(w + n, r % 29, prog_addr(in));
+			break;
+		}
+	}
+	host_write(pa, w, sizeof(w));
+	fz.src = pa;
+}
+
+/*
+ * What KVM does with the last exit before the next entry: RTT_SET_RIPAS over
+ * a RIPAS request, PSCI_COMPLETE for CPU_ON/AFFINITY_INFO with the REC the
+ * request names, DATA_CREATE_UNKNOWN at a faulting protected IPA, or the
+ * EMUL_MMIO / INJECT_SEA answer to an emulatable abort in the run page.
+ */
+static void complete_exit(struct input *in)
+{
+	const struct fz_rec *rec = rec_by_pa(fz.exit_rec);
+	const struct rmi_rec_exit *e = &fz.exit;
+	struct rmi_rec_entry entry;
+	uint8_t m = in_u8(in);
+
+	if (!rec)
+		return;
+	/* As KVM: every entry states its flags afresh. */
+	memset(&entry, 0, sizeof(entry));
+	switch (e->exit_reason) {
+	case RMI_EXIT_RIPAS_CHANGE:
+		fz_call(RMI_RTT_SET_RIPAS, rec->rd, rec->pa, e->ripas_base,
+			m & 1 ? e->ripas_base + GRANULE_SIZE : e->ripas_top, 0, NULL, CALL_FULL);
+		if (m & 2)
+			entry.flags = RMI_REC_ENTRY_FLAG_RIPAS_RESPONSE;
+		break;
+	case RMI_EXIT_PSCI: {
+		uint64_t idx = (e->gprs[1] & 0xf) | ((e->gprs[1] >> 8) & 0xff) << 4;
+		uint64_t target = 0;
+
+		for (unsigned i = 0, n = 0; i < fz.nrecs; i++)
+			if (fz.recs[i].rd == rec->rd && n++ == idx)
+				target = fz.recs[i].pa;
+		if (target)
+			fz_call(RMI_PSCI_COMPLETE, rec->pa, target,
+				m & 1 ? PSCI_RET_DENIED : PSCI_RET_SUCCESS, 0, 0, NULL, CALL_FULL);
+		break;
+	}
+	case RMI_EXIT_SYNC:
+		if (!(e->esr & (1UL << 24))) { /* no ISV: a protected IPA to back */
+			fz_call(RMI_DATA_CREATE_UNKNOWN, rec->rd, fresh_del(true),
+				(e->hpfar << 8) & ~GRANULE_MASK, 0, 0, NULL, CALL_FULL);
+			break;
+		}
+		entry.flags = m & 1 ? RMI_REC_ENTRY_FLAG_INJECT_SEA : RMI_REC_ENTRY_FLAG_EMUL_MMIO;
+		entry.gprs[0] = in_u64(in);
+		break;
+	default:
+		break;
+	}
+	if (host_write(fz.exit_run, &entry, sizeof(entry)))
+		fz.run = fz.exit_run;
+}
+
 /* ---- operations ---- */
 
 enum op {
@@ -1337,6 +1511,8 @@ enum op {
 	OP_POPULATE,
 	OP_INIT_RIPAS_RANGE,
 	OP_MAP_UNPROTECTED_RANGE,
+	OP_WRITE_PROGRAM,
+	OP_COMPLETE_EXIT,
 	OP_COUNT,
 };
 
@@ -1558,7 +1734,14 @@ static void run_op(struct input *in, uint8_t op)
 		a = op_pa(in, PA_REC);
 		m = in_u8(in);
 		b = m & 0x80 ? op_pa(in, PA_RUN) : fz.run ? fz.run : write_run(in, fresh_ns());
-		fz_call(RMI_REC_ENTER, a, b, 0, 0, 0, NULL, CALL_FULL);
+		if (fz_call(RMI_REC_ENTER, a, b, 0, 0, 0, NULL, CALL_FULL) ==
+		    RMI_RET(RMI_SUCCESS, 0)) {
+			fz.exit_rec = a;
+			fz.exit_run = b;
+			memcpy(&fz.exit, (const uint8_t *)pas_host_va(fz.pas, b) +
+						 offsetof(struct rmi_rec_run, exit),
+			       sizeof(fz.exit));
+		}
 		break;
 	case OP_RTT_CREATE:
 		r = op_realm(in, &rd);
@@ -1636,6 +1819,12 @@ static void run_op(struct input *in, uint8_t op)
 		break;
 	case OP_WRITE_SRC:
 		write_src(in, op_pa(in, PA_NS));
+		break;
+	case OP_WRITE_PROGRAM:
+		write_program(in, op_pa(in, PA_NS));
+		break;
+	case OP_COMPLETE_EXIT:
+		complete_exit(in);
 		break;
 	case OP_WRITE_RUN:
 		write_run(in, op_pa(in, PA_NS));
@@ -1771,6 +1960,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz.plat.max_ipa_bits = 40;
 		fz.plat.sha512 = false;
 	}
+	/* Deterministic time slices: an input replays the same way every time. */
+	fz.plat.slice_insns = FZ_SLICE_INSNS;
 	geometry_init();
 	fz.dram_base = hdr & 8 ? FZ_DRAM_HIGH : FZ_DRAM_BASE;
 	fz.pas = pas_create(fz.dram_base, dram);

@@ -15,7 +15,7 @@ OPS = [
     "RTT_MAP_UNPROTECTED", "RTT_READ_ENTRY", "RTT_UNMAP_UNPROTECTED", "PSCI_COMPLETE",
     "RTT_FOLD", "REC_AUX_COUNT", "RTT_INIT_RIPAS", "RTT_SET_RIPAS", "RAW",
     "WRITE_REALM_PARAMS", "WRITE_REC_PARAMS", "WRITE_SRC", "WRITE_RUN", "MAP_TABLES",
-    "POPULATE", "INIT_RIPAS_RANGE", "MAP_UNPROTECTED_RANGE",
+    "POPULATE", "INIT_RIPAS_RANGE", "MAP_UNPROTECTED_RANGE", "WRITE_PROGRAM", "COMPLETE_EXIT",
 ]
 OP = {name: i for i, name in enumerate(OPS)}
 
@@ -40,6 +40,34 @@ def rec_create(realm=0, runnable=1):
     # realm, m=0: write params (flags, mpidr, num_aux, mutation), rec fresh
     return op("REC_CREATE", realm, 0, runnable, 0, 0, 0, 0)
 
+
+def raw(v):
+    # A raw 64-bit program operand (address, argument or function ID).
+    return bytes([0xf0]) + v.to_bytes(8, "little")
+
+
+def smc(fid_byte, *args):
+    # A call snippet: fid selector, then x1..x4 (program addresses; raw() for exact values).
+    body = b"".join(a if isinstance(a, bytes) else bytes([a]) for a in args)
+    return bytes([0, 0, fid_byte]) + body
+
+
+def program(*snippets):
+    # WRITE_PROGRAM to a fresh NS page: count - 1, then the snippets.
+    return op("WRITE_PROGRAM", 0, len(snippets) - 1) + b"".join(snippets)
+
+
+# A realm whose program runs: tables, RIPAS RAM, the program measured at IPA 0, REC 0
+# runnable at IPA 0, REC 1 off, activate.
+def running(*snippets):
+    return (bytes([0]) + realm_create() + op("MAP_TABLES", 0, 0, 0, 0)
+            + op("INIT_RIPAS_RANGE", 0, 0, 0, 15) + program(*snippets)
+            + op("POPULATE", 0, 0, 0, 0, 2) + rec_create() + rec_create(runnable=0)
+            + op("REALM_ACTIVATE", 0))
+
+
+ENTER1 = op("REC_ENTER", 0, 0, 0, 0)  # the first entry writes the run page (flags, LRs)
+ENTER = op("REC_ENTER", 0, 0)
 
 SEEDS = {
     # The realm-basic example: params, tables, RIPAS, measured DATA, a REC, activate, enter.
@@ -84,6 +112,26 @@ SEEDS = {
     "cross-realm-recs": bytes([0]) + realm_create() + realm_create() + rec_create(0)
     + rec_create(1) + op("RTT_SET_RIPAS", 1, 0, 0, 0, 0) + op("RTT_SET_RIPAS", 0, 0, 0, 0, 0)
     + op("PSCI_COMPLETE", 0, 1, 0),
+    # A realm that asks RIPAS RAM over [0x3000, 0x5000), extends REM1, stores to its
+    # unprotected alias (MMIO), loads from unpopulated RAM, asks CPU_ON for REC 1 and
+    # powers off; the host completes each exit as KVM would.
+    "program-rsi-psci": running(
+        smc(7, 0x12, 0x23, raw(1), 0),           # IPA_STATE_SET(0x3000, 0x5000, RAM)
+        smc(3, raw(1), raw(8), 0x05, 0),         # MEASUREMENT_EXTEND(1, 8, ...)
+        bytes([1, 3, 0x0b]),                     # str x0, [1 << 39]: MMIO (40-bit realm)
+        bytes([1, 7, 0x62]),                     # ldr x0, [0x8000]: RAM, not populated
+        smc(0x87, raw(1), 0, raw(0x1234), 0),    # PSCI CPU_ON(1, 0, 0x1234)
+        smc(0x89, 0, 0, 0, 0))                   # PSCI SYSTEM_OFF
+    + ENTER1 + op("COMPLETE_EXIT", 0)                       # RIPAS: RTT_SET_RIPAS
+    + ENTER + op("COMPLETE_EXIT", 0, *(0x55).to_bytes(8, "little"))  # MMIO: EMUL_MMIO
+    + ENTER + op("COMPLETE_EXIT", 0)                        # protected fault: DATA_CREATE_UNKNOWN
+    + ENTER + op("COMPLETE_EXIT", 0)                        # CPU_ON: PSCI_COMPLETE
+    + ENTER + op("REC_ENTER", 0, 0),                        # SYSTEM_OFF, then refused
+    # Exceptions from the realm: HVC, SVC, an undefined system register, WFI, ERET, BRK.
+    "program-exceptions": running(
+        bytes([3, 0]), bytes([3, 1]), bytes([2, 0, 0x40, 0x3f]), bytes([3, 2]), bytes([3, 4]),
+        bytes([3, 5]), bytes([5, 3]))
+    + ENTER1 + ENTER,
 }
 
 

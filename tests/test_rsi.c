@@ -390,10 +390,66 @@ out:
 	machine_fini(&w.m);
 }
 
+/*
+ * The deterministic slice (rmm_platform.slice_insns): a spinning realm exits
+ * IRQ after one stretch; one that calls RSI in a loop after RMM_SLICE_RUNS
+ * stretches, every time.
+ */
+static void test_slice(void)
+{
+	struct rmm_platform plat;
+	struct rmm_stats st0, st1;
+	struct row spin = { "slice spin", { 0 } }, loop = { "slice loop", { RSI_VERSION, 0x10000 } };
+	const struct row *rows2[2] = { &spin, &loop };
+
+	rmm_platform_default(&plat);
+	plat.slice_insns = 100;
+	for (unsigned k = 0; k < 2; k++) {
+		uint32_t code[GRANULE_SIZE / 4] = { 0 };
+		struct world w;
+		unsigned n = 0;
+		uint64_t src, params;
+
+		if (k == 0) {
+			code[n++] = A64_B_SELF;
+		} else {
+			n += a64_mov(code + n, 0, RSI_VERSION);
+			n += a64_mov(code + n, 1, 0x10000);
+			code[n++] = A64_SMC0;
+			code[n] = 0x17ffffffu - (n - 1); /* b back to the first mov */
+		}
+		machine_init(&w.m, 64UL << 20, &plat);
+		realm_create(&w.m, &w.r, NULL);
+		realm_map_tables(&w.m, &w.r, CODE, 3);
+		rmi(&w.m, RMI_RTT_INIT_RIPAS, w.r.rd, CODE, SCRATCH, 0, 0);
+		src = ns_granule(&w.m);
+		host_write(&w.m, src, code, sizeof(code));
+		rmi(&w.m, RMI_DATA_CREATE, w.r.rd, delegated_granule(&w.m), CODE, src, 0);
+		w.rec = delegated_granule(&w.m);
+		params = rec_params_at(&w.m, 0, true, CODE);
+		rmi(&w.m, RMI_REC_CREATE, w.r.rd, w.rec, params, 0, 0);
+		w.run = ns_granule(&w.m);
+		CHECK_RMI(rmi(&w.m, RMI_REALM_ACTIVATE, w.r.rd, 0, 0, 0, 0), RMI_SUCCESS, 0);
+		for (unsigned i = 0; i < 3; i++) {
+			rmm_get_stats(w.m.rmm, &st0);
+			CHECK_RMI(rmi(&w.m, RMI_REC_ENTER, w.rec, w.run, 0, 0, 0), RMI_SUCCESS, 0);
+			rmm_get_stats(w.m.rmm, &st1);
+			t_check(run_page(&w)->exit.exit_reason == RMI_EXIT_IRQ, __FILE__, __LINE__,
+				"%s: exit %llu", rows2[k]->name,
+				(unsigned long long)run_page(&w)->exit.exit_reason);
+			t_check(st1.guest_runs - st0.guest_runs == (k ? RMM_SLICE_RUNS : 1), __FILE__,
+				__LINE__, "%s: %llu stretches", rows2[k]->name,
+				(unsigned long long)(st1.guest_runs - st0.guest_runs));
+		}
+		machine_fini(&w.m);
+	}
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		run_row(&rows[i]);
+	test_slice();
 	printf("%zu RSI rows\n", sizeof(rows) / sizeof(rows[0]));
 	return t_done();
 }

@@ -28,7 +28,18 @@ struct rmm_platform {
 	unsigned pmu_num_ctrs; /* PMCR_EL0.N */
 	bool sha256;
 	bool sha512;
+	/*
+	 * Not architecture: a deterministic time slice for tests and the fuzzer.
+	 * Non-zero: each REC_ENTER runs at most this many instructions per stretch
+	 * of realm code and at most RMM_SLICE_RUNS stretches (RSI calls served in
+	 * the RMM start a new one) before an IRQ exit, as if the host's timer had
+	 * fired, and the 10 ms wall-clock tick is off: the same REC_ENTER ends
+	 * the same way on every run.  Host kicks (rmm_rec_kick) work either way.
+	 */
+	uint64_t slice_insns;
 };
+
+#define RMM_SLICE_RUNS 64
 
 /* A platform like the FVP base model, without SVE, PMU or LPA2. */
 void rmm_platform_default(struct rmm_platform *plat);

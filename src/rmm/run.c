@@ -273,7 +273,7 @@ static void rt_flush(struct rec_rt *rt)
 }
 
 /* Run realm code until the PE stops; the RMM lock is not held. */
-static void guest_run(struct rec_rt *rt, struct cpu_stop_info *stop)
+static void guest_run(struct rec_rt *rt, uint64_t budget, struct cpu_stop_info *stop)
 {
 	pthread_mutex_lock(&rt->mtx);
 	if (rt->flush)
@@ -289,7 +289,7 @@ static void guest_run(struct rec_rt *rt, struct cpu_stop_info *stop)
 	pthread_mutex_unlock(&rt->mtx);
 
 	STAT_INC(rt->rmm, guest_runs);
-	if (cpu_run(rt->cpu, 0, stop) < 0) {
+	if (cpu_run(rt->cpu, budget, stop) < 0) {
 		memset(stop, 0, sizeof(*stop));
 		stop->reason = CPU_STOP_EXCEPTION;
 	}
@@ -865,7 +865,9 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	rt->next = rmm->running;
 	rmm->running = rt;
 	rt->entered_ns = now_ns();
-	ticker_start(rmm);
+	/* A deterministic slice (tests, the fuzzer) replaces the wall-clock tick. */
+	if (!rmm->plat.slice_insns)
+		ticker_start(rmm);
 	/*
 	 * A ticker waiting for a deadline will see this REC when it wakes (its
 	 * deadline is no later than ours); only an idle one needs waking.
@@ -879,11 +881,19 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	memcpy(ctx.rec->gic_lrs, run.enter.gicv3_lrs, sizeof(ctx.rec->gic_lrs));
 	complete_exit(&ctx, &run.enter);
 
-	do {
+	for (unsigned runs = 1;; runs++) {
 		pthread_mutex_unlock(&rmm->lock);
-		guest_run(rt, &stop);
+		guest_run(rt, rmm->plat.slice_insns, &stop);
 		pthread_mutex_lock(&rmm->lock);
-	} while (handle_stop(&ctx, &stop) == RUN_CONTINUE);
+		if (handle_stop(&ctx, &stop) != RUN_CONTINUE)
+			break;
+		if (rmm->plat.slice_insns && runs >= RMM_SLICE_RUNS) {
+			/* The deterministic slice is over: the same exit as the tick's. */
+			stop.reason = CPU_STOP_BUDGET;
+			handle_stop(&ctx, &stop);
+			break;
+		}
+	}
 
 	fill_common_exit(&ctx, &run.exit);
 	ctx.rec->last_exit = run.exit.exit_reason;
