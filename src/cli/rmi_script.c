@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arch/esr.h"
 #include "cli/cli.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
@@ -579,9 +580,10 @@ static int stmt_run_rec(struct script *s, int ntok, char **tok)
 		ipa = (e->hpfar >> 4) << GRANULE_SHIFT;
 		/* The unprotected bit is the top IPA bit: find it from the exit's address. */
 		shared = ipa ? 1ULL << (63 - __builtin_clzll(ipa)) : 0;
-		if (e->exit_reason == RMI_EXIT_SYNC && (esr >> 26) == 0x24 && (esr & (1UL << 24))) {
-			bool write = esr & (1UL << 6);
-			unsigned len = 1U << ((esr >> 22) & 3);
+		if (e->exit_reason == RMI_EXIT_SYNC && esr_ec(esr) == ESR_EC_DABT_LOWER &&
+		    (esr & ESR_ISV)) {
+			bool write = esr & ESR_WNR;
+			unsigned len = 1U << ((esr & ESR_SAS_MASK) >> ESR_SAS_SHIFT);
 
 			if (write && (ipa & ~shared) == 0x01000000 && (e->far & 0xfff) == 0) {
 				if (clen < sizeof(console) - 1)
