@@ -5,16 +5,19 @@
  * around it, in the same run; and the cost of a round trip guest SMC -> RMM
  * -> guest (RSI_VERSION, served in the RMM) and guest MMIO store -> REC exit
  * -> KVM_EXIT_MMIO -> VMM -> re-entry, against the bare emulator trapping the
- * same instruction.  Median of 5 runs [min..max].  docs/PERFORMANCE.md.
+ * same instruction.  Median of 5 runs [min..max].  Then the same round trips
+ * with 1, 2 and 4 vCPU threads of one realm at once.  docs/PERFORMANCE.md.
  *
  *	bench_run [--quick]
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 #include <unicorn/unicorn.h>
 
 #include "kvm_util.h"
@@ -156,6 +159,158 @@ out:
 	return t;
 }
 
+/* ---- scaling with vCPU threads: one realm, @n vCPUs, one thread each ---- */
+
+/*
+ * The RSI and MMIO loops of p_rsi/p_mmio between two stores: to done + 8
+ * before the loop (the thread then waits until every vCPU is there) and to
+ * "done" after it (the thread stops), both in x4 and both MMIO exits; not
+ * SYSTEM_OFF, which would stop the other vCPUs too.  (x4: RSI_VERSION returns
+ * in x1..x3, and a REC starts with only x0..x7 set.)
+ */
+static const uint32_t p_rsi_n[] = { 0xaa0003f4, 0xf9000494, 0xd2803200, 0xf2b88000, 0xd2800001,
+				    0xf2a00021, 0xd4000003, 0xf1000694, 0x54ffff41, 0xf9000094,
+				    0x14000000 };
+static const uint32_t p_mmio_n[] = { 0xaa0003f4, 0xf9000494, 0xf9000034, 0xf1000694,
+				     0x54ffffc1, 0xf9000094, 0x14000000 };
+
+/*
+ * vCPU 0 starts the others (only it is runnable, as in v14): PSCI CPU_ON for
+ * MPIDR 1..x5 at the worker (x7) with context ID = the iteration count, then
+ * runs the worker itself with x0 and x1 as it got them.  The worker (p_rsi_n
+ * or p_mmio_n) follows at word 15.
+ */
+static const uint32_t p_boot[15] = { 0xaa0003f4, 0xaa0103f5, 0xd2800026, 0xb4000185, 0xd2800060,
+				      0xf2b88000, 0xaa0603e1, 0xaa0703e2, 0xaa1403e3, 0xd4000003,
+				      0x910004c6, 0xf10004a5, 0x54ffff01, 0xaa1403e0, 0xaa1503e1 };
+
+struct vcpu_thread {
+	struct rk_host *h;
+	int fd;
+	uint64_t done_gpa, exits;
+	pthread_barrier_t *ready;
+	int err;
+};
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	struct kvm_run *run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
+	bool started = false;
+
+	if (run == MAP_FAILED) {
+		t->err = errno;
+		pthread_barrier_wait(t->ready);
+		return NULL;
+	}
+	for (;;) {
+		if (rk_ioctl(t->h, t->fd, KVM_RUN, 0)) {
+			if (errno == EINTR)
+				continue;
+			t->err = errno;
+			break;
+		}
+		if (run->exit_reason != KVM_EXIT_MMIO) {
+			t->err = EPROTO;
+			break;
+		}
+		if (run->mmio.phys_addr == t->done_gpa + 8 && !started) {
+			started = true;
+			pthread_barrier_wait(t->ready);
+			continue;
+		}
+		if (run->mmio.phys_addr == t->done_gpa)
+			break;
+		t->exits++;
+	}
+	if (!started)
+		pthread_barrier_wait(t->ready);
+	munmap(run, 4096);
+	return NULL;
+}
+
+/* Wall time for @n vCPUs each running @prog for @iters iterations at once. */
+static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, size_t len,
+			  uint64_t iters, uint64_t x1, uint64_t done)
+{
+	uint8_t *img = aligned_alloc(4096, 4096);
+	struct vcpu_thread th[8];
+	pthread_barrier_t ready;
+	pthread_t tid[8];
+	struct vmm v;
+	double t = -1;
+
+	memset(img, 0, 4096);
+	memcpy(img, p_boot, sizeof(p_boot));
+	memcpy(img + sizeof(p_boot), prog, len);
+	if (vmm_open(&v, h, 33) || vmm_add_ram(&v, RAM_GPA, 2 * MiB))
+		goto out;
+	for (unsigned i = 0; i < n; i++)
+		if (vmm_add_vcpu(&v) < 0 || vmm_set_reg(&v, i, KVM_REG_ARM64_PC, RAM_GPA) ||
+		    vmm_set_reg(&v, i, KVM_REG_ARM64_X(0), iters) ||
+		    vmm_set_reg(&v, i, KVM_REG_ARM64_X(1), x1) ||
+		    vmm_set_reg(&v, i, KVM_REG_ARM64_X(4), done) ||
+		    vmm_set_reg(&v, i, KVM_REG_ARM64_X(5), i == 0 ? n - 1 : 0) ||
+		    vmm_set_reg(&v, i, KVM_REG_ARM64_X(7), RAM_GPA + sizeof(p_boot)))
+			goto out;
+	if (vmm_populate(&v, RAM_GPA, img, 4096, true) < 1)
+		goto out;
+	pthread_barrier_init(&ready, NULL, n + 1);
+	for (unsigned i = 0; i < n; i++) {
+		th[i] = (struct vcpu_thread){ .h = h, .fd = v.vcpu[i],
+					      .done_gpa = done & ((1ULL << 32) - 1),
+					      .ready = &ready };
+		pthread_create(&tid[i], NULL, vcpu_main, &th[i]);
+	}
+	/* Every vCPU has entered the realm once (its PE exists): the clock starts. */
+	pthread_barrier_wait(&ready);
+	t = now();
+	for (unsigned i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	t = now() - t;
+	pthread_barrier_destroy(&ready);
+	for (unsigned i = 0; i < n; i++)
+		if (th[i].err) {
+			fprintf(stderr, "vCPU %u: %s\n", i, strerror(th[i].err));
+			t = -1;
+		}
+out:
+	vmm_close(&v);
+	rk_host_reap(h);
+	free(img);
+	return t;
+}
+
+static void scaling(struct rk_host *h, unsigned runs, uint64_t trips)
+{
+	const uint64_t shared = 1ULL << 32, done = shared | 0x0b000000ULL;
+
+	printf("\nvCPU threads in one realm (each its own loop; %u cores here)\n", (unsigned)
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	for (unsigned k = 0; k < 2; k++) {
+		const char *what = k ? "MMIO exit to the VMM" : "RSI call in the RMM";
+		double one = 0;
+
+		for (unsigned n = 1; n <= 4; n *= 2) {
+			struct series sr = { 0 };
+			double r;
+
+			for (unsigned i = 0; i < runs; i++)
+				series_add(&sr, k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
+								 trips, shared | 0x0a000000ULL, done)
+						  : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n), trips,
+								 0, done));
+			r = series_median(&sr);
+			if (n == 1)
+				one = r;
+			printf("%-24s %u vCPU%s  %8.3f us/op per vCPU  aggregate %7.3f Mop/s  "
+			       "(%.2fx of 1 vCPU)\n", what, n, n > 1 ? "s" : " ",
+			       r * 1e6 / (double)trips, (double)(n * trips) / r / 1e6,
+			       one / r * n);
+		}
+	}
+}
+
 static void report(const char *what, struct series *bare, struct series *realm, uint64_t n,
 		   const char *unit, bool per_op)
 {
@@ -213,6 +368,7 @@ int main(int argc, char **argv)
 	if (exits != trips)
 		printf("(unexpected: %llu MMIO exits for %llu stores)\n", (unsigned long long)exits,
 		       (unsigned long long)trips);
+	scaling(h, runs, quick ? 5000 : trips / 4);
 	rk_host_destroy(h);
 	return 0;
 }
