@@ -204,6 +204,7 @@ static bool run_guest(struct guest_run *g, struct rk_host *h)
 	CHECK_EQ(rk_ioctl(h, g->v.vm, KVM_SET_DEVICE_ATTR, &fa), 0);
 	for (unsigned i = 0; i < g->nvcpus; i++)
 		CHECK(vmm_add_vcpu(&g->v) >= 0);
+	CHECK(vmm_add_vgic(&g->v, 0) >= 0);
 	CHECK_EQ(vmm_set_reg(&g->v, 0, KVM_REG_ARM64_PC, RAM_GPA), 0);
 	CHECK(vmm_populate(&g->v, RAM_GPA, img, len, true) > 0);
 	free(img);

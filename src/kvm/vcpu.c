@@ -32,6 +32,8 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 		return -EEXIST;
 	if (vm->has_run || vm->state == RK_REALM_ACTIVE)
 		return -EBUSY; /* RECs are created at activation: no more vCPUs after it */
+	if (vm->vgic && vm->vgic->initialised)
+		return -EBUSY; /* kvm_arch_vcpu_precreate(): the vGIC is sized already */
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -43,6 +45,7 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 		return -errno;
 	}
 	pthread_mutex_init(&v->mutex, NULL);
+	rk_vgic_vcpu_init(v);
 	v->file = rk_file_new(vm->host, RK_FILE_VCPU, v, "kvm-vcpu", RK_MMAP_SIZE,
 			      (void **)&v->run, &fd);
 	if (!v->file) {
@@ -180,6 +183,18 @@ static int run_loop(struct rk_vcpu *v)
 		return -ENOEXEC;
 	if (!vm->realm)
 		return -ENOSYS; /* only realm VMs are modelled */
+	if (!vm->has_run) {
+		/* kvm_vcpu_first_run_init(): the vGIC's resources, then v14's realm checks. */
+		if (vm->vgic) {
+			ret = rk_vgic_map_resources(vm);
+			if (ret) {
+				vm->dead = true; /* as kvm_vgic_map_resources() failing: kvm_vm_dead() */
+				return ret;
+			}
+		}
+		if (!vm->vgic)
+			return -EOPNOTSUPP; /* v14: a realm needs the in-kernel irqchip */
+	}
 	vm->has_run = true;
 	ret = rk_realm_activate(vm);
 	if (ret)
