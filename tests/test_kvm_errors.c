@@ -156,6 +156,10 @@ union arg {
 	} dattr;
 	struct kvm_create_device cd;
 	struct kvm_irq_level irq;
+	struct {
+		struct kvm_reg_list l;
+		uint64_t ids[80];
+	} rl;
 };
 
 struct ctx;
@@ -988,6 +992,59 @@ static void chk_vm_dead(struct ctx *c, const union arg *b, const union arg *a)
 	EXPECT(c, c->vcpu[0], KVM_RUN, 0, -1, EIO);
 }
 
+static void chk_get_30(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)c, (void)a;
+	chk_got(b, 30, 4);
+}
+
+/* The timer PPI is VM-wide: vCPU 1 sees what was set through vCPU 0. */
+static void chk_timer_vm_wide(struct ctx *c, const union arg *b, const union arg *a)
+{
+	uint32_t irq = 0;
+	struct kvm_device_attr at = { .group = KVM_ARM_VCPU_TIMER_CTRL,
+				      .attr = KVM_ARM_VCPU_TIMER_IRQ_VTIMER,
+				      .addr = (uintptr_t)&irq };
+
+	(void)b, (void)a;
+	EXPECT(c, c->vcpu[1], KVM_GET_DEVICE_ATTR, &at, 0, 0);
+	RCHECK_EQ(irq, 20);
+}
+
+#define PFR0 ARM64_SYS_REG(3, 0, 0, 4, 0)
+
+/* KVM_GET_REG_LIST: the core registers, then the ID registers; E2BIG says how many. */
+static void chk_reg_list(struct ctx *c, const union arg *b, const union arg *a)
+{
+	struct {
+		struct kvm_reg_list l;
+		uint64_t ids[4];
+	} small = { { 4 } };
+	uint64_t pfr0 = 0;
+	struct kvm_one_reg r = { .id = PFR0, .addr = (uintptr_t)&pfr0 };
+
+	(void)b;
+	RCHECK_EQ(a->rl.l.n, 66);
+	RCHECK_EQ(a->rl.ids[0], KVM_REG_ARM64_X(0));
+	RCHECK_EQ(a->rl.ids[33], KVM_REG_ARM64_PSTATE);
+	RCHECK_EQ(a->rl.ids[34], PFR0);
+	RCHECK_EQ(a->rl.ids[65], ARM64_SYS_REG(3, 0, 0, 7, 7));
+	EXPECT(c, c->vcpu[0], KVM_GET_REG_LIST, &small, -1, E2BIG);
+	RCHECK_EQ(small.l.n, 66);
+	/* Every listed register reads; an ID register is settable to its own value only. */
+	for (unsigned i = 0; i < 66; i++) {
+		uint64_t v;
+		struct kvm_one_reg g = { .id = a->rl.ids[i], .addr = (uintptr_t)&v };
+
+		EXPECT(c, c->vcpu[0], KVM_GET_ONE_REG, &g, 0, 0);
+	}
+	EXPECT(c, c->vcpu[0], KVM_GET_ONE_REG, &r, 0, 0);
+	RCHECK_EQ((pfr0 >> 32) & 0xf, 0); /* no SVE */
+	EXPECT(c, c->vcpu[0], KVM_SET_ONE_REG, &r, 0, 0);
+	pfr0 ^= 1ULL << 32;
+	EXPECT(c, c->vcpu[0], KVM_SET_ONE_REG, &r, -1, EINVAL);
+}
+
 static void chk_sha512(struct ctx *c, const union arg *b, const union arg *a)
 {
 	struct kvm_arm_rmi_populate p = pop_arg(RAM_GPA, PAGE, g_src);
@@ -1806,7 +1863,70 @@ static const struct row rows[] = {
 	  VAL(KVM_RUN, 0), ERR(EBUSY), .check = chk_vm_dead },
 	{ "run: vGIC without addresses", X_RAM | X_VCPU | X_GIC_RAW, .on = T_VCPU0,
 	  VAL(KVM_RUN, 0), ERR(ENXIO), .check = chk_vm_dead },
+	/* ---- vCPU attributes: timer PPIs, PMU, stolen time ---- */
+	{ "vcpu attr: virtual timer PPI 20", X_VCPU | X_VCPU1,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 20), OK(0), .check = chk_timer_vm_wide },
+	{ "vcpu attr: timer PPI 15 (an SGI)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 15), ERR(EINVAL) },
+	{ "vcpu attr: timer PPI 32 (an SPI)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_PTIMER, 32), ERR(EINVAL) },
+	{ "vcpu attr: EL2 timer (no NV)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL, 2, 26), ERR(ENXIO) },
+	{ "vcpu attr: timer PPI without a vGIC", X_VCPU | X_NOGIC,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 27), ERR(EINVAL) },
+	{ "vcpu attr: timer PPI after the first KVM_RUN", X_RUN,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 27), ERR(EBUSY) },
+	{ "vcpu attr: timer value unmapped", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, S_SRC_NONE), ERR(EFAULT) },
+	{ "vcpu attr: get the physical timer PPI", X_VCPU,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_PTIMER, 0), OK(0), .check = chk_get_30 },
+	{ "vcpu attr: has the virtual timer", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 0), OK(0) },
+	{ "vcpu attr: has an EL2 timer", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL, 3, 0), ERR(ENXIO) },
+	{ "vcpu attr: PMU IRQ (no vCPU has a PMU)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		23), ERR(ENODEV) },
+	{ "vcpu attr: PMU INIT", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT,
+		0), ERR(ENODEV) },
+	{ "vcpu attr: has PMU IRQ", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(ENXIO) },
+	{ "vcpu attr: get PMU IRQ", X_VCPU,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(ENODEV) },
+	{ "vcpu attr: get PMU IRQ without a vGIC", X_VCPU | X_NOGIC,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(EINVAL) },
+	{ "vcpu attr: has stolen time", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, 0),
+	  ERR(ENXIO) },
+	{ "vcpu attr: unknown group", X_VCPU, DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, 9, 0, 0),
+	  ERR(ENXIO) },
+	{ "vcpu attr: unmapped argument", X_VCPU, .on = T_VCPU0, BAD(KVM_HAS_DEVICE_ATTR),
+	  ERR(EFAULT) },
+
+	/* ---- KVM_GET_REG_LIST and the ID registers ---- */
+	{ "reg_list: all", X_VCPU, .on = T_VCPU0, .req = KVM_GET_REG_LIST,
+	  .arg.rl = { .l = { .n = 80 } }, OK(0), .check = chk_reg_list },
+	{ "reg_list: before KVM_ARM_VCPU_INIT", X_VCPU_RAW, .on = T_VCPU0, .req = KVM_GET_REG_LIST,
+	  .arg.rl = { .l = { .n = 80 } }, ERR(ENOEXEC) },
+	{ "reg_list: unmapped argument", X_VCPU, .on = T_VCPU0, BAD(KVM_GET_REG_LIST), ERR(EFAULT) },
+	{ "one_reg: set ID_AA64PFR0_EL1 to another value", X_VCPU, .on = T_VCPU0,
+	  SET(ARM64_SYS_REG(3, 0, 0, 4, 0), 0x11), ERR(EINVAL) },
+	{ "one_reg: set ID_AA64MMFR0_EL1 to another value", X_VCPU, .on = T_VCPU0,
+	  SET(ARM64_SYS_REG(3, 0, 0, 7, 0), 0), ERR(EINVAL) },
 };
+
 
 
 /* ---- running a row ---- */

@@ -153,8 +153,7 @@ struct rk_vcpu {
 	struct rk_file *file;
 	struct rk_vgic_cpu gic;
 	uint64_t rd_base; /* its redistributor's IPA once the vGIC is mapped, else UNDEF */
-	uint32_t timer_irq[2]; /* KVM_ARM_VCPU_TIMER_CTRL: virtual, physical timer PPIs */
-	bool timer_level[2];   /* the timer outputs KVM last saw in a REC exit */
+	bool timer_level[2];   /* virtual, physical timer outputs KVM last saw in a REC exit */
 };
 
 struct rk_vm {
@@ -198,6 +197,7 @@ struct rk_vm {
 	unsigned nfilters;
 	/* The in-kernel GICv3, once KVM_CREATE_DEVICE made it (the VM keeps it until it goes). */
 	struct rk_vgic *vgic;
+	uint32_t timer_ppi[2]; /* KVM_ARM_VCPU_TIMER_CTRL: virtual, physical timer PPIs (VM-wide) */
 	/* A failure the VM cannot recover from (as kvm_vm_dead()): its ioctls are EIO. */
 	bool dead;
 };

@@ -42,8 +42,6 @@ void rk_vgic_vcpu_init(struct rk_vcpu *v)
 		irq_defaults(&v->gic.priv[i], i);
 	v->gic.waker_sleep = true;
 	v->rd_base = RK_VGIC_ADDR_UNDEF;
-	v->timer_irq[0] = 27; /* KVM's defaults: virtual timer PPI 27, physical 30 */
-	v->timer_irq[1] = 30;
 }
 
 void rk_vgic_free(struct rk_vgic *g)

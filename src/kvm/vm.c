@@ -40,6 +40,8 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 	vm->ipa_bits = ipa;
 	vm->refs = 1;
 	vm->dfr0 = rk_dfr0_default(h);
+	vm->timer_ppi[0] = 27; /* KVM's defaults: virtual timer PPI 27, physical 30 */
+	vm->timer_ppi[1] = 30;
 	vm->populate_chunk = h->populate_chunk;
 	vm->file = rk_file_new(h, RK_FILE_VM, vm, "kvm-vm", 0, NULL, &fd);
 	if (!vm->file) {
