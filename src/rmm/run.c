@@ -217,8 +217,6 @@ static const struct cpu_ops rec_cpu_ops = {
 /* Make @rt drop its view of [lo, hi); returns once it no longer runs on the old one. */
 static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t hi)
 {
-	struct timespec ts;
-
 	pthread_mutex_lock(&rt->mtx);
 	if (!rt->flush) {
 		rt->flush_lo = lo;
@@ -229,17 +227,15 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t h
 	}
 	rt->flush = true;
 	rt->waiters++;
-	while (rt->in_guest && rt->flush) {
-		/* A kick that lands just before the PE starts is lost: repeat it. */
+	/*
+	 * One kick is enough: it is a flag the PE keeps until it stops for it
+	 * (a kick raised before uc_emu_start() stops the first block), and the
+	 * PE broadcasts when it leaves the guest.
+	 */
+	if (rt->in_guest)
 		cpu_kick(rt->cpu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&rt->cond, &rt->mtx, &ts);
-	}
+	while (rt->in_guest && rt->flush)
+		pthread_cond_wait(&rt->cond, &rt->mtx);
 	rt->waiters--;
 	pthread_mutex_unlock(&rt->mtx);
 	STAT_INC(rmm, shootdowns);
