@@ -426,6 +426,11 @@ int main(void)
 	CHECK_EQ(g->irq_lines, 1);
 	done(h, g);
 
+	/* An SGI from vCPU 0 wakes vCPU 1 asleep in WFI (in KVM_RUN) and is taken there. */
+	g = guest(h, "sgi", 2, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	CHECK(has_line(g, "sgi cpu1 irqs=1 intid=5"));
+	done(h, g);
+
 	/* Four vCPU threads changing RIPAS, faulting in pages and doing MMIO at once. */
 	g = guest(h, "stress", 4, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	for (unsigned i = 0; i < 4; i++) {
