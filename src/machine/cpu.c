@@ -23,8 +23,10 @@
  */
 #include "machine/cpu.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include "arch/esr.h"
@@ -39,6 +41,7 @@
 #define PSTATE_EL_SHIFT 2
 #define PSTATE_SP       1UL
 #define PSTATE_DAIF     (0xfUL << 6)
+#define PSTATE_I        (1UL << 7)
 #define PSTATE_EL1H     (1UL << PSTATE_EL_SHIFT | PSTATE_SP)
 
 #define INSN_HVC_MASK 0xffe0001fU
@@ -59,6 +62,9 @@ struct cpu {
 	void *owner;
 	uc_hook hooks[7];
 	int kicked; /* cpu_kick(): stop at the next block boundary (atomic) */
+	bool irq_line;     /* a virtual IRQ is signalled: taken where PSTATE.I is clear */
+	uint64_t deadline; /* counter value of the next timer event, 0 if none */
+	unsigned nblocks;
 	bool hvc_past; /* the model stopped past an HVC */
 	struct cpu_stop_info *stop; /* where the hooks report, during cpu_run() */
 	bool stopped;               /* a hook already decided why we stop */
@@ -168,8 +174,27 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
 	struct cpu *c = data;
 
 	(void)addr, (void)size;
-	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE)) {
 		uc_emu_stop(uc);
+		return;
+	}
+	if (c->irq_line) {
+		/*
+		 * Unicorn 2.0 reports no DAIF change (MSR DAIFClr, ERET): the
+		 * interrupt is taken at the first block start where it is unmasked.
+		 */
+		uint32_t ps = 0;
+
+		uc_reg_read(uc, UC_ARM64_REG_PSTATE, &ps);
+		if (!(ps & PSTATE_I)) {
+			stop_with(c, CPU_STOP_IRQ);
+			return;
+		}
+	}
+	/* The counter is read every 16 blocks while a timer is armed (1: already due). */
+	if (c->deadline && (c->deadline == 1 || !(++c->nblocks & 15)) &&
+	    cpu_counter() >= c->deadline)
+		stop_with(c, CPU_STOP_TIMER);
 }
 
 static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data,
@@ -311,6 +336,25 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 	return 0;
 }
 
+uint64_t cpu_counter(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec) /
+	       (1000000000ULL / CPU_CNTFRQ);
+}
+
+void cpu_set_irq_line(struct cpu *c, bool up)
+{
+	c->irq_line = up;
+}
+
+void cpu_set_deadline(struct cpu *c, uint64_t deadline)
+{
+	c->deadline = deadline;
+}
+
 void cpu_kick(struct cpu *c)
 {
 	__atomic_store_n(&c->kicked, 1, __ATOMIC_RELEASE);
@@ -373,6 +417,35 @@ uint64_t cpu_get_pstate(struct cpu *c)
 
 	uc_reg_read(c->uc, UC_ARM64_REG_PSTATE, &v);
 	return v;
+}
+
+static void split(uint32_t enc, uc_arm64_cp_reg *cp);
+
+/* The CPU model's ID registers (op0 3, op1 0, CRn 0, CRm 4..7), read once. */
+static uint64_t model_idregs[4][8];
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+static void model_read(void)
+{
+	struct cpu_ops ops = { 0 };
+	struct cpu *c = cpu_create(&ops, NULL);
+
+	if (!c)
+		return;
+	for (unsigned crm = 4; crm < 8; crm++)
+		for (unsigned op2 = 0; op2 < 8; op2++)
+			model_idregs[crm - 4][op2] = cpu_get_sysreg(c, CPU_SYSREG(3, 0, 0, crm, op2));
+	cpu_destroy(c);
+}
+
+uint64_t cpu_model_sysreg(uint32_t sysreg)
+{
+	unsigned crm = (sysreg >> 3) & 15;
+
+	if ((sysreg & ~(uint32_t)0x7f) != CPU_SYSREG(3, 0, 0, 0, 0) || crm < 4)
+		return 0;
+	pthread_once(&model_once, model_read);
+	return model_idregs[crm - 4][sysreg & 7];
 }
 
 static void split(uint32_t enc, uc_arm64_cp_reg *cp)
