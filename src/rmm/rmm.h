@@ -28,6 +28,7 @@ struct rmm_platform {
 	unsigned pmu_num_ctrs; /* PMCR_EL0.N */
 	bool sha256;
 	bool sha512;
+	bool rmi_v2;           /* the RMM implements RMI 2.0 (docs/RMM2.md) instead of 1.0 */
 };
 
 /* A platform like the FVP base model, without SVE, PMU or LPA2. */
