@@ -269,17 +269,19 @@ static void teardown2(struct t2 *c)
 			uint64_t x0 = call(c, RMI2_RTT_DATA_UNMAP, c->rd, ipa, top,
 					   RMI2_ADDR_TYPE_SINGLE, 0);
 
+			uint64_t out_top = c->r.x[1], desc = c->r.x[2];
+
 			if (x0 != OK)
 				break;
-			if (c->r.x[2]) {
-				uint64_t b = RMI2_RDESC_ADDR(c->r.x[2]);
+			if (desc) {
+				uint64_t b = RMI2_RDESC_ADDR(desc);
 
-				undelegate_range(c, b, b + RMI2_RDESC_COUNT(c->r.x[2]) *
-							    rtt_level_size_test(c->r.x[2]));
+				undelegate_range(c, b, b + RMI2_RDESC_COUNT(desc) *
+							    rtt_level_size_test(desc));
 			}
-			if (c->r.x[1] == ipa)
-				break; /* a table entry: handled below after RTT_DESTROY */
-			ipa = c->r.x[1];
+			if (out_top == ipa)
+				break; /* no progress */
+			ipa = out_top;
 		}
 		for (uint64_t ipa = IPA_NS; ipa < 2 * IPA_NS;) {
 			if (call(c, RMI2_RTT_UNPROT_UNMAP, c->rd, ipa, 2 * IPA_NS,
@@ -1143,6 +1145,60 @@ static void rim_model_test(void)
 	machine_fini(&m1);
 }
 
+
+/* ---- REC_ENTER with the 2.0 RecRun ---- */
+
+/* A realm program: x0 = PSCI SYSTEM_OFF (0x84000008); SMC #0. */
+static const uint32_t prog_system_off[] = { 0xd2800100, 0xf2b08000, 0xd4000003, 0x14000000 };
+
+static void rec_enter_2_0(void)
+{
+	struct t2 c;
+	uint64_t src, run, rec, x0;
+	uint8_t page[GRANULE_SIZE] = { 0 }, out[GRANULE_SIZE];
+	const struct rmi2_rec_run *rr;
+
+	machine2(&c, "rec_enter_recrun_2_0", true);
+	realm2(&c);
+	tables2(&c);
+	src = ns_granule(&c.m);
+	memcpy(page, prog_system_off, sizeof(prog_system_off));
+	host_write(&c.m, src, page, sizeof(page));
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_MAP_INIT, c.rd, del1(&c), 0, src, RMI_MEASURE_CONTENT),
+		  RMI_SUCCESS, 0);
+	rec = rec2(&c, 0, true);
+	/* rec2 gives PC 0x1000 + idx: point REC 0's program there too. */
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_MAP_INIT, c.rd, del1(&c), 0x1000, src, 0), RMI_SUCCESS, 0);
+	CHECK_RMI(call(&c, RMI_RTT_INIT_RIPAS, c.rd, 0, L2SIZE, 0, 0), RMI_SUCCESS, 0);
+	activate(&c);
+	/*
+	 * The run page: in 1.0, bytes 0x300.. of the entry are gicv3_hcr and the LRs, and
+	 * these values would make REC_ENTER fail with ERROR_REC; in 2.0 they are padding.
+	 */
+	run = ns_granule(&c.m);
+	memset(page, 0, sizeof(page));
+	memset(page + 0x300, 0xff, 0x500);
+	memset(page + 0x800, 0xee, 0x800); /* the exit part: all of it is written */
+	host_write(&c.m, run, page, sizeof(page));
+	x0 = call(&c, RMI_REC_ENTER, rec, run, 0, 0, 0);
+	CHECK_RMI(x0, RMI_SUCCESS, 0);
+	memcpy(out, pas_host_va(c.m.pas, run), sizeof(out));
+	rr = (const struct rmi2_rec_run *)out;
+	CHECK_EQ(rr->exit.exit_reason, RMI_EXIT_PSCI);
+	CHECK_EQ(rr->exit.gprs[0], 0x84000008UL);
+	CHECK_EQ(rr->exit.plane, 0);
+	CHECK_EQ(rr->exit.rtt_tree, 0);
+	for (unsigned i = 0x300; i < 0x400; i++)
+		if (!CHECK_EQ(out[0x800 + i], 0))
+			break;
+	CHECK_EQ(rmm_realm_state(c.m.rmm, c.rd), REALM_SYSTEM_OFF);
+	/* A ZOMBIE realm's REC does not run. */
+	zombie(&c);
+	CHECK_RMI(call(&c, RMI_REC_ENTER, rec, run, 0, 0, 0), RMI_ERROR_REALM, 0);
+	teardown2(&c);
+	machine_fini(&c.m);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--list")) {
@@ -1161,5 +1217,6 @@ int main(int argc, char **argv)
 	sro_bad_donations();
 	sro_busy_blocked();
 	rim_model_test();
+	rec_enter_2_0();
 	return t_done();
 }
