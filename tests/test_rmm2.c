@@ -612,6 +612,27 @@ static void pc_bad(struct t2 *c) { realm2(c); SET(RMI_PSCI_COMPLETE, rec2(c, 0, 
 static void legacy_delegate(struct t2 *c) { SET(RMI_GRANULE_DELEGATE, c->m.next_del, 0, 0, 0, 0); }
 static void legacy_data_create(struct t2 *c) { SET(RMI_DATA_CREATE_UNKNOWN, 0, 0, 0, 0, 0); }
 
+
+/* ---- rows: commands 2.0 keeps from 1.0 (1.0's code, checked here on a 2.0 machine) ---- */
+static void rtc_ns(struct t2 *c) { realm2(c); SET(RMI_RTT_CREATE, c->rd, ns_granule(&c->m), 0, 2, 0); }
+static void rtc_exists(struct t2 *c) { realm2(c); tables2(c); SET(RMI_RTT_CREATE, c->rd, del1(c), 0, 2, 0); }
+static void rtc_no_parent(struct t2 *c) { realm2(c); SET(RMI_RTT_CREATE, c->rd, del1(c), 0, 3, 0); }
+static void rtc_zombie_ok(struct t2 *c) { realm2(c); zombie(c); SET(RMI_RTT_CREATE, c->rd, del1(c), 0, 2, 0); }
+static void rtd_live(struct t2 *c) { realm2(c); tables2(c); data2(c, 0, 1); SET(RMI_RTT_DESTROY, c->rd, 0, 3, 0, 0); }
+static void rtd_ok(struct t2 *c) { realm2(c); tables2(c); SET(RMI_RTT_DESTROY, c->rd, 0, 3, 0, 0); }
+static void rtf_mixed(struct t2 *c) { realm2(c); tables2(c); data2(c, 0, 1); SET(RMI_RTT_FOLD, c->rd, 0, 3, 0, 0); }
+static void rtf_ok(struct t2 *c)
+{
+	realm2(c);
+	tables2(c);
+	CHECK_RMI(call(c, RMI_RTT_INIT_RIPAS, c->rd, 0, L2SIZE, 0, 0), RMI_SUCCESS, 0);
+	SET(RMI_RTT_FOLD, c->rd, 0, 3, 0, 0);
+}
+static void rre_ok(struct t2 *c) { realm2(c); tables2(c); data2(c, 0x1000, 1); SET(RMI_RTT_READ_ENTRY, c->rd, 0x1000, 3, 0, 0); }
+static void rre_level(struct t2 *c) { realm2(c); SET(RMI_RTT_READ_ENTRY, c->rd, 0, 4, 0, 0); }
+static void srp_no_request(struct t2 *c) { realm2(c); tables2(c); SET(RMI_RTT_SET_RIPAS, c->rd, rec2(c, 0, true), 0, 0x1000, 0); }
+static void srp_not_rec(struct t2 *c) { realm2(c); SET(RMI_RTT_SET_RIPAS, c->rd, c->rd, 0, 0x1000, 0); }
+
 #define UNKNOWN 0xffU
 #define SRO_SLOTS 8 /* RMM_SRO_SLOTS: operations in flight at once (docs/RMM2.md) */
 
@@ -734,6 +755,18 @@ static const struct row rows[] = {
 	{ "rec_enter_realm_zombie", ren_zombie, false, RMI_ERROR_REALM, 0 },
 	{ "prec_rec_enter_run_before_zombie", ren_run_delegated, false, RMI_ERROR_INPUT, 0 },
 	{ "psci_complete_nothing_pending", pc_bad, false, RMI_ERROR_INPUT, 0 },
+	{ "rtt_create_ns", rtc_ns, false, RMI_ERROR_INPUT, 0 },
+	{ "rtt_create_exists", rtc_exists, false, RMI_ERROR_RTT, 1 },
+	{ "rtt_create_no_parent", rtc_no_parent, false, RMI_ERROR_RTT, 1 },
+	{ "rtt_create_zombie_allowed", rtc_zombie_ok, false, RMI_SUCCESS, 0 },
+	{ "rtt_destroy_live", rtd_live, false, RMI_ERROR_RTT, 3 },
+	{ "rtt_destroy_ok", rtd_ok, false, RMI_SUCCESS, 0 },
+	{ "rtt_fold_mixed", rtf_mixed, false, RMI_ERROR_RTT, 3 },
+	{ "rtt_fold_ok", rtf_ok, false, RMI_SUCCESS, 0 },
+	{ "rtt_read_entry_ok", rre_ok, false, RMI_SUCCESS, 0 },
+	{ "rtt_read_entry_level", rre_level, false, RMI_ERROR_INPUT, 0 },
+	{ "set_ripas_no_request", srp_no_request, false, RMI_ERROR_INPUT, 0 },
+	{ "set_ripas_not_rec", srp_not_rec, false, RMI_ERROR_INPUT, 0 },
 	{ "legacy_granule_delegate_unknown", legacy_delegate, false, UNKNOWN, 0 },
 	{ "legacy_data_create_unknown_unknown", legacy_data_create, false, UNKNOWN, 0 },
 };
@@ -775,6 +808,8 @@ static void run_row(const struct row *row)
 		CHECK(c.r.x[1] == RMI2_ABI_VERSION && c.r.x[2] == RMI2_ABI_VERSION);
 	if (!strcmp(row->name, "tracking_ok"))
 		CHECK(c.r.x[2] == RMI2_TRACKING_FINE && c.r.x[3] == c.x[1]);
+	if (!strcmp(row->name, "rtt_read_entry_ok"))
+		CHECK(c.r.x[1] == 3 && c.r.x[2] == RMI_ASSIGNED && c.r.x[4] == RMI_RAM);
 	if (!strcmp(row->name, "init_ripas_ok"))
 		CHECK_EQ(c.r.x[1], L2SIZE);
 	if (!strcmp(row->name, "data_map_ok") || !strcmp(row->name, "data_map_list_ok"))
