@@ -16,6 +16,7 @@
 #include <realmkit/kvm.h>
 #include <realmkit/kvm_realmkit.h>
 #include <realmkit/rmi.h>
+#include <realmkit/rmi2.h>
 
 static int fail(const char *what)
 {

@@ -35,6 +35,7 @@ struct model {
 	unsigned ntables;
 	uint64_t populated[4096];
 	unsigned npopulated;
+	bool rmm2; /* RMM 2.0: RIPAS changes are not measured (no type-2 descriptor) */
 };
 
 static void hash(unsigned alg, const void *p, size_t n, uint8_t *out)
@@ -167,7 +168,8 @@ static void model_ripas(struct model *m, uint64_t base, uint64_t top)
 		}
 		put64(body, e0);
 		put64(body + 8, e0 + sz);
-		model_extend(m, 2, body, sizeof(body));
+		if (!m->rmm2)
+			model_extend(m, 2, body, sizeof(body));
 		addr += sz;
 	}
 }
@@ -187,6 +189,7 @@ struct scenario {
 	uint64_t chunk;     /* populate chunk (0: none) */
 	bool vmm_ripas;     /* KVM_CAP_REALMKIT_VMM_RIPAS: RIPAS only over the kernel */
 	bool set_rpv;
+	unsigned rmm;       /* rk_host_config.rmm: 0 (1.0) or RK_RMM_2_0 */
 };
 
 /* A realm program that powers the realm off: x0 = PSCI SYSTEM_OFF; SMC #0. */
@@ -272,6 +275,7 @@ static void model_scenario(struct model *m, const struct scenario *s, const uint
 
 	/* KVM's defaults: the platform's 6 breakpoints and 4 watchpoints, minus one. */
 	model_init(m, s->alg, 40, 5, 3);
+	m->rmm2 = s->rmm == RK_RMM_2_0;
 	for (unsigned i = 0; i < KERNEL_PAGES; i++)
 		model_data(m, KERNEL_GPA + i * 4096ULL, kernel + i * 4096, true);
 	for (unsigned i = 0; i < DTB_PAGES; i++)
@@ -285,9 +289,9 @@ static void model_scenario(struct model *m, const struct scenario *s, const uint
 	}
 }
 
-static void test_vmm_realm(const struct scenario *s)
+static void test_vmm_realm(const struct scenario *s, uint8_t *rim_out)
 {
-	struct rk_host_config cfg = { .dram_size = 512 * MiB };
+	struct rk_host_config cfg = { .dram_size = 512 * MiB, .rmm = s->rmm ? s->rmm : RK_RMM_1_0 };
 	struct rk_host *h = rk_host_create(&cfg);
 	uint8_t *kernel = image(KERNEL_PAGES, 1), *dtb = image(DTB_PAGES, 2);
 	struct rmm_measurements got;
@@ -315,8 +319,9 @@ static void test_vmm_realm(const struct scenario *s)
 	CHECK(vmm_measurements(h, &got));
 	CHECK_EQ(got.hash_len, m->len);
 	t_check(!memcmp(got.rim, m->rim, m->len), __FILE__, __LINE__,
-		"RIM matches the model (alg %u chunk %llu vmm_ripas %d)", s->alg,
-		(unsigned long long)s->chunk, s->vmm_ripas);
+		"RIM matches the model (alg %u chunk %llu vmm_ripas %d rmm %s)", s->alg,
+		(unsigned long long)s->chunk, s->vmm_ripas, s->rmm == RK_RMM_2_0 ? "2.0" : "1.0");
+	memcpy(rim_out, got.rim, sizeof(got.rim));
 
 	munmap(run, 4096);
 	vmm_close(&v);
@@ -518,10 +523,27 @@ int main(void)
 		{ .alg = 1, .chunk = 64, .set_rpv = true },
 		{ .alg = 0, .vmm_ripas = true },
 		{ .alg = 1, .vmm_ripas = true, .chunk = 5 },
+		/* The same realms on an RMM 2.0 (docs/RMM2.md). */
+		{ .alg = 0, .rmm = RK_RMM_2_0 },
+		{ .alg = 1, .rmm = RK_RMM_2_0 },
+		{ .alg = 0, .chunk = 7, .rmm = RK_RMM_2_0 },
+		{ .alg = 1, .chunk = 64, .set_rpv = true, .rmm = RK_RMM_2_0 },
+		{ .alg = 0, .vmm_ripas = true, .rmm = RK_RMM_2_0 },
+		{ .alg = 1, .vmm_ripas = true, .chunk = 5, .rmm = RK_RMM_2_0 },
 	};
+	uint8_t rims[sizeof(scenarios) / sizeof(scenarios[0])][64];
 
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-		test_vmm_realm(&scenarios[i]);
+		test_vmm_realm(&scenarios[i], rims[i]);
+	/*
+	 * The seed-2 question: who sets RIPAS (KVM over every memslot, or the
+	 * VMM over the kernel only) changes the RIM under 1.0, not under 2.0.
+	 */
+	CHECK(memcmp(rims[0], rims[5], 32) != 0);
+	CHECK(memcmp(rims[7], rims[11], 32) == 0);
+	CHECK(memcmp(rims[8], rims[12], 64) == 0);
+	/* ...and 1.0 and 2.0 differ by exactly the RIPAS descriptors. */
+	CHECK(memcmp(rims[0], rims[7], 32) != 0);
 	test_env_chunk();
 	test_mapping_keeps_vm();
 	test_failures_mid_setup();

@@ -43,7 +43,13 @@ struct rk_host_config {
 	uint64_t populate_chunk; /* pages per KVM_ARM_RMI_POPULATE call before it reports
 				  * progress; 0 = unlimited.  Default from the environment
 				  * variable REALMKIT_POPULATE_CHUNK, else 0. */
+	unsigned rmm;            /* the RMM the machine boots: RK_RMM_1_0 or RK_RMM_2_0,
+				  * which KVM then drives as Linux v14 does (docs/RMM2.md).
+				  * 0: the environment variable REALMKIT_RMM (1.0 or 2.0),
+				  * else 1.0. */
 };
+#define RK_RMM_1_0 1U
+#define RK_RMM_2_0 2U
 
 /* A host machine (DRAM + RMM + KVM).  @cfg may be NULL for defaults. */
 struct rk_host *rk_host_create(const struct rk_host_config *cfg);

@@ -25,6 +25,7 @@ static void rmi_usage(FILE *f)
 	      "  --dram-base PA     where DRAM starts, 4 KiB-aligned (default 0x80000000)\n"
 	      "  --check            check the RMM's invariants after every call (its cost grows\n"
 	      "                     with the DRAM size: docs/RMI-SCRIPTS.md)\n"
+	      "  --rmm VERSION      the RMM the machine boots: 1.0 (default) or 2.0 (docs/RMM2.md)\n"
 	      "  --json             one JSON object per result instead of text\n"
 	      "  --expect-success   a call must return SUCCESS unless an 'expect' line follows it\n"
 	      "  --print-default    print the embedded example and exit\n"
@@ -160,6 +161,7 @@ int cmd_rmi(int argc, char **argv)
 		{ "expect-success", no_argument, NULL, 'e' },
 		{ "print-default", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "rmm", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rmi_script_opts o;
@@ -183,6 +185,14 @@ int cmd_rmi(int argc, char **argv)
 			break;
 		case 'c':
 			o.check_invariants = 1;
+			break;
+		case 'r':
+			if (strcmp(optarg, "1.0") && strcmp(optarg, "2.0")) {
+				cli_error("rmi", "--rmm: '%s' is not an RMM version (1.0 or 2.0)",
+					  cli_escape(esc[0], sizeof(esc[0]), optarg));
+				return CLI_EXIT_USAGE;
+			}
+			o.plat.rmi_v2 = !strcmp(optarg, "2.0");
 			break;
 		case 'j':
 			o.json = 1;

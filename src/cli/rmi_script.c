@@ -15,12 +15,12 @@
 #include "cli/cli.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
+#include "realmkit/rmi2.h"
 #include "rmm/introspect.h"
 
 #define MAX_TOKENS 32
 /* Fills at least this large prefault their pages in one madvise() call. */
 #define FILL_PREFAULT_MIN (1ULL << 20)
-#define NSTATUS    (sizeof(status_names) / sizeof(status_names[0]))
 
 struct cmd_desc {
 	const char *name;
@@ -53,11 +53,37 @@ static const struct cmd_desc commands[] = {
 	{ "REC_AUX_COUNT", RMI_REC_AUX_COUNT, 1, 0x1 },
 	{ "RTT_INIT_RIPAS", RMI_RTT_INIT_RIPAS, 3, 0x1 },
 	{ "RTT_SET_RIPAS", RMI_RTT_SET_RIPAS, 4, 0x1 },
+	/* RMI 2.0 (platform rmm=2.0; docs/RMM2.md). RTT_DATA_MAP_INIT reuses 0x153. */
+	{ "RTT_DATA_MAP_INIT", RMI2_RTT_DATA_MAP_INIT, 5, 0 },
+	{ "RMM_CONFIG_SET", RMI2_RMM_CONFIG_SET, 1, 0 },
+	{ "RMM_CONFIG_GET", RMI2_RMM_CONFIG_GET, 1, 0 },
+	{ "RMM_ACTIVATE", RMI2_RMM_ACTIVATE, 0, 0 },
+	{ "GRANULE_TRACKING_GET", RMI2_GRANULE_TRACKING_GET, 2, 0x7 },
+	{ "GRANULE_RANGE_DELEGATE", RMI2_GRANULE_RANGE_DELEGATE, 2, 0x1 },
+	{ "GRANULE_RANGE_UNDELEGATE", RMI2_GRANULE_RANGE_UNDELEGATE, 2, 0x1 },
+	{ "GPT_L1_CREATE", RMI2_GPT_L1_CREATE, 1, 0 },
+	{ "RTT_DATA_MAP", RMI2_RTT_DATA_MAP, 5, 0x1 },
+	{ "RTT_DATA_UNMAP", RMI2_RTT_DATA_UNMAP, 5, 0x7 },
+	{ "RTT_UNPROT_MAP", RMI2_RTT_UNPROT_MAP, 5, 0x1 },
+	{ "RTT_UNPROT_UNMAP", RMI2_RTT_UNPROT_UNMAP, 5, 0x7 },
+	{ "REALM_TERMINATE", RMI2_REALM_TERMINATE, 1, 0 },
+	{ "OP_CONTINUE", RMI2_OP_CONTINUE, 2, 0 },
+	{ "OP_MEM_DONATE", RMI2_OP_MEM_DONATE, 3, 0x1 },
+	{ "OP_MEM_RECLAIM", RMI2_OP_MEM_RECLAIM, 3, 0x1 },
+	{ "OP_CANCEL", RMI2_OP_CANCEL, 1, 0 },
 };
 
 static const char *const status_names[] = {
 	"SUCCESS", "ERROR_INPUT", "ERROR_REALM", "ERROR_REC", "ERROR_RTT",
+	/* RMI 2.0 only: a 1.0 RMM never returns these, and 1.0 scripts print them raw. */
+	"ERROR_NOT_SUPPORTED", "ERROR_DEVICE", "ERROR_RTT_AUX", "ERROR_PSMMU_ST", "ERROR_DPT",
+	"BUSY", "ERROR_GLOBAL", "ERROR_TRACKING", "INCOMPLETE", "BLOCKED", "ERROR_GPT",
+	"ERROR_GRANULE",
 };
+#define NSTATUS_V1 5U
+/* The statuses a script's RMM defines: 1.0's five, or all of 2.0's. */
+#define NSTATUS(s)                                                                         \
+	((s)->plat.rmi_v2 ? (unsigned)(sizeof(status_names) / sizeof(status_names[0])) : NSTATUS_V1)
 
 const char *rmi_command_name(uint64_t fid)
 {
@@ -313,6 +339,12 @@ static int stmt_platform(struct script *s, int ntok, char **tok)
 		const char *k = keys[i], *v = vals[i];
 		uint64_t n;
 
+		if (!strcmp(k, "rmm")) {
+			if (strcmp(v, "1.0") && strcmp(v, "2.0"))
+				return fail(s, "platform: rmm=%s: the RMM is 1.0 or 2.0", esc(s, v));
+			s->plat.rmi_v2 = !strcmp(v, "2.0");
+			continue;
+		}
 		if (parse_u64(s, v, esc(s, k), &n) < 0)
 			return ERR_LINE;
 		if (!strcmp(k, "ipa_bits") && n >= 32 && n <= 52)
@@ -359,6 +391,9 @@ static const struct field realm_fields[] = {
 	{ "rtt_base", offsetof(struct rmi_realm_params, rtt_base), false },
 	{ "rtt_level_start", offsetof(struct rmi_realm_params, rtt_level_start), true },
 	{ "rtt_num_start", offsetof(struct rmi_realm_params, rtt_num_start), false },
+	/* RMI 2.0's RmiRealmParams (vmid above is padding there). */
+	{ "num_aux_planes", offsetof(struct rmi2_realm_params, num_aux_planes), false },
+	{ "flags1", offsetof(struct rmi2_realm_params, flags1), false },
 	{ NULL, 0, false },
 };
 
@@ -503,7 +538,7 @@ static int stmt_data(struct script *s, int ntok, char **tok)
 	return host_write(s, pa, buf, len);
 }
 
-static const char *status_text(uint64_t x0, char *buf, size_t size);
+static const char *status_text(const struct script *s, uint64_t x0, char *buf, size_t size);
 
 /* load PA FILE: a file's bytes (e.g. a guest image from guests/bin) into host memory. */
 static int stmt_load(struct script *s, int ntok, char **tok)
@@ -567,10 +602,10 @@ static int stmt_run_rec(struct script *s, int ntok, char **tok)
 		if (RMI_RET_STATUS(x0) != RMI_SUCCESS) {
 			if (json)
 				fprintf(s->out, "{\"type\":\"run_rec\",\"rec_enter\":\"%s\"}\n",
-					status_text(x0, st, sizeof(st)));
+					status_text(s, x0, st, sizeof(st)));
 			else
 				fprintf(s->out, "run_rec: REC_ENTER %s\n",
-					status_text(x0, st, sizeof(st)));
+					status_text(s, x0, st, sizeof(st)));
 			break;
 		}
 		r->enter.flags = 0;
@@ -663,12 +698,20 @@ static const struct cmd_desc *find_command(const char *name)
 	return NULL;
 }
 
-/* "SUCCESS index=0", or the raw x0 for a status RMI 1.0 does not define. */
-static const char *status_text(uint64_t x0, char *buf, size_t size)
+/*
+ * "SUCCESS index=0", or the raw x0 for a status the RMM's RMI does not
+ * define.  A 2.0 INCOMPLETE carries a memory request and a cancel bit where
+ * other statuses have the index: "INCOMPLETE req=DONATE cancel=1".
+ */
+static const char *status_text(const struct script *s, uint64_t x0, char *buf, size_t size)
 {
+	static const char *const reqs[] = { "NONE", "DONATE", "RECLAIM", "3" };
 	unsigned status = RMI_RET_STATUS(x0);
 
-	if (status < NSTATUS)
+	if (s->plat.rmi_v2 && status == RMI2_INCOMPLETE)
+		snprintf(buf, size, "INCOMPLETE req=%s cancel=%u", reqs[RMI2_OP_MEM_REQ(x0)],
+			 (x0 & RMI2_OP_CAN_CANCEL) ? 1U : 0U);
+	else if (status < NSTATUS(s))
 		snprintf(buf, size, "%s index=%u", status_names[status], RMI_RET_INDEX(x0));
 	else
 		snprintf(buf, size, "0x%llx", (unsigned long long)x0);
@@ -678,14 +721,19 @@ static const char *status_text(uint64_t x0, char *buf, size_t size)
 static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_args *a,
 		       int nargs, const struct smc_result *r)
 {
-	unsigned status = RMI_RET_STATUS(r->x[0]);
+	unsigned status = RMI_RET_STATUS(r->x[0]), outputs = c->outputs;
 	char st[64];
 
+	/* A 2.0 operation that is not finished: x1 the handle (or count), x2 the request. */
+	if (s->plat.rmi_v2 && status == RMI2_INCOMPLETE) {
+		status = RMI_SUCCESS;
+		outputs = 0x3;
+	}
 	if (!s->opts->json) {
-		fprintf(s->out, "%s status=%s", c->name, status_text(r->x[0], st, sizeof(st)));
+		fprintf(s->out, "%s status=%s", c->name, status_text(s, r->x[0], st, sizeof(st)));
 		if (status == RMI_SUCCESS)
 			for (unsigned i = 0; i < 4; i++)
-				if (c->outputs & (1U << i))
+				if (outputs & (1U << i))
 					fprintf(s->out, " x%u=0x%llx", i + 1,
 						(unsigned long long)r->x[i + 1]);
 		fputc('\n', s->out);
@@ -696,17 +744,22 @@ static void print_call(struct script *s, const struct cmd_desc *c, const struct 
 	for (int i = 0; i < nargs; i++)
 		fprintf(s->out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)a->x[i]);
 	fprintf(s->out, "],\"x0\":\"0x%llx\",", (unsigned long long)r->x[0]);
-	if (status < NSTATUS)
-		fprintf(s->out, "\"status\":\"%s\",", status_names[status]);
+	if (RMI_RET_STATUS(r->x[0]) < NSTATUS(s))
+		fprintf(s->out, "\"status\":\"%s\",", status_names[RMI_RET_STATUS(r->x[0])]);
 	else
 		fputs("\"status\":null,", s->out);
-	fprintf(s->out, "\"index\":%u", RMI_RET_INDEX(r->x[0]));
+	if (s->plat.rmi_v2 && RMI_RET_STATUS(r->x[0]) == RMI2_INCOMPLETE)
+		fprintf(s->out, "\"mem_req\":%llu,\"can_cancel\":%s",
+			(unsigned long long)RMI2_OP_MEM_REQ(r->x[0]),
+			(r->x[0] & RMI2_OP_CAN_CANCEL) ? "true" : "false");
+	else
+		fprintf(s->out, "\"index\":%u", RMI_RET_INDEX(r->x[0]));
 	if (status == RMI_SUCCESS) {
 		const char *sep = "";
 
 		fputs(",\"out\":{", s->out);
 		for (unsigned i = 0; i < 4; i++)
-			if (c->outputs & (1U << i)) {
+			if (outputs & (1U << i)) {
 				fprintf(s->out, "%s\"x%u\":\"0x%llx\"", sep, i + 1,
 					(unsigned long long)r->x[i + 1]);
 				sep = ",";
@@ -716,13 +769,29 @@ static void print_call(struct script *s, const struct cmd_desc *c, const struct 
 	fputs("}\n", s->out);
 }
 
+/* Make the call, print it, remember it for `expect`, check invariants if asked. */
+static int issue(struct script *s, const struct cmd_desc *c, const struct smc_args *a, int nargs,
+		 struct smc_result *r)
+{
+	char why[256];
+
+	rmm_smc(s->rmm, a, r);
+	print_call(s, c, a, nargs, r);
+	s->last.pending = true;
+	s->last.line = s->line;
+	s->last.cmd = c;
+	s->last.r = *r;
+	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
+		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
+	return 0;
+}
+
 static int stmt_call(struct script *s, int ntok, char **tok)
 {
 	static const char *const regs[] = { "x1", "x2", "x3", "x4", "x5", "x6" };
 	const struct cmd_desc *c;
 	struct smc_args a = { 0 };
 	struct smc_result r;
-	char why[256];
 
 	if (ntok < 2)
 		return fail(s, "usage: call NAME X1 X2 ...");
@@ -735,14 +804,120 @@ static int stmt_call(struct script *s, int ntok, char **tok)
 		if (parse_num(s, tok[i], regs[i - 2], NUM_REGISTER, &a.x[i - 2]) < 0)
 			return ERR_LINE;
 	a.fid = c->fid;
-	rmm_smc(s->rmm, &a, &r);
-	print_call(s, c, &a, ntok - 2, &r);
-	s->last.pending = true;
-	s->last.line = s->line;
-	s->last.cmd = c;
+	return issue(s, c, &a, ntok - 2, &r);
+}
+
+static const struct cmd_desc *command_by_fid(uint64_t fid)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fid == fid)
+			return &commands[i];
+	return NULL;
+}
+
+/* Issue a call the `sro` statement makes, printed as a `call` line would be. */
+static int sro_call(struct script *s, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
+		    struct smc_result *r)
+{
+	const struct cmd_desc *c = command_by_fid(fid);
+	struct smc_args a = { .fid = fid, .x = { x1, x2, x3 } };
+
+	return issue(s, c, &a, (int)c->nargs, r);
+}
+
+/* GRANULE_RANGE_(UN)DELEGATE [base, top) to the end, following out_top. */
+static int sro_range(struct script *s, uint64_t fid, uint64_t base, uint64_t top)
+{
+	struct smc_result r;
+
+	while (base < top) {
+		if (sro_call(s, fid, base, top, 0, &r) < 0)
+			return ERR_LINE;
+		if (r.x[0] != RMI_RET(RMI_SUCCESS, 0) || r.x[1] <= base)
+			return unexpected(s, "sro: %s 0x%llx failed", command_by_fid(fid)->name,
+					  (unsigned long long)base);
+		base = r.x[1];
+	}
+	return 0;
+}
+
+/*
+ * sro pool=PA list=PA [chunk=N]: drive the 2.0 operation the previous call
+ * started (it returned INCOMPLETE) to its end, the way Linux v14 loops:
+ * request NONE -> OP_CONTINUE; DONATE -> delegate up to N granules from the
+ * pool (GRANULE_RANGE_DELEGATE), write one descriptor to the list granule,
+ * OP_MEM_DONATE; RECLAIM -> OP_MEM_RECLAIM with room for N descriptors, then
+ * undelegate what came back.  Every call is printed, so two RMMs' outputs
+ * diff line by line; `expect` after it checks the operation's last call.
+ */
+static int stmt_sro(struct script *s, int ntok, char **tok)
+{
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+	uint64_t pool = 0, list = 0, chunk = 16, handle, x0;
+	bool have_pool = false, have_list = false;
+	struct smc_result r;
+
+	if (!s->plat.rmi_v2)
+		return fail(s, "sro: needs an RMI 2.0 machine (platform rmm=2.0)");
+	if (!s->last.pending || RMI_RET_STATUS(s->last.r.x[0]) != RMI2_INCOMPLETE)
+		return fail(s, "sro: must come straight after a call that returned INCOMPLETE");
+	if (split_kvs(s, ntok, tok, 1, keys, vals) < 0)
+		return ERR_LINE;
+	for (int i = 1; i < ntok; i++) {
+		uint64_t *dst = !strcmp(keys[i], "pool") ? &pool : !strcmp(keys[i], "list") ? &list
+			      : !strcmp(keys[i], "chunk") ? &chunk : NULL;
+
+		if (!dst)
+			return fail(s, "sro: unknown key '%s' (pool, list or chunk)", esc(s, keys[i]));
+		if (parse_num(s, vals[i], keys[i], NUM_UNSIGNED, dst) < 0)
+			return ERR_LINE;
+		have_pool |= dst == &pool;
+		have_list |= dst == &list;
+	}
+	if (!have_pool || !have_list)
+		return fail(s, "usage: sro pool=PA list=PA [chunk=N]");
+	if ((pool | list) & GRANULE_MASK || !chunk || chunk > 512)
+		return fail(s, "sro: pool and list are 4 KiB-aligned, chunk is 1..512");
+	handle = s->last.r.x[1];
+	x0 = s->last.r.x[0];
+	r = s->last.r;
+	s->last.pending = false;
+	for (unsigned step = 0; RMI_RET_STATUS(x0) == RMI2_INCOMPLETE; step++) {
+		uint64_t req = RMI2_OP_MEM_REQ(x0);
+
+		if (step == 1000)
+			return unexpected(s, "sro: no end after 1000 steps");
+		if (req == RMI2_OP_MEM_REQ_NONE) {
+			if (sro_call(s, RMI2_OP_CONTINUE, handle, 0, 0, &r) < 0)
+				return ERR_LINE;
+		} else if (req == RMI2_OP_MEM_REQ_DONATE) {
+			uint64_t n = RMI2_DONATE_COUNT(r.x[2]), d;
+
+			n = n < chunk ? n : chunk;
+			d = RMI2_RDESC(pool, n, RMI2_PAGE_L3);
+			if (sro_range(s, RMI2_GRANULE_RANGE_DELEGATE, pool, pool + n * GRANULE_SIZE) < 0 ||
+			    host_write(s, list, &d, sizeof(d)) < 0 ||
+			    sro_call(s, RMI2_OP_MEM_DONATE, handle, list, 1, &r) < 0)
+				return ERR_LINE;
+			pool += n * GRANULE_SIZE;
+		} else {
+			uint64_t out[512];
+
+			if (sro_call(s, RMI2_OP_MEM_RECLAIM, handle, list, chunk, &r) < 0)
+				return ERR_LINE;
+			memcpy(out, pas_host_va(s->pas, list), sizeof(out));
+			for (uint64_t i = 0; i < r.x[1] && i < chunk; i++) {
+				uint64_t b = RMI2_RDESC_ADDR(out[i]);
+
+				if (sro_range(s, RMI2_GRANULE_RANGE_UNDELEGATE, b,
+					      b + RMI2_RDESC_COUNT(out[i]) * GRANULE_SIZE) < 0)
+					return ERR_LINE;
+			}
+		}
+		x0 = r.x[0];
+	}
+	/* `expect` checks the operation's last step. */
 	s->last.r = r;
-	if (s->opts->check_invariants && !rmm_check_invariants(s->rmm, why, sizeof(why)))
-		return fail(s, "RMM invariant violated after %s: %s", c->name, why);
 	return 0;
 }
 
@@ -764,9 +939,9 @@ static int stmt_expect(struct script *s, int ntok, char **tok)
 	s->last.pending = false;
 	if (ntok < 2)
 		return fail(s, "usage: expect STATUS [index=N] [x1=V] .. [x4=V]");
-	for (status = 0; status < NSTATUS && strcmp(tok[1], status_names[status]); status++)
+	for (status = 0; status < NSTATUS(s) && strcmp(tok[1], status_names[status]); status++)
 		;
-	if (status == NSTATUS)
+	if (status == NSTATUS(s))
 		return fail(s,
 			    "expect: unknown status '%s' (SUCCESS, ERROR_INPUT, ERROR_REALM, "
 			    "ERROR_REC or ERROR_RTT)",
@@ -787,7 +962,7 @@ static int stmt_expect(struct script *s, int ntok, char **tok)
 	}
 	if (RMI_RET_STATUS(r->x[0]) != status)
 		return unexpected(s, "expect: %s on line %u returned %s, not %s", s->last.cmd->name,
-				  s->last.line, status_text(r->x[0], got, sizeof(got)),
+				  s->last.line, status_text(s, r->x[0], got, sizeof(got)),
 				  status_names[status]);
 	for (int i = 2; i < ntok; i++) {
 		bool index = !strcmp(keys[i], "index");
@@ -822,7 +997,7 @@ static int check_pending(struct script *s)
 	ret = unexpected(s,
 			 "%s returned %s, not SUCCESS (--expect-success; put 'expect STATUS' "
 			 "after a call that should fail)",
-			 s->last.cmd->name, status_text(s->last.r.x[0], got, sizeof(got)));
+			 s->last.cmd->name, status_text(s, s->last.r.x[0], got, sizeof(got)));
 	s->line = line;
 	return ret;
 }
@@ -912,6 +1087,8 @@ static int run_line(struct script *s, char *line)
 		return 0;
 	if (!strcmp(tok[0], "expect"))
 		return stmt_expect(s, ntok, tok);
+	if (!strcmp(tok[0], "sro")) /* takes over the INCOMPLETE call before it */
+		return stmt_sro(s, ntok, tok);
 	if (check_pending(s) < 0)
 		return ERR_EXPECTED;
 	if (!strcmp(tok[0], "platform"))

@@ -39,13 +39,82 @@ static bool parse_chunk(const char *s, uint64_t *v)
 	return !errno && !*end && *v <= RK_POPULATE_CHUNK_MAX;
 }
 
+/*
+ * What Linux v14 does at boot with an RMM 2.0 (arm64 RMI init): VERSION
+ * 2.0, FEATURES 0 and 1, RMM_CONFIG_SET (4 KiB granules, 1 GiB tracking
+ * regions), RMM_ACTIVATE, then GRANULE_TRACKING_GET for its memory and
+ * GPT_L1_CREATE per level-0 GPT entry (ERROR_GPT: the table exists).
+ */
+static int rmm2_bringup(struct rk_host *h, uint64_t dram)
+{
+	struct smc_result r;
+	uint64_t cfg;
+
+	if (rk_rmi(h, RMI_VERSION, RMI2_ABI_VERSION, 0, 0, 0, 0, &r) != RMI_RET(RMI_SUCCESS, 0))
+		return -1;
+	rk_rmi(h, RMI_FEATURES, 0, 0, 0, 0, 0, &r);
+	rk_rmi(h, RMI_FEATURES, 1, 0, 0, 0, 0, &r);
+	if (!(r.x[1] & (1UL << RMI2_FEATURE_REGISTER_1_GRAN_4K_SHIFT)))
+		return -1;
+	cfg = palloc_get(&h->pages);
+	if (!cfg)
+		return -1;
+	memset(pas_host_va(h->pas, cfg), 0, GRANULE_SIZE); /* 4 KiB granules, 1 GiB regions */
+	r.x[0] = rk_rmi(h, RMI2_RMM_CONFIG_SET, cfg, 0, 0, 0, 0, NULL);
+	palloc_put(&h->pages, cfg);
+	if (r.x[0] != RMI_RET(RMI_SUCCESS, 0) ||
+	    rk_rmi(h, RMI2_RMM_ACTIVATE, 0, 0, 0, 0, 0, NULL) != RMI_RET(RMI_SUCCESS, 0))
+		return -1;
+	for (uint64_t b = PAS_DEFAULT_DRAM_BASE; b < PAS_DEFAULT_DRAM_BASE + dram; b += 1UL << 30) {
+		uint64_t top = b + (1UL << 30), x0;
+
+		if (rk_rmi(h, RMI2_GRANULE_TRACKING_GET, b, top, 0, 0, 0, &r) !=
+			    RMI_RET(RMI_SUCCESS, 0) ||
+		    r.x[2] != RMI2_TRACKING_FINE)
+			return -1;
+		x0 = rk_rmi(h, RMI2_GPT_L1_CREATE, b, 0, 0, 0, 0, NULL);
+		if (x0 != RMI_RET(RMI_SUCCESS, 0) && x0 != RMI_RET(RMI2_ERROR_GPT, 0))
+			return -1;
+	}
+	return 0;
+}
+
+uint64_t rk_rmi_delegate(struct rk_host *h, uint64_t pa, bool delegate)
+{
+	struct smc_result r;
+	uint64_t x0;
+
+	if (!h->rmi_v2)
+		return rk_rmi(h, delegate ? RMI_GRANULE_DELEGATE : RMI_GRANULE_UNDELEGATE, pa, 0, 0,
+			      0, 0, NULL);
+	x0 = rk_rmi(h, delegate ? RMI2_GRANULE_RANGE_DELEGATE : RMI2_GRANULE_RANGE_UNDELEGATE, pa,
+		    pa + GRANULE_SIZE, 0, 0, 0, &r);
+	return x0 == RMI_RET(RMI_SUCCESS, 0) && r.x[1] != pa + GRANULE_SIZE
+		       ? RMI_RET(RMI_ERROR_INPUT, 0) : x0;
+}
+
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 {
 	struct rk_host *h;
 	uint64_t dram = cfg && cfg->dram_size ? cfg->dram_size : 4ULL << 30;
-	const char *chunk = getenv("REALMKIT_POPULATE_CHUNK");
+	const char *chunk = getenv("REALMKIT_POPULATE_CHUNK"), *env_rmm = getenv("REALMKIT_RMM");
+	unsigned rmm = cfg ? cfg->rmm : 0;
+	struct rmm_platform plat;
 	uint64_t env_chunk = 0;
 
+	if (!rmm && env_rmm) {
+		if (strcmp(env_rmm, "1.0") && strcmp(env_rmm, "2.0")) {
+			fprintf(stderr, "realmkit: REALMKIT_RMM=\"%s\" is not an RMM version "
+					"(1.0 or 2.0)\n", env_rmm);
+			errno = EINVAL;
+			return NULL;
+		}
+		rmm = strcmp(env_rmm, "2.0") ? RK_RMM_1_0 : RK_RMM_2_0;
+	}
+	if (rmm != RK_RMM_1_0 && rmm != RK_RMM_2_0 && rmm != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (chunk && !(cfg && cfg->populate_chunk) && !parse_chunk(chunk, &env_chunk)) {
 		fprintf(stderr, "realmkit: REALMKIT_POPULATE_CHUNK=\"%s\" is not a number of pages "
 				"from 0 (no limit) to %llu\n",
@@ -66,8 +135,12 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	h->pas = pas_create(PAS_DEFAULT_DRAM_BASE, dram);
 	if (!h->pas)
 		goto fail;
-	h->rmm = rmm_create(h->pas, NULL);
+	rmm_platform_default(&plat);
+	plat.rmi_v2 = h->rmi_v2 = rmm == RK_RMM_2_0;
+	h->rmm = rmm_create(h->pas, &plat);
 	if (!h->rmm || palloc_init(&h->pages, PAS_DEFAULT_DRAM_BASE, dram) < 0)
+		goto fail;
+	if (h->rmi_v2 && rmm2_bringup(h, dram) < 0)
 		goto fail;
 	h->populate_chunk = cfg && cfg->populate_chunk ? cfg->populate_chunk : env_chunk;
 	h->vmid_used[0] = 1; /* VMID 0 stays free for the host */

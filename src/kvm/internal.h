@@ -19,6 +19,7 @@
 #include "realmkit/kvm.h"
 #include "realmkit/kvm_realmkit.h"
 #include "realmkit/rmi.h"
+#include "realmkit/rmi2.h"
 #include "rmm/rmm.h"
 
 #define RK_MAX_VCPUS    64
@@ -217,6 +218,7 @@ struct rk_host {
 	uint64_t nfiles;
 	int ifd; /* inotify: releases of our files */
 	uint64_t populate_chunk;
+	bool rmi_v2; /* the RMM is RMI 2.0: realm.c drives it as Linux v14 does */
 	uint8_t vmid_used[65536 / 8];
 	uint64_t vms_live;
 	uint64_t rmi_calls;
@@ -232,6 +234,8 @@ struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj
 			    const char *name, uint64_t size, void **map, int *fd_out);
 uint64_t rk_rmi(struct rk_host *h, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		uint64_t x4, uint64_t x5, struct smc_result *res);
+/* Delegate / undelegate one granule: GRANULE_(UN)DELEGATE, or the 2.0 range command. */
+uint64_t rk_rmi_delegate(struct rk_host *h, uint64_t pa, bool delegate);
 
 /* ---- uaccess.c ---- */
 int rk_copy_from_user(void *dst, const void *user, size_t len);

@@ -60,7 +60,7 @@ static int track(struct rk_vm *vm, uint64_t pa)
 /* Give a granule back to the host, or withhold it for good if the RMM will not. */
 static void undelegate_free(struct rk_host *h, uint64_t pa)
 {
-	if (rmi_ok(rk_rmi(h, RMI_GRANULE_UNDELEGATE, pa, 0, 0, 0, 0, NULL)))
+	if (rmi_ok(rk_rmi_delegate(h, pa, false)))
 		palloc_put(&h->pages, pa);
 	else
 		palloc_leak(&h->pages, pa);
@@ -69,7 +69,7 @@ static void undelegate_free(struct rk_host *h, uint64_t pa)
 /* Delegate @pa and remember it for teardown; on failure @pa is the caller's to free. */
 static int delegate_tracked(struct rk_vm *vm, uint64_t pa)
 {
-	if (!rmi_ok(rk_rmi(vm->host, RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL)))
+	if (!rmi_ok(rk_rmi_delegate(vm->host, pa, true)))
 		return -ENXIO;
 	if (track(vm, pa) < 0) {
 		undelegate_free(vm->host, pa);
@@ -172,7 +172,8 @@ int rk_realm_ensure_created(struct rk_vm *vm)
 	p->num_wps = (vm->dfr0 >> DFR0_WRPS_SHIFT) & 0xf;
 	p->hash_algo = vm->hash_algo;
 	memcpy(p->rpv, vm->rpv, sizeof(p->rpv));
-	p->vmid = (uint64_t)vmid;
+	if (!h->rmi_v2)
+		p->vmid = (uint64_t)vmid; /* 2.0: the RMM allocates VMIDs (0x800 is padding) */
 	p->rtt_base = rtt;
 	p->rtt_level_start = vm->rtt_level_start;
 	p->rtt_num_start = vm->rtt_num_start;
@@ -295,13 +296,19 @@ static int data_page(struct rk_vm *vm, uint64_t gpa, uint64_t src, uint64_t rmi_
 	pa = palloc_get(&h->pages);
 	if (!pa)
 		return -ENOMEM;
-	if (!rmi_ok(rk_rmi(h, RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL))) {
+	if (!rmi_ok(rk_rmi_delegate(h, pa, true))) {
 		palloc_put(&h->pages, pa);
 		return -ENXIO;
 	}
 	for (;;) {
-		x0 = src ? rk_rmi(h, RMI_DATA_CREATE, vm->rd, pa, gpa, src, rmi_flags, NULL)
-			 : rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, gpa, 0, 0, NULL);
+		/* 2.0: RTT_DATA_MAP_INIT has DATA_CREATE's number and inputs; RTT_DATA_MAP maps. */
+		if (src)
+			x0 = rk_rmi(h, RMI_DATA_CREATE, vm->rd, pa, gpa, src, rmi_flags, NULL);
+		else if (h->rmi_v2)
+			x0 = rk_rmi(h, RMI2_RTT_DATA_MAP, vm->rd, gpa, gpa + GRANULE_SIZE,
+				    RMI2_ADDR_TYPE_SINGLE, RMI2_RDESC(pa, 1, RMI2_PAGE_L3), NULL);
+		else
+			x0 = rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, gpa, 0, 0, NULL);
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
 		ret = rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
@@ -522,16 +529,28 @@ int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa)
 
 static void gmem_page_gone(struct rk_vm *vm, uint64_t ipa, uint64_t pa, bool leaked);
 
+/* Unmap the DATA page at @ipa: DATA_DESTROY, or 2.0's RTT_DATA_UNMAP; its PA or 0. */
+static uint64_t data_unmap(struct rk_vm *vm, uint64_t ipa)
+{
+	struct smc_result r;
+
+	if (!vm->host->rmi_v2) {
+		rk_rmi(vm->host, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
+		return rmi_ok(r.x[0]) ? r.x[1] : 0;
+	}
+	rk_rmi(vm->host, RMI2_RTT_DATA_UNMAP, vm->rd, ipa, ipa + GRANULE_SIZE,
+	       RMI2_ADDR_TYPE_SINGLE, 0, &r);
+	return rmi_ok(r.x[0]) && r.x[2] ? RMI2_RDESC_ADDR(r.x[2]) : 0;
+}
+
 /* The private page at @ipa goes (memory the realm made EMPTY): destroy and free it. */
 static void destroy_private(struct rk_vm *vm, uint64_t ipa)
 {
 	struct rk_host *h = vm->host;
-	struct smc_result r;
+	uint64_t pa = data_unmap(vm, ipa);
 
-	rk_rmi(h, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
-	if (rmi_ok(r.x[0]))
-		gmem_page_gone(vm, ipa, r.x[1],
-			       !rmi_ok(rk_rmi(h, RMI_GRANULE_UNDELEGATE, r.x[1], 0, 0, 0, 0, NULL)));
+	if (pa)
+		gmem_page_gone(vm, ipa, pa, !rmi_ok(rk_rmi_delegate(h, pa, false)));
 }
 
 uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
@@ -569,6 +588,59 @@ uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
 
 /* ---- activation ---- */
 
+/*
+ * Drive a 2.0 stateful operation to its end as Linux v14 loops: NONE ->
+ * OP_CONTINUE; DONATE -> new delegated granules (tracked: undelegated at
+ * teardown) listed in an NS page, OP_MEM_DONATE; RECLAIM -> OP_MEM_RECLAIM
+ * (the granules come back DELEGATED and stay tracked); BUSY/BLOCKED ->
+ * again.  Returns the final x0.
+ */
+static uint64_t sro_loop(struct rk_vm *vm, uint64_t x0, uint64_t handle, struct smc_result *r)
+{
+	struct rk_host *h = vm->host;
+	uint64_t list = ns_page(h);
+
+	if (!list)
+		return RMI_RET(RMI_ERROR_INPUT, 0);
+	for (unsigned step = 0; step < 1000; step++) {
+		unsigned st = RMI_RET_STATUS(x0);
+		uint64_t *l = pas_host_va(h->pas, list);
+
+		if (st == RMI2_BUSY || st == RMI2_BLOCKED) {
+			x0 = rk_rmi(h, RMI2_OP_CONTINUE, handle, 0, 0, 0, 0, r);
+			continue;
+		}
+		if (st != RMI2_INCOMPLETE)
+			break;
+		if (RMI2_OP_MEM_REQ(x0) == RMI2_OP_MEM_REQ_DONATE) {
+			uint64_t n = RMI2_DONATE_COUNT(r->x[2]);
+
+			for (uint64_t i = 0; i < n; i++) {
+				uint64_t pa = rk_vm_delegate_new(vm);
+
+				if (!pa) {
+					n = i;
+					break;
+				}
+				l[i] = RMI2_RDESC(pa, 1, RMI2_PAGE_L3);
+			}
+			if (!n && rk_rmi(h, RMI2_OP_CANCEL, handle, 0, 0, 0, 0, r) !=
+					  RMI_RET(RMI_SUCCESS, 0)) {
+				x0 = r->x[0];
+				continue;
+			}
+			x0 = n ? rk_rmi(h, RMI2_OP_MEM_DONATE, handle, list, n, 0, 0, r)
+			       : RMI_RET(RMI_ERROR_INPUT, 0);
+		} else if (RMI2_OP_MEM_REQ(x0) == RMI2_OP_MEM_REQ_RECLAIM) {
+			x0 = rk_rmi(h, RMI2_OP_MEM_RECLAIM, handle, list, GRANULE_SIZE / 8, 0, 0, r);
+		} else {
+			x0 = rk_rmi(h, RMI2_OP_CONTINUE, handle, 0, 0, 0, 0, r);
+		}
+	}
+	palloc_put(&h->pages, list);
+	return x0;
+}
+
 static int create_recs(struct rk_vm *vm)
 {
 	struct rk_host *h = vm->host;
@@ -594,6 +666,14 @@ static int create_recs(struct rk_vm *vm)
 		p->mpidr = (i & 0xf) | ((uint64_t)(i >> 4) & 0xff) << 8;
 		p->pc = v->pc;
 		memcpy(p->gprs, v->x, sizeof(p->gprs));
+		if (h->rmi_v2) {
+			/* 2.0: no aux in the params; REC_CREATE asks for them by donation. */
+			struct smc_result r;
+			uint64_t x0 = rk_rmi(h, RMI_REC_CREATE, vm->rd, v->rec, params, 0, 0, &r);
+
+			ok = rmi_ok(sro_loop(vm, x0, r.x[1], &r));
+			goto created;
+		}
 		p->num_aux = RMI_REC_PARAMS_AUX_GRANULES;
 		for (unsigned a = 0; a < p->num_aux; a++) {
 			v->aux[a] = rk_vm_delegate_new(vm);
@@ -604,6 +684,7 @@ static int create_recs(struct rk_vm *vm)
 			p->aux[a] = v->aux[a];
 		}
 		ok = rmi_ok(rk_rmi(h, RMI_REC_CREATE, vm->rd, v->rec, params, 0, 0, NULL));
+created:
 		palloc_put(&h->pages, params);
 		if (!ok) {
 			v->rec = 0;
@@ -710,13 +791,17 @@ static void teardown_rtt(struct rk_vm *vm, uint64_t base, int level, uint64_t ne
 			teardown_rtt(vm, ipa, level + 1, 512);
 			rk_rmi(h, RMI_RTT_DESTROY, vm->rd, ipa, (uint64_t)level + 1, 0, 0, &r);
 		} else if (r.x[2] == RMI_ASSIGNED && ipa >= protected_top) {
-			rk_rmi(h, RMI_RTT_UNMAP_UNPROTECTED, vm->rd, ipa, (uint64_t)level, 0, 0, &r);
+			if (h->rmi_v2)
+				rk_rmi(h, RMI2_RTT_UNPROT_UNMAP, vm->rd, ipa, ipa + size,
+				       RMI2_ADDR_TYPE_NONE, 0, &r);
+			else
+				rk_rmi(h, RMI_RTT_UNMAP_UNPROTECTED, vm->rd, ipa, (uint64_t)level, 0,
+				       0, &r);
 		} else if (r.x[2] == RMI_ASSIGNED && level == 3) {
-			rk_rmi(h, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
-			if (rmi_ok(r.x[0]))
-				gmem_page_gone(vm, ipa, r.x[1],
-					       !rmi_ok(rk_rmi(h, RMI_GRANULE_UNDELEGATE, r.x[1], 0,
-							      0, 0, 0, NULL)));
+			uint64_t pa = data_unmap(vm, ipa);
+
+			if (pa)
+				gmem_page_gone(vm, ipa, pa, !rmi_ok(rk_rmi_delegate(h, pa, false)));
 		}
 	}
 }
@@ -726,9 +811,18 @@ void rk_realm_destroy(struct rk_vm *vm)
 	struct rk_host *h = vm->host;
 
 	if (vm->state != RK_REALM_NONE) {
+		/* 2.0 (v14): the realm becomes a ZOMBIE first; RECs go by stateful operation. */
+		if (h->rmi_v2)
+			rk_rmi(h, RMI2_REALM_TERMINATE, vm->rd, 0, 0, 0, 0, NULL);
 		for (unsigned i = 0; i < vm->nvcpus; i++)
-			if (vm->vcpus[i] && vm->vcpus[i]->rec)
-				rk_rmi(h, RMI_REC_DESTROY, vm->vcpus[i]->rec, 0, 0, 0, 0, NULL);
+			if (vm->vcpus[i] && vm->vcpus[i]->rec) {
+				struct smc_result r;
+				uint64_t x0 = rk_rmi(h, RMI_REC_DESTROY, vm->vcpus[i]->rec, 0, 0, 0,
+						     0, &r);
+
+				if (h->rmi_v2)
+					sro_loop(vm, x0, r.x[1], &r);
+			}
 		teardown_rtt(vm, 0, vm->rtt_level_start,
 			     (1ULL << vm->ipa_bits) / level_size(vm->rtt_level_start));
 		rk_rmi(h, RMI_REALM_DESTROY, vm->rd, 0, 0, 0, 0, NULL);

@@ -40,7 +40,8 @@ struct granule *granule_find(struct rmm *rmm, uint64_t pa, enum rmm_granule_stat
 {
 	struct granule *g = granule_at(rmm, pa);
 
-	return g && g->state == state ? g : NULL;
+	/* A DELEGATED granule with a refcount is held by a 2.0 stateful operation (sro.c). */
+	return g && g->state == state && !(state == GRANULE_DELEGATED && g->refcount) ? g : NULL;
 }
 
 void granule_set_state(struct granule *g, enum rmm_granule_state state)

@@ -14,6 +14,7 @@
 
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
+#include "realmkit/rmi2.h"
 #include "rmm/introspect.h"
 #include "rmm/rmm.h"
 
@@ -25,6 +26,8 @@
 #define RMM_MAX_RECS_ORDER 10
 #define RMM_REFCOUNT_MAX ((1U << RMM_MAX_RECS_ORDER) - 1)
 #define RMM_DEFAULT_SLICE_NS (10UL * 1000 * 1000) /* host timer tick: 10 ms */
+
+struct sro;
 
 struct granule {
 	uint8_t state;     /* enum rmm_granule_state */
@@ -52,6 +55,10 @@ struct rmm {
 	bool ticker_running, ticker_stop, ticker_idle;
 	uint64_t slice_ns;
 	struct rmm_stats stats;
+	/* RMI 2.0 only (plat.rmi_v2): global state and stateful operations (sro.c). */
+	bool v2_active;        /* RMM_ACTIVATE done */
+	uint64_t sro_next;     /* next SRO handle */
+	struct sro *sros;      /* RMM_SRO_SLOTS in-flight operations */
 };
 
 /* Realm descriptor, stored in the RD granule. */
@@ -100,6 +107,11 @@ struct rd *rd_find(struct rmm *rmm, uint64_t rd_pa);
 uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd, uint64_t params);
 uint64_t smc_realm_activate(struct rmm *rmm, uint64_t rd);
 uint64_t smc_realm_destroy(struct rmm *rmm, uint64_t rd);
+/* Shared with 2.0's REALM_CREATE (v2_realm.c). */
+bool vmid_reserve(struct rmm *rmm, uint64_t vmid);
+void vmid_release(struct rmm *rmm, uint64_t vmid);
+bool realm_params_valid(struct rmm *rmm, const struct rd *rd, uint64_t num_start);
+void realm_init_root_rtts(struct rmm *rmm, const struct rd *rd);
 
 /* ---- rec (rec.c) ---- */
 
@@ -161,6 +173,8 @@ _Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC fits its granule");
 
 struct rec *rec_map(struct rmm *rmm, uint64_t pa);
 uint64_t mpidr_el1_index(uint64_t mpidr);
+/* Linear REC index of an RmiRecMpidr value (Aff3 in bits [31:24]). */
+uint64_t rec_mpidr_index(uint64_t mpidr);
 
 void smc_rec_aux_count(struct rmm *rmm, uint64_t rd, struct smc_result *res);
 uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd, uint64_t rec, uint64_t params);
@@ -291,6 +305,34 @@ void measurement_extend_rec(struct rd *rd, const struct rmi_rec_params *params);
 void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top);
 /* RSI_MEASUREMENT_EXTEND: REM[@index] = H(REM[@index] || data[0:@size]). */
 void measurement_extend_rem(struct rd *rd, unsigned index, const void *data, unsigned size);
+
+/* ---- RMI 2.0 (v2_*.c, sro.c) ---- */
+#define RMM_SRO_SLOTS 8
+#define RMM_RANGE_BUDGET 4096 /* granules one GRANULE_RANGE_(UN)DELEGATE call may move */
+void v2_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res);
+int v2_init(struct rmm *rmm);
+void v2_fini(struct rmm *rmm);
+/* 2.0 commands in their files; x = x1.. as in rmm_smc. */
+void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_realm_terminate(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_realm_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_rtt_data_map(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_rtt_data_unmap(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_rtt_unprot_map(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_rtt_unprot_unmap(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void v2_rtt_init_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_rec_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_rec_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_op_continue(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_op_mem_donate(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_op_mem_reclaim(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+void sro_op_cancel(struct rmm *rmm, const uint64_t *x, struct smc_result *res);
+/* Granules an in-flight SRO holds (for the invariant checker): calls @fn for each. */
+void sro_for_each_held(struct rmm *rmm, void (*fn)(void *arg, uint64_t pa, bool aux),
+		       void *arg);
+/* REC_ENTER's boundary in 2.0 mode: RecRun 2.0 <-> the internal (1.0) layout. */
+void v2_run_entry_in(struct rmi_rec_run *run);
+void v2_run_exit_out(struct rmi_rec_exit *exit);
 
 /* ---- running RECs (run.c) ---- */
 void rec_rt_free(struct rec_rt *rt);

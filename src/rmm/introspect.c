@@ -168,10 +168,28 @@ static void check_realm(struct check *c, uint64_t rd_pa, uint8_t *vmids)
 	}
 }
 
+struct held_ctx {
+	struct check *c;
+	uint8_t *held;
+};
+
+/* Granules a 2.0 stateful operation holds: its REC granule, its donated aux granules. */
+static void held_mark(void *arg, uint64_t pa, bool aux)
+{
+	struct held_ctx *h = arg;
+	struct granule *g = granule_at(h->c->rmm, pa);
+
+	if (aux)
+		reach(h->c, pa, GRANULE_REC_AUX, "SRO aux");
+	else if (g)
+		h->held[g - h->c->rmm->granules] = 1;
+}
+
 bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len)
 {
 	struct check c = { .rmm = rmm, .why = why, .why_len = why_len, .ok = true };
 	uint8_t vmids[RMM_VMID_COUNT / 8];
+	struct held_ctx held = { 0 };
 	uint32_t *recs;
 
 	c.seen = calloc(rmm->ngranules, 1);
@@ -215,6 +233,12 @@ bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len)
 	}
 	if (c.ok && memcmp(vmids, rmm->vmids, sizeof(vmids)))
 		violation(&c, "reserved VMIDs differ from the VMIDs of live realms");
+	held.c = &c;
+	held.held = calloc(rmm->ngranules, 1);
+	if (!held.held)
+		violation(&c, "out of memory");
+	else
+		sro_for_each_held(rmm, held_mark, &held);
 	/* Every granule: reached as its state requires, protected as its state requires. */
 	for (uint64_t i = 0; i < rmm->ngranules && c.ok; i++) {
 		struct granule *g = &rmm->granules[i];
@@ -232,7 +256,7 @@ bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len)
 		else if (!host_owned && !pas_host_faults(rmm->pas, pa))
 			violation(&c, "%s granule 0x%llx is readable by the host",
 				  rmm_granule_state_name(g->state), (unsigned long long)pa);
-		else if (g->state == GRANULE_DELEGATED && g->refcount)
+		else if (g->state == GRANULE_DELEGATED && g->refcount && !held.held[i])
 			violation(&c, "DELEGATED granule 0x%llx has refcount %u",
 				  (unsigned long long)pa, g->refcount);
 		else if (g->state == GRANULE_DELEGATED && !pas_is_zero(rmm->pas, pa))
@@ -241,5 +265,6 @@ bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len)
 	}
 	free(c.seen);
 	free(recs);
+	free(held.held);
 	return c.ok;
 }

@@ -46,7 +46,7 @@ struct rmm_measurements {
 /* Measurements of the realm whose RD is at @rd; false if @rd is not an RD. */
 bool rmm_realm_measurements(struct rmm *rmm, uint64_t rd, struct rmm_measurements *m);
 
-enum rmm_realm_state { REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF };
+enum rmm_realm_state { REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF, REALM_ZOMBIE /* 2.0 */ };
 
 /* Counters of the run path, for benchmarks and tests. */
 struct rmm_stats {

@@ -20,7 +20,7 @@ struct rd *rd_find(struct rmm *rmm, uint64_t rd_pa)
 	return g ? rd_map(rmm, g) : NULL;
 }
 
-static bool vmid_reserve(struct rmm *rmm, uint64_t vmid)
+bool vmid_reserve(struct rmm *rmm, uint64_t vmid)
 {
 	uint8_t bit = (uint8_t)(1U << (vmid % 8));
 
@@ -30,7 +30,7 @@ static bool vmid_reserve(struct rmm *rmm, uint64_t vmid)
 	return true;
 }
 
-static void vmid_release(struct rmm *rmm, uint64_t vmid)
+void vmid_release(struct rmm *rmm, uint64_t vmid)
 {
 	rmm->vmids[vmid / 8] &= (uint8_t) ~(1U << (vmid % 8));
 }
@@ -87,7 +87,7 @@ static bool rtt_geometry_ok(const struct rmm *rmm, const struct rd *rd, uint64_t
 }
 
 /* The checks on the parameter values, in the order the RMM makes them. */
-static bool params_valid(struct rmm *rmm, const struct rd *rd, uint64_t num_start)
+bool realm_params_valid(struct rmm *rmm, const struct rd *rd, uint64_t num_start)
 {
 	const struct rmm_platform *plat = &rmm->plat;
 
@@ -114,7 +114,7 @@ static bool params_valid(struct rmm *rmm, const struct rd *rd, uint64_t num_star
 }
 
 /* Write the starting RTTs: protected half UNASSIGNED/EMPTY, the rest UNASSIGNED_NS. */
-static void init_root_rtts(struct rmm *rmm, const struct rd *rd)
+void realm_init_root_rtts(struct rmm *rmm, const struct rd *rd)
 {
 	uint64_t size = rtt_level_size((int)rd->rtt_level_start);
 	uint64_t n = (1UL << rd->s2sz) / size;
@@ -136,7 +136,7 @@ uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd_pa, uint64_t params_pa)
 		return RMI_RET(RMI_ERROR_INPUT, 0);
 	memset(&tmp, 0, sizeof(tmp));
 	params_read(&p, &tmp, &num_start);
-	if (!params_valid(rmm, &tmp, num_start) || !vmid_reserve(rmm, tmp.vmid))
+	if (!realm_params_valid(rmm, &tmp, num_start) || !vmid_reserve(rmm, tmp.vmid))
 		return RMI_RET(RMI_ERROR_INPUT, 0);
 
 	/* rd must not be one of the starting RTTs, and all of them must be DELEGATED. */
@@ -153,7 +153,7 @@ uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd_pa, uint64_t params_pa)
 	tmp.state = REALM_NEW;
 	measurement_realm_params(&tmp);
 	memcpy(rd_map(rmm, g_rd), &tmp, sizeof(tmp));
-	init_root_rtts(rmm, &tmp);
+	realm_init_root_rtts(rmm, &tmp);
 	return RMI_RET(RMI_SUCCESS, 0);
 fail:
 	vmid_release(rmm, tmp.vmid);

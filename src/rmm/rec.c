@@ -18,7 +18,7 @@ struct rec *rec_map(struct rmm *rmm, uint64_t pa)
 }
 
 /* Linear REC index of an RmiRecMpidr value (Aff3 in bits [31:24]). */
-static uint64_t mpidr_index(uint64_t mpidr)
+uint64_t rec_mpidr_index(uint64_t mpidr)
 {
 	return (mpidr & 0xf) | ((mpidr >> 8) & 0xff) << 4 | ((mpidr >> 16) & 0xff) << 12 |
 	       ((mpidr >> 24) & 0xff) << 20;
@@ -82,7 +82,7 @@ uint64_t smc_rec_create(struct rmm *rmm, uint64_t rd_pa, uint64_t rec_pa, uint64
 		status = RMI_RET(RMI_ERROR_REALM, 0);
 		goto fail;
 	}
-	if ((p.mpidr & ~MPIDR_VALID_MASK) || mpidr_index(p.mpidr) != rd->num_recs ||
+	if ((p.mpidr & ~MPIDR_VALID_MASK) || rec_mpidr_index(p.mpidr) != rd->num_recs ||
 	    p.num_aux != RMM_REC_AUX_COUNT) {
 		status = RMI_RET(RMI_ERROR_INPUT, 0);
 		goto fail;

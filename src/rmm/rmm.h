@@ -28,6 +28,7 @@ struct rmm_platform {
 	unsigned pmu_num_ctrs; /* PMCR_EL0.N */
 	bool sha256;
 	bool sha512;
+	bool rmi_v2;           /* the RMM implements RMI 2.0 (docs/RMM2.md) instead of 1.0 */
 	/*
 	 * Not architecture: a deterministic time slice for tests and the fuzzer.
 	 * Non-zero: each REC_ENTER runs at most this many instructions per stretch

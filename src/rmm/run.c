@@ -802,6 +802,8 @@ static uint64_t entry_check(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa,
 		return RMI_RET(RMI_ERROR_REC, 0);
 	if (!ns_granule_read(rmm, run_pa, run))
 		return RMI_RET(RMI_ERROR_INPUT, 0);
+	if (rmm->plat.rmi_v2)
+		v2_run_entry_in(run); /* RecRun 2.0 (v2_smc.c) */
 	rec = rec_map(rmm, rec_pa);
 	rd = rd_map(rmm, granule_at(rmm, rec->rd));
 	if (rd->state == REALM_NEW)
@@ -979,6 +981,8 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 			break;
 		}
 	g_rec->refcount = 0;
+	if (rmm->plat.rmi_v2)
+		v2_run_exit_out(&run.exit);
 	if (!ns_granule_write(rmm, run_pa + offsetof(struct rmi_rec_run, exit), &run.exit,
 			      sizeof(run.exit)))
 		return RMI_RET(RMI_ERROR_INPUT, 0);

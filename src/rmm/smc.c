@@ -29,7 +29,8 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 	pthread_mutex_init(&rmm->lock, NULL);
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
-	if (!rmm->granules) {
+	if (!rmm->granules || (rmm->plat.rmi_v2 && v2_init(rmm) < 0)) {
+		free(rmm->granules);
 		free(rmm);
 		return NULL;
 	}
@@ -45,6 +46,7 @@ void rmm_destroy(struct rmm *rmm)
 	for (uint64_t i = 0; i < rmm->ngranules; i++)
 		if (rmm->granules[i].state == GRANULE_REC)
 			rec_rt_free(rec_map(rmm, granule_pa(rmm, &rmm->granules[i]))->rt);
+	v2_fini(rmm);
 	pthread_mutex_destroy(&rmm->lock);
 	free(rmm->granules);
 	free(rmm);
@@ -90,6 +92,11 @@ void rmm_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	pthread_mutex_lock(&rmm->lock);
+	if (rmm->plat.rmi_v2) {
+		v2_smc(rmm, a, res); /* RMI 2.0: v2_smc.c */
+		pthread_mutex_unlock(&rmm->lock);
+		return;
+	}
 	switch (a->fid) {
 	case RMI_VERSION:
 		smc_version(rmm, x[0], res);
