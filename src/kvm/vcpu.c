@@ -180,6 +180,12 @@ static int run_loop(struct rk_vcpu *v)
 		return -ENOEXEC;
 	if (!vm->realm)
 		return -ENOSYS; /* only realm VMs are modelled */
+	if (!vm->has_run) {
+		/* Written guest_memfd pages become DATA before the RECs (experimental). */
+		ret = rk_gmem_commit(vm);
+		if (ret)
+			return ret;
+	}
 	vm->has_run = true;
 	ret = rk_realm_activate(vm);
 	if (ret)
