@@ -376,6 +376,9 @@ static void test_errno_rows(void)
 	};
 	struct kvm_realmkit_gmem_populate r = { 0 };
 
+	/* The number: _IOW('r', 0x10, 32 bytes), as docs/KVM.md lists it. */
+	CHECK_EQ(KVM_REALMKIT_GMEM_SET_POPULATE, 0x40207210UL);
+	CHECK_EQ(KVM_CAP_REALMKIT_GMEM_POPULATE, 0x7210);
 	if (!open_launch(&l, 0))
 		return;
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
