@@ -1000,6 +1000,8 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (strcmp(c.rmm, "1.0"))
+		die("--rmm %s: this build has the RMM 1.0 mode only", c.rmm);
 	if (c.quick) {
 		c.size = size_set ? c.size : 4 * MiB;
 		c.runs = runs_set ? c.runs : 1;
