@@ -38,6 +38,7 @@
 
 #include <openssl/evp.h>
 
+#include "gmem_io.h"
 #include "series.h"
 #include "kvm_util.h"
 #include "realmkit/host.h"
@@ -52,18 +53,30 @@
 #define TMPFS_MAGIC_ 0x01021994
 #define MIXED_MAX (64 * MiB) /* size of the mixed-flag RIM check */
 
-enum path { P_READ, P_MMAP, P_FD, NPATHS };
+enum path { P_READ, P_MMAP, P_FD, P_SPLICE, P_URING1, P_URING32, NPATHS };
+
+/* The paths of the region design: marked guest_memfd ranges, filled by plain copies. */
+static bool region_path(enum path p)
+{
+	return p == P_SPLICE || p == P_URING1 || p == P_URING32;
+}
 
 static const char *const path_name[NPATHS] = {
 	[P_READ] = "A  read()+source_uaddr",
 	[P_MMAP] = "A' mmap()+source_uaddr",
 	[P_FD] = "B  POPULATE_FD fd+off",
+	[P_SPLICE] = "C  region+splice",
+	[P_URING1] = "D1 region+io_uring QD1",
+	[P_URING32] = "D32 region+io_uring QD32",
 };
 
 static const char *const path_key[NPATHS] = {
 	[P_READ] = "read_source_uaddr",
 	[P_MMAP] = "mmap_source_uaddr",
 	[P_FD] = "populate_fd",
+	[P_SPLICE] = "region_splice",
+	[P_URING1] = "region_io_uring_qd1",
+	[P_URING32] = "region_io_uring_qd32",
 };
 
 struct cfg {
@@ -74,6 +87,9 @@ struct cfg {
 	uint64_t chunk; /* pages per populate call before progress; 0: host default */
 	bool no_warm;
 	const char *dir;
+	const char *rmm;     /* RMM mode: "1.0" or "2.0" */
+	size_t splice_chunk; /* bytes per splice / io_uring request pair */
+	bool no_overlap;
 };
 
 /* What one populate run did. */
@@ -82,6 +98,12 @@ struct sample {
 	double cpu;          /* user + system CPU time of the process over the same span, s */
 	double read;         /* path A: of which read() into the buffer, s */
 	double teardown;     /* close + rk_host_destroy, s (not in wall) */
+	double populate;     /* of wall: the populate calls / copies */
+	double activate;     /* of wall: the first KVM_RUN (region paths: the commit, RECs, RIPAS) */
+	double vmm_cpu;      /* CPU time of the VMM thread alone over wall (not io_uring workers) */
+	uint64_t usys;       /* VMM-side syscalls: read(), ioctls, splice(), io_uring_enter() */
+	uint64_t ucopied;    /* bytes the VMM's own syscalls copied (read(), splice into gmem) */
+	uint64_t work_units; /* overlap runs: units of VMM work done while the copy was in flight */
 	uint64_t reads;      /* user-side read() calls */
 	uint64_t read_bytes; /* bytes they returned */
 	uint64_t ioctls;
@@ -95,7 +117,9 @@ struct sample {
 
 
 struct result {
-	struct series wall, cpu, read, teardown;
+	struct series wall, cpu, read, teardown, populate, activate, vmm_cpu;
+	double overlap_both, overlap_work; /* io_uring paths: see run_overlap() */
+	double overlap;
 	struct sample last;
 	bool rim_set, rim_same;
 	struct rmm_measurements rim;
@@ -123,6 +147,14 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -350,6 +382,18 @@ static uint64_t dram_for(uint64_t size)
 	return (2 * size + GiB + GiB - 1) & ~(GiB - 1);
 }
 
+/*
+ * The host for one run.  The RMM mode is this one parameter (every path and
+ * mode runs through this function).
+ */
+static struct rk_host_config host_config(const struct cfg *c, uint64_t size)
+{
+	struct rk_host_config hc = { .dram_size = dram_for(size), .populate_chunk = c->chunk };
+
+	hc.rmm = strcmp(c->rmm, "2.0") ? RK_RMM_1_0 : RK_RMM_2_0;
+	return hc;
+}
+
 static uint64_t slot_for(uint64_t size)
 {
 	return (size + 2 * MiB - 1) & ~(2 * MiB - 1);
@@ -391,23 +435,75 @@ static uint64_t populate_uaddr(struct vmm *v, const uint8_t *src, const struct s
 	return (uint64_t)calls;
 }
 
+/* The VMM's own work while io_uring moves the image (overlap runs): SHA-256 of 64 KiB. */
+struct vmm_work {
+	uint64_t left;
+	uint8_t buf[65536];
+};
+
+static bool work_unit(void *arg)
+{
+	struct vmm_work *w = arg;
+	uint8_t out[EVP_MAX_MD_SIZE];
+	unsigned int olen;
+
+	if (!w->left)
+		return false;
+	if (!EVP_Digest(w->buf, sizeof(w->buf), out, &olen, sha256_md(), NULL))
+		die("EVP SHA-256 failed");
+	w->buf[0] ^= out[0];
+	return --w->left > 0;
+}
+
+/*
+ * Region design: mark segment @s of the guest_memfd measured or not, then
+ * copy it in with splice(2) or io_uring (no populate flag on the copy).
+ */
+static void populate_region(struct vmm *v, int fd, const struct seg *s, enum path p,
+			    const struct cfg *c, struct vmm_work *w, struct sample *out)
+{
+	struct kvm_realmkit_gmem_populate r = {
+		.offset = s->off,
+		.size = (s->len + PAGE - 1) & ~(PAGE - 1),
+		.flags = KVM_REALMKIT_GMEM_POPULATE | (s->measure ? KVM_REALMKIT_GMEM_MEASURED : 0),
+	};
+	struct gio_stats st = { 0 };
+	int64_t n;
+
+	if (rk_ioctl(v->host, v->gmem[0], KVM_REALMKIT_GMEM_SET_POPULATE, &r) < 0)
+		die("KVM_REALMKIT_GMEM_SET_POPULATE: %s", strerror(errno));
+	out->ioctls++;
+	if (p == P_SPLICE)
+		n = gio_splice_file(fd, s->off, v->gmem[0], s->off, s->len, c->splice_chunk, &st);
+	else
+		n = gio_uring_file(fd, s->off, v->gmem[0], s->off, s->len, p == P_URING1 ? 1 : 32,
+				   c->splice_chunk, w ? work_unit : NULL, w, &st);
+	if (n != (int64_t)s->len)
+		die("%s: %lld of %llu bytes: %s", path_name[p], (long long)n,
+		    (unsigned long long)s->len, n < 0 ? strerror((int)-n) : "short");
+	out->usys += st.syscalls;
+	out->ucopied += (uint64_t)n;
+	out->work_units += st.work_units;
+}
+
 /*
  * Populate @size bytes of the image by path @p in the segments @segs, on a
  * fresh host and realm VM.  Everything from opening the image to the last
  * populate ioctl is timed; creating and destroying the host is not.
  */
 static void run_one(const struct cfg *c, uint64_t size, enum path p, const struct seg *segs,
-		    unsigned nsegs, struct sample *s)
+		    unsigned nsegs, struct vmm_work *w, struct sample *s)
 {
-	struct rk_host_config hc = { .dram_size = dram_for(size), .populate_chunk = c->chunk };
+	struct rk_host_config hc = host_config(c, size);
 	struct rk_host_stats st0, st1;
 	struct rusage ru0, ru1;
 	struct rk_host *h;
 	uint8_t *buf = NULL;
 	struct vmm v;
+	struct kvm_run *run;
 	uint64_t rd;
-	double t0;
-	int fd;
+	double t0, tc0;
+	int fd, vcpu;
 
 	memset(s, 0, sizeof(*s));
 	if (!c->no_warm)
@@ -420,10 +516,22 @@ static void run_one(const struct cfg *c, uint64_t size, enum path p, const struc
 		    (unsigned long long)(slot_for(size) / MiB), strerror(errno));
 	if (p == P_FD && rk_ioctl(h, v.vm, KVM_CHECK_EXTENSION, KVM_CAP_REALMKIT_POPULATE_FD) != 1)
 		die("no KVM_CAP_REALMKIT_POPULATE_FD");
+	if (region_path(p) &&
+	    rk_ioctl(h, v.vm, KVM_CHECK_EXTENSION, KVM_CAP_REALMKIT_GMEM_POPULATE) != 1)
+		die("no KVM_CAP_REALMKIT_GMEM_POPULATE");
+	/* A vCPU: every path ends with the first KVM_RUN (activation), inside the timing. */
+	vcpu = vmm_add_vcpu(&v);
+	if (vcpu >= 0 && vmm_add_vgic(&v, 0) < 0)
+		die("vGIC: %s", strerror(errno));
+	run = vcpu < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die("vCPU: %s", strerror(errno));
+	run->immediate_exit = 1;
 	rk_host_stats(h, &st0);
 	getrusage(RUSAGE_SELF, &ru0);
 
 	t0 = now_s();
+	tc0 = thread_cpu_s();
 	fd = open_image();
 	switch (p) {
 	case P_READ:
@@ -453,10 +561,25 @@ static void run_one(const struct cfg *c, uint64_t size, enum path p, const struc
 		for (unsigned i = 0; i < nsegs; i++)
 			s->ioctls += populate_fd(&v, fd, &segs[i], &s->fd_bytes);
 		break;
+	case P_SPLICE:
+	case P_URING1:
+	case P_URING32:
+		for (unsigned i = 0; i < nsegs; i++)
+			populate_region(&v, fd, &segs[i], p, c, w, s);
+		break;
 	default:
 		die("bad path");
 	}
+	s->populate = now_s() - t0;
+	/* Activation: the region paths' pages become DATA here, before the RECs. */
+	if (rk_ioctl(h, vcpu, KVM_RUN, 0) == 0 || errno != EINTR)
+		die("first KVM_RUN (immediate_exit): %s", strerror(errno));
+	s->ioctls++;
 	s->wall = now_s() - t0;
+	s->activate = s->wall - s->populate;
+	s->vmm_cpu = thread_cpu_s() - tc0;
+	s->usys += s->reads + s->ioctls;
+	s->ucopied += s->read_bytes;
 
 	getrusage(RUSAGE_SELF, &ru1);
 	rk_host_stats(h, &st1);
@@ -472,6 +595,7 @@ static void run_one(const struct cfg *c, uint64_t size, enum path p, const struc
 		die("no realm descriptor after populate");
 
 	t0 = now_s();
+	munmap(run, 4096);
 	if (buf)
 		munmap(buf, size);
 	close(fd);
@@ -536,7 +660,8 @@ static void copies(const struct sample *s, uint64_t size, double *user, double *
 	 */
 	uint64_t k = s->kcopied ? s->kcopied : s->fd_bytes;
 
-	*user = (double)s->read_bytes / (double)size;
+	/* The VMM's own copying syscalls: read() into a buffer, or splice into the guest_memfd. */
+	*user = (double)s->ucopied / (double)size;
 	*kern = (double)k / (double)size;
 	*rmm = 1.0; /* every DATA_CREATE copies its 4 KiB from the staging page */
 }
@@ -590,8 +715,11 @@ static void print_table(FILE *f, const struct report *rp)
 	fprintf(f, "  read() into a faulted-in buffer (reference) %7.3f s %6.0f MiB/s\n\n", tr,
 		mibs(c->size, tr));
 
-	fprintf(f, "%-22s %-4s %8s %17s %6s %7s %7s %7s %5s\n", "time (median of runs)", "mode",
-		"wall s", "[min..max]", "sprd%", "cpu s", "MiB/s", "floor s", "eff%");
+	fprintf(f, "RMM mode %s; splice/io_uring: %zu KiB per request\n\n", c->rmm,
+		c->splice_chunk / 1024);
+	fprintf(f, "%-25s %-4s %8s %17s %6s %7s %7s %7s %7s %7s %7s %5s\n",
+		"time (median of runs)", "mode", "wall s", "[min..max]", "sprd%", "popul s",
+		"activ s", "cpu s", "vmm cpu", "MiB/s", "floor s", "eff%");
 	for (int p = 0; p < NPATHS; p++)
 		for (int m = 0; m < 2; m++) {
 			const struct result *r = &rp->r[p][m];
@@ -600,13 +728,16 @@ static void print_table(FILE *f, const struct report *rp)
 
 			snprintf(spread, sizeof(spread), "[%.3f..%.3f]", series_min(&r->wall),
 				 series_max(&r->wall));
-			fprintf(f, "%-22s %-4s %8.3f %17s %6.0f %7.3f %7.0f %7.3f %5.0f\n",
+			fprintf(f, "%-25s %-4s %8.3f %17s %6.0f %7.3f %7.3f %7.3f %7.3f %7.0f %7.3f "
+				"%5.0f\n",
 				path_name[p], m ? "meas" : "unm", med, spread,
-				series_spread(&r->wall), series_median(&r->cpu),
-				mibs(c->size, med), fl, med > 0 ? 100.0 * fl / med : 0);
+				series_spread(&r->wall), series_median(&r->populate),
+				series_median(&r->activate), series_median(&r->cpu),
+				series_median(&r->vmm_cpu), mibs(c->size, med), fl,
+				med > 0 ? 100.0 * fl / med : 0);
 		}
-	fprintf(f, "\n%-22s %-4s %-11s %7s %7s %6s %9s %9s\n", "counts (per run)", "mode",
-		"copies/B", "read()", "k-sys", "ioctl", "RMI", "minflt");
+	fprintf(f, "\n%-25s %-4s %-11s %7s %7s %7s %6s %9s %9s\n", "counts (per run)", "mode",
+		"copies/B", "read()", "u-sys", "k-sys", "ioctl", "RMI", "minflt");
 	for (int p = 0; p < NPATHS; p++)
 		for (int m = 0; m < 2; m++) {
 			const struct sample *s = &rp->r[p][m].last;
@@ -615,8 +746,9 @@ static void print_table(FILE *f, const struct report *rp)
 
 			copies(s, c->size, &u, &k, &rr);
 			snprintf(cp, sizeof(cp), "%.0f+%.0f+%.0f=%.0f", u, k, rr, u + k + rr);
-			fprintf(f, "%-22s %-4s %-11s %7llu %7llu %6llu %9llu %9llu\n",
+			fprintf(f, "%-25s %-4s %-11s %7llu %7llu %7llu %6llu %9llu %9llu\n",
 				path_name[p], m ? "meas" : "unm", cp, (unsigned long long)s->reads,
+				(unsigned long long)s->usys,
 				(unsigned long long)s->ksys, (unsigned long long)s->ioctls,
 				(unsigned long long)s->rmi, (unsigned long long)s->minflt);
 		}
@@ -626,6 +758,28 @@ static void print_table(FILE *f, const struct report *rp)
 		"  or preadv into the NS staging pages) + RMM (staging -> granule); measured\n"
 		"  adds one SHA-256 pass.  read(): user-side read() calls; k-sys: host-kernel\n"
 		"  syscalls (rk_host_stats); minflt: minor faults of the process.\n");
+	fprintf(f, "  wall = popul (the populate calls or copies) + activ (the first KVM_RUN,\n"
+		"  where the region paths' pages become DATA).  vmm cpu: CPU time of the VMM\n"
+		"  thread alone (io_uring's kernel workers not included; cpu s includes them).\n"
+		"  u-sys: VMM syscalls (read, ioctl, splice, io_uring_enter).  copies/B: the\n"
+		"  VMM's read() or splice + host kernel staging + RMM.\n");
+	if (!c->no_overlap) {
+		fprintf(f, "  overlap (io_uring): the VMM hashes 64 KiB units while the copy is in\n"
+			"  flight, as much work as the copy alone takes; overlap = (copy alone + work\n"
+			"  alone - both) / min(copy, work), of the copy phase; then of the whole run.\n");
+		for (int p = P_URING1; p <= P_URING32; p++)
+			for (int m = 0; m < 2; m++) {
+				const struct result *r = &rp->r[p][m];
+
+				fprintf(f, "  %-25s %-4s copy %.3f s, work %.3f s, both %.3f s: "
+					"overlap %3.0f %% of the copy, %3.0f %% of the run\n",
+					path_name[p], m ? "meas" : "unm",
+					series_median(&r->populate), r->overlap_work,
+					r->overlap_both, 100.0 * r->overlap,
+					100.0 * r->overlap * series_median(&r->populate) /
+						series_median(&r->wall));
+			}
+	}
 	fprintf(f, "  path A: of the wall time, read() into the fresh buffer took %.3f s (unm) "
 		"%.3f s (meas)\n",
 		series_median(&rp->r[P_READ][0].read), series_median(&rp->r[P_READ][1].read));
@@ -670,6 +824,7 @@ static void print_json(const struct report *rp)
 	       rp->ncpu, rp->cpu, rp->un.release, rp->load[0], rp->load[1], rp->load[2]);
 	printf("  \"populate_chunk_pages\": %llu, \"warm_up\": %s,\n", (unsigned long long)c->chunk,
 	       c->no_warm ? "false" : "true");
+	printf("  \"rmm_mode\": \"%s\", \"splice_chunk_bytes\": %zu,\n", c->rmm, c->splice_chunk);
 	printf("  \"limits_s\": {");
 	json_series("memcpy_4k", &rp->memcpy_t, ", ");
 	json_series("sha256_4k", &rp->sha_t, ", ");
@@ -690,6 +845,11 @@ static void print_json(const struct report *rp)
 			json_series("cpu_s", &r->cpu, ", ");
 			json_series("read_s", &r->read, ", ");
 			json_series("teardown_s", &r->teardown, ", ");
+			json_series("populate_s", &r->populate, ", ");
+			json_series("activate_s", &r->activate, ", ");
+			json_series("vmm_thread_cpu_s", &r->vmm_cpu, ", ");
+			printf("\"vmm_syscalls\": %llu, \"overlap\": %.4f, ",
+			       (unsigned long long)s->usys, r->overlap);
 			printf("\"mib_per_s\": %.1f, \"copies_per_byte\": {\"user\": %.3f, "
 			       "\"host_kernel\": %.3f, \"rmm\": %.3f}, ",
 			       mibs(c->size, med), u, k, rr);
@@ -714,7 +874,8 @@ static void print_json(const struct report *rp)
 static void usage(void)
 {
 	fputs("usage: bench_populate [--size-mib N] [--runs N] [--quick] [--json]\n"
-	      "                      [--chunk-pages N] [--no-warm] [--dir DIR]\n"
+	      "                      [--chunk-pages N] [--no-warm] [--dir DIR] [--rmm MODE]\n"
+	      "                      [--splice-kib N] [--no-overlap]\n"
 	      "  --size-mib N     image size (default 1024)\n"
 	      "  --runs N         runs of each path and mode; the median is reported (default 3)\n"
 	      "  --quick          4 MiB, one run: proves the benchmark works, measures nothing\n"
@@ -723,6 +884,9 @@ static void usage(void)
 	      "                   (default: the host's, i.e. REALMKIT_POPULATE_CHUNK or no limit)\n"
 	      "  --no-warm        do not touch and free 2 x size before each run (see the\n"
 	      "                   source: it matters in VMs with free page reporting)\n"
+	      "  --rmm MODE       RMM mode of every run: 1.0 (default) or 2.0\n"
+	      "  --splice-kib N   bytes per splice / io_uring request, KiB (default 1024)\n"
+	      "  --no-overlap     skip the io_uring overlap runs\n"
 	      "  --dir DIR        where to create the image\n"
 	      "                   (default /dev/shm, else $TMPDIR, else /tmp)\n",
 	      stderr);
@@ -742,6 +906,50 @@ static uint64_t arg_num(int argc, char **argv, int *i, uint64_t min, uint64_t ma
 	return v;
 }
 
+static void check_rim(struct result *r, const struct sample *s);
+
+/*
+ * How much of an io_uring populate the VMM thread gets back for its own
+ * work: the same populate with the VMM hashing 64 KiB units while requests
+ * are in flight, as many units as take as long as the copy phase alone.
+ */
+static void run_overlap(const struct cfg *c, struct report *rp)
+{
+	static struct vmm_work w;
+	struct seg all[2] = { { 0, c->size, false }, { 0, c->size, true } };
+	double unit, t;
+	const unsigned calib = 256;
+
+	memset(w.buf, 0x5a, sizeof(w.buf));
+	w.left = calib;
+	t = now_s();
+	while (work_unit(&w))
+		;
+	unit = (now_s() - t) / calib;
+	for (int p = P_URING1; p <= P_URING32; p++)
+		for (int m = 0; m < 2; m++) {
+			struct result *r = &rp->r[p][m];
+			double copy = series_median(&r->populate);
+			uint64_t units = (uint64_t)(copy / unit) + 1;
+			struct sample s;
+
+			w.left = units;
+			t = now_s();
+			while (work_unit(&w))
+				;
+			r->overlap_work = now_s() - t;
+			w.left = units;
+			fprintf(stderr, "overlap: %s %s, %llu units of work...", path_name[p],
+				m ? "measured" : "unmeasured", (unsigned long long)units);
+			run_one(c, c->size, (enum path)p, &all[m], 1, &w, &s);
+			r->overlap_both = s.populate;
+			r->overlap = (copy + r->overlap_work - s.populate) /
+				     (copy < r->overlap_work ? copy : r->overlap_work);
+			fprintf(stderr, " %.3f s\n", s.populate);
+			check_rim(r, &s);
+		}
+}
+
 static void check_rim(struct result *r, const struct sample *s)
 {
 	if (!r->rim_set) {
@@ -755,7 +963,7 @@ static void check_rim(struct result *r, const struct sample *s)
 int main(int argc, char **argv)
 {
 	static struct report rp;
-	struct cfg c = { .size = 1024 * MiB, .runs = 3 };
+	struct cfg c = { .size = 1024 * MiB, .runs = 3, .rmm = "1.0", .splice_chunk = MiB };
 	bool size_set = false, runs_set = false, ok = true;
 	struct seg mixed[4];
 	uint8_t *img, *dst;
@@ -776,6 +984,14 @@ int main(int argc, char **argv)
 			c.chunk = arg_num(argc, argv, &i, 1, 1ULL << 40);
 		} else if (!strcmp(argv[i], "--no-warm")) {
 			c.no_warm = true;
+		} else if (!strcmp(argv[i], "--rmm")) {
+			if (++i >= argc)
+				usage();
+			c.rmm = argv[i];
+		} else if (!strcmp(argv[i], "--splice-kib")) {
+			c.splice_chunk = (size_t)arg_num(argc, argv, &i, 4, 1024) * 1024;
+		} else if (!strcmp(argv[i], "--no-overlap")) {
+			c.no_overlap = true;
 		} else if (!strcmp(argv[i], "--dir")) {
 			if (++i >= argc)
 				usage();
@@ -784,6 +1000,8 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (strcmp(c.rmm, "1.0") && strcmp(c.rmm, "2.0"))
+		die("--rmm %s: the RMM mode is 1.0 or 2.0", c.rmm);
 	if (c.quick) {
 		c.size = size_set ? c.size : 4 * MiB;
 		c.runs = runs_set ? c.runs : 1;
@@ -821,8 +1039,11 @@ int main(int argc, char **argv)
 
 			fprintf(stderr, "run %u/%u: %s %s...", run + 1, c.runs, path_name[p],
 				m ? "measured" : "unmeasured");
-			run_one(&c, c.size, p, &all[m], 1, &s);
+			run_one(&c, c.size, p, &all[m], 1, NULL, &s);
 			fprintf(stderr, " %.3f s\n", s.wall);
+			series_add(&r->populate, s.populate);
+			series_add(&r->activate, s.activate);
+			series_add(&r->vmm_cpu, s.vmm_cpu);
 			series_add(&r->wall, s.wall);
 			series_add(&r->cpu, s.cpu);
 			series_add(&r->read, s.read);
@@ -845,10 +1066,12 @@ int main(int argc, char **argv)
 	for (int p = 0; p < NPATHS; p++) {
 		struct sample s;
 
-		run_one(&c, rp.mixed_size, (enum path)p, mixed, 4, &s);
+		run_one(&c, rp.mixed_size, (enum path)p, mixed, 4, NULL, &s);
 		rp.mixed[p] = s.m;
 		rp.mixed_same = rp.mixed_same && !memcmp(s.m.rim, rp.mixed[0].rim, sizeof(s.m.rim));
 	}
+	if (!c.no_overlap)
+		run_overlap(&c, &rp);
 	rp.total = now_s() - t_start;
 
 	/* With --json the table still goes to the terminal, on stderr. */

@@ -1212,6 +1212,7 @@ static const struct row rows[] = {
 	{ "ext: realm NR_VCPUS", EXT(T_VM, KVM_CAP_NR_VCPUS, 64) },
 	{ "ext: realm MAX_VCPU_ID", EXT(T_VM, KVM_CAP_MAX_VCPU_ID, 64) },
 	{ "ext: normal ONE_REG", X_NVM, EXT(T_NVM, KVM_CAP_ONE_REG, 1) },
+	{ "ext: kvm GMEM_POPULATE", EXT(T_KVM, KVM_CAP_REALMKIT_GMEM_POPULATE, 1) },
 	{ "ext: kvm cap 0x7204", EXT(T_KVM, 0x7204, 0) },
 	{ "ext: kvm cap -1", EXT(T_KVM, ~0UL, 0) },
 	{ "ext: realm PSCI_0_2", EXT(T_VM, KVM_CAP_ARM_PSCI_0_2, 1) },
@@ -1224,6 +1225,7 @@ static const struct row rows[] = {
 	{ "ext: realm VMM_RIPAS", EXT(T_VM, KVM_CAP_REALMKIT_VMM_RIPAS, 1) },
 	{ "ext: realm POPULATE_FD", EXT(T_VM, KVM_CAP_REALMKIT_POPULATE_FD, 1) },
 	{ "ext: realm POPULATE_CHUNK", EXT(T_VM, KVM_CAP_REALMKIT_POPULATE_CHUNK, 1) },
+	{ "ext: realm GMEM_POPULATE", EXT(T_VM, KVM_CAP_REALMKIT_GMEM_POPULATE, 1) },
 	{ "ext: realm cap 0x7204", EXT(T_VM, 0x7204, 0) },
 	{ "ext: normal PSCI_0_2", X_NVM, EXT(T_NVM, KVM_CAP_ARM_PSCI_0_2, 1) },
 	{ "ext: normal VM_IPA_SIZE", X_NVM, EXT(T_NVM, KVM_CAP_ARM_VM_IPA_SIZE, R_IPA) },
@@ -1235,6 +1237,7 @@ static const struct row rows[] = {
 	{ "ext: normal VMM_RIPAS", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_VMM_RIPAS, 1) },
 	{ "ext: normal POPULATE_FD", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_POPULATE_FD, 1) },
 	{ "ext: normal POPULATE_CHUNK", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_POPULATE_CHUNK, 1) },
+	{ "ext: normal GMEM_POPULATE", X_NVM, EXT(T_NVM, KVM_CAP_REALMKIT_GMEM_POPULATE, 1) },
 	{ "ext: normal cap 0x7204", X_NVM, EXT(T_NVM, 0x7204, 0) },
 
 	/* ---- KVM_SET_USER_MEMORY_REGION2 (slot 0 is the fixture's RAM) ---- */

@@ -75,7 +75,8 @@ struct rk_host_stats {
 	uint64_t rmi_calls;
 	uint64_t bytes_copied;   /* bytes the host kernel copied into NS staging pages
 				  * (from user memory, or read from a file) */
-	uint64_t syscalls;       /* read/pread calls made by the host kernel */
+	uint64_t syscalls;       /* read/pread calls made by the host kernel (and, for
+				  * written guest_memfd pages, its mincore/madvise calls) */
 };
 void rk_host_stats(struct rk_host *host, struct rk_host_stats *st);
 /* The RMM under this host, for introspection (rmm/introspect.h) only. */

@@ -80,6 +80,40 @@ RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_populate_fd, reserved) == 32, "pop
 #define KVM_CAP_REALMKIT_POPULATE_CHUNK 0x7203
 
 /*
+ * REALMKIT EXPERIMENTAL: "measured" as a property of guest_memfd ranges
+ * (seed 1, Marc Zyngier's splice/io_uring proposal; docs/KVM.md).  Behind
+ * KVM_CAP_REALMKIT_GMEM_POPULATE.  Issued on a guest_memfd fd, in file
+ * offsets: flags KVM_REALMKIT_GMEM_POPULATE marks [offset, offset + size)
+ * as a populate range, measured if KVM_REALMKIT_GMEM_MEASURED is set too;
+ * flags 0 clears the marking (MEASURED alone is EINVAL).
+ * User space then writes the image into those offsets of the guest_memfd
+ * with write(2), splice(2) or io_uring, with no populate flag; at the
+ * first KVM_RUN, before the RECs are created, KVM turns every page written
+ * into realm DATA, measured or not as its range says, in ascending IPA.
+ * Errors: EINVAL (flags, reserved, alignment, beyond the file), EBUSY
+ * (a page whose marking would change already holds data, or the VM has
+ * run), EEXIST (a page already populated by an ioctl), ENXIO (VM dead).
+ */
+#define KVM_CAP_REALMKIT_GMEM_POPULATE 0x7210
+
+#define KVM_REALMKIT_GMEM_POPULATE (1ULL << 0) /* the range takes data by write/splice */
+#define KVM_REALMKIT_GMEM_MEASURED (1ULL << 1) /* ... and its pages are measured */
+
+struct kvm_realmkit_gmem_populate {
+	uint64_t offset;
+	uint64_t size;
+	uint64_t flags;
+	uint64_t reserved;
+};
+RK_STATIC_ASSERT(sizeof(struct kvm_realmkit_gmem_populate) == 32, "gmem_populate size");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_gmem_populate, size) == 8, "gmem_populate size off");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_gmem_populate, flags) == 16, "gmem_populate flags");
+RK_STATIC_ASSERT(offsetof(struct kvm_realmkit_gmem_populate, reserved) == 24,
+		 "gmem_populate reserved");
+
+#define KVM_REALMKIT_GMEM_SET_POPULATE RK_IOW(RKIO, 0x10, struct kvm_realmkit_gmem_populate)
+
+/*
  * Before realms ran, KVM_RUN returned KVM_EXIT_FAIL_ENTRY with this reason
  * after activation.  It no longer does (realm code runs); the value stays
  * reserved so that code written against it still compiles.

@@ -232,11 +232,15 @@ struct rk_file *rk_file_new(struct rk_host *h, enum rk_file_type type, void *obj
 
 	if (!f)
 		return NULL;
-	orig = memfd_create(name, MFD_CLOEXEC);
+	orig = memfd_create(name, MFD_CLOEXEC | (type == RK_FILE_GMEM ? MFD_ALLOW_SEALING : 0));
 	if (orig < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", orig);
 	if ((size && ftruncate(orig, (off_t)size) < 0) || fstat(orig, &st) < 0)
+		goto fail_orig;
+	/* A guest_memfd has a fixed size: writes past its end fail (EPERM), as do resizes. */
+	if (type == RK_FILE_GMEM &&
+	    fcntl(orig, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
 		goto fail_orig;
 	if (map) {
 		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, orig, 0);
@@ -391,8 +395,11 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 	case RK_FILE_DEVICE:
 		ret = rk_vgic_device_ioctl(f->obj, req, (void *)(uintptr_t)arg);
 		break;
+	case RK_FILE_GMEM:
+		ret = rk_gmem_ioctl(f->obj, req, (void *)(uintptr_t)arg);
+		break;
 	default:
-		ret = -ENOTTY; /* guest_memfd has no ioctls */
+		ret = -ENOTTY;
 		break;
 	}
 	pthread_mutex_unlock(&h->lock);

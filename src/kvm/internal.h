@@ -49,6 +49,8 @@ struct rk_gmem {
 	uint64_t size;
 	uint64_t *pages; /* PA backing each page, 0 if none yet */
 	struct rk_file *file;
+	uint8_t *map;    /* KVM's own mapping of the file (what user space writes lands here) */
+	uint8_t *pop;    /* per page: KVM_REALMKIT_GMEM_* flags of its populate range, or NULL */
 };
 
 struct rk_memslot {
@@ -174,6 +176,7 @@ struct rk_vm {
 	uint8_t rpv[RMI_RPV_SIZE];
 	bool vmm_ripas; /* KVM_CAP_REALMKIT_VMM_RIPAS: KVM sets no RIPAS itself */
 	uint64_t populate_chunk;
+	bool gmem_populate; /* some guest_memfd range was marked (KVM_REALMKIT_GMEM_SET_POPULATE) */
 
 	/* The realm. */
 	enum rk_realm_state state;
@@ -258,6 +261,17 @@ int rk_realm_activate(struct rk_vm *vm);
 void rk_realm_destroy(struct rk_vm *vm);
 uint64_t rk_vm_delegate_new(struct rk_vm *vm); /* a fresh delegated granule, 0 on failure */
 uint64_t rk_dfr0_default(struct rk_host *h);
+
+/* Populate one page at @gpa from staging page @i (for gmem_region.c's commit). */
+int rk_realm_populate_staged(struct rk_vm *vm, uint64_t gpa, unsigned i, bool measure);
+
+/* ---- gmem_region.c (experimental: populate by write/splice into guest_memfd) ---- */
+int rk_gmem_ioctl(struct rk_gmem *g, unsigned long req, void *arg);
+/* -EEXIST if a populate ioctl over [gpa, gpa + size) would touch a marked range. */
+int rk_gmem_populate_check(struct rk_vm *vm, uint64_t gpa, uint64_t size);
+/* First KVM_RUN, before anything else: turn written pages into realm DATA. */
+int rk_gmem_commit(struct rk_vm *vm);
+void rk_gmem_release(struct rk_gmem *g);
 
 /* ---- exit.c ---- */
 /* Before REC_ENTER: complete what the last exit to user space asked for. */

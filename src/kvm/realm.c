@@ -333,6 +333,11 @@ static int populate_page(struct rk_vm *vm, uint64_t gpa, unsigned i, uint32_t fl
 			 -EINVAL);
 }
 
+int rk_realm_populate_staged(struct rk_vm *vm, uint64_t gpa, unsigned i, bool measure)
+{
+	return populate_page(vm, gpa, i, measure ? KVM_ARM_RMI_POPULATE_FLAGS_MEASURE : 0);
+}
+
 /* The loop shared by both populate ioctls; writes progress back into @op. */
 static int populate(struct rk_vm *vm, struct populate_op *op)
 {

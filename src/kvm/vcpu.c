@@ -295,6 +295,10 @@ static int run_loop(struct rk_vcpu *v)
 		}
 		if (!vm->vgic)
 			return -EOPNOTSUPP; /* v14: a realm needs the in-kernel irqchip */
+		/* Written guest_memfd pages become DATA before the RECs (experimental). */
+		ret = rk_gmem_commit(vm);
+		if (ret)
+			return ret;
 	}
 	vm->has_run = true;
 	ret = rk_realm_activate(vm);

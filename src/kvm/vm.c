@@ -110,6 +110,7 @@ int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 	case KVM_CAP_REALMKIT_VMM_RIPAS:
 	case KVM_CAP_REALMKIT_POPULATE_FD:
 	case KVM_CAP_REALMKIT_POPULATE_CHUNK:
+	case KVM_CAP_REALMKIT_GMEM_POPULATE:
 		return 1;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return (int)ipa_limit(h);
@@ -341,7 +342,8 @@ static int create_guest_memfd(struct rk_vm *vm, const struct kvm_create_guest_me
 		free(g);
 		return -ENOMEM;
 	}
-	g->file = rk_file_new(vm->host, RK_FILE_GMEM, g, "kvm-gmem", 0, NULL, &fd);
+	g->file = rk_file_new(vm->host, RK_FILE_GMEM, g, "kvm-gmem", c->size, (void **)&g->map,
+			      &fd);
 	if (!g->file) {
 		free(g->pages);
 		free(g);
@@ -459,12 +461,18 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 		if (!vm->realm)
 			return -ENXIO;
 		ARG_IN(u.pop, arg);
+		ret = rk_gmem_populate_check(vm, u.pop.base, u.pop.size);
+		if (ret)
+			return ret;
 		ret = rk_realm_populate(vm, &u.pop);
 		return arg_out(arg, &u.pop, sizeof(u.pop), ret); /* progress, even on error */
 	case KVM_REALMKIT_POPULATE_FD:
 		if (!vm->realm)
 			return -ENXIO;
 		ARG_IN(u.popfd, arg);
+		ret = rk_gmem_populate_check(vm, u.popfd.base, u.popfd.size);
+		if (ret)
+			return ret;
 		ret = rk_realm_populate_fd(vm, &u.popfd);
 		return arg_out(arg, &u.popfd, sizeof(u.popfd), ret);
 	case KVM_REALMKIT_INIT_RIPAS:
@@ -494,6 +502,7 @@ void rk_vm_put(struct rk_vm *vm)
 			if (g->pages[p])
 				palloc_put(&h->pages, g->pages[p]);
 		free(g->pages);
+		rk_gmem_release(g);
 		free(g);
 	}
 	free(vm->gmems);
