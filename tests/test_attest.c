@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The token library: round trips (SHA-256 and SHA-512 realms, tag 399 and
+ * 907, both platform profiles), every verify failure mode, malformed CBOR
+ * with the error it must name, and the public Veraison test vectors with
+ * their published keys (tests/attest/, see its README) and tampered copies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest/attest.h"
+#include "attest/refvals.h"
+#include "harness.h"
+
+#ifndef ATTEST_VECTORS
+#define ATTEST_VECTORS "tests/attest"
+#endif
+
+static struct att_platform plat;
+static struct att_rmm rmm;
+
+static void claims(struct att_realm_claims *c, enum att_hash h)
+{
+	memset(c, 0, sizeof(*c));
+	c->hash = h;
+	for (unsigned i = 0; i < 64; i++) {
+		c->challenge[i] = (uint8_t)(0x40 + i);
+		c->rpv[i] = (uint8_t)i;
+		c->rim[i] = (uint8_t)(0xa0 ^ i);
+		for (unsigned r = 0; r < 4; r++)
+			c->rem[r][i] = (uint8_t)(r * 16 + i);
+	}
+}
+
+static bool verify(const uint8_t *tok, size_t len, const struct att_verify_opts *o,
+		   struct att_report *r, char *err, size_t errlen)
+{
+	struct att_token t;
+	bool ok;
+
+	if (!att_decode(tok, len, &t, err, errlen))
+		return false;
+	ok = att_verify(&t, o, r);
+	att_token_free(&t);
+	return ok;
+}
+
+static void round_trip(enum att_hash h, bool cmw)
+{
+	struct att_realm_claims c;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_report r;
+	struct att_token t;
+	uint8_t *tok;
+	size_t len;
+	char err[200] = "";
+
+	claims(&c, h);
+	rmm.cmw = cmw;
+	if (!CHECK(att_rmm_token(&rmm, &c, &tok, &len)))
+		return;
+	CHECK(len <= ATT_TOKEN_MAX);
+	CHECK_EQ(tok[0], 0xd9);
+	CHECK_EQ((unsigned)tok[1] << 8 | tok[2], cmw ? 907 : 399);
+	if (!t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__, "%s", err))
+		goto out;
+	CHECK_EQ(t.format, cmw ? ATT_FMT_COLLECTION_907 : ATT_FMT_COLLECTION_399);
+	CHECK_EQ(t.realm.rim.len, att_hash_len(h));
+	CHECK(!memcmp(t.realm.rim.p, c.rim, att_hash_len(h)));
+	CHECK(!memcmp(t.realm.rem[3].p, c.rem[3], att_hash_len(h)));
+	CHECK(!memcmp(t.realm.challenge.p, c.challenge, 64));
+	CHECK(!t.realm.rak_raw);
+	o.challenge = c.challenge;
+	o.challenge_len = 64;
+	CHECK(att_verify(&t, &o, &r));
+	for (unsigned i = 0; i < ATT_CHECK_COUNT; i++)
+		t_check(r.check[i].verdict != ATT_FAIL, __FILE__, __LINE__, "%s: %s",
+			att_check_name(i), r.check[i].detail);
+	CHECK_EQ(r.check[ATT_CHECK_BINDING].verdict, ATT_PASS);
+	CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+	CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+	att_token_free(&t);
+out:
+	free(tok);
+}
+
+/* A token whose claims are changed before signing, to hit one failure. */
+struct mut {
+	const char *name;
+	enum att_check check; /* the check that must fail */
+	const char *detail;   /* ... naming this */
+	int kind;
+};
+
+enum {
+	M_FLIP_REALM_SIG, M_FLIP_PLAT_SIG, M_OTHER_CPAK, M_UNBOUND, M_CHALLENGE, M_RIM, M_REM2,
+	M_RPV, M_SWCOMP, M_IMPL_ID_ANCHOR, M_PLAT_PROFILE, M_LIFECYCLE, M_NOSW,
+};
+
+static void mutations(void)
+{
+	static const struct mut m[] = {
+		{ "realm signature flipped", ATT_CHECK_REALM_SIGNATURE, "does not verify",
+		  M_FLIP_REALM_SIG },
+		{ "platform signature flipped", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		  M_FLIP_PLAT_SIG },
+		{ "another platform key", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		  M_OTHER_CPAK },
+		{ "platform token of another RAK", ATT_CHECK_BINDING, "claim 44237", M_UNBOUND },
+		{ "other challenge", ATT_CHECK_CHALLENGE, "claim 10", M_CHALLENGE },
+		{ "RIM differs", ATT_CHECK_REALM_REFVALS, "cca.rim", M_RIM },
+		{ "REM2 differs", ATT_CHECK_REALM_REFVALS, "cca.rem2", M_REM2 },
+		{ "RPV differs", ATT_CHECK_REALM_REFVALS, "cca.rpv", M_RPV },
+		{ "software component differs", ATT_CHECK_PLATFORM_REFVALS, "software component 2",
+		  M_SWCOMP },
+		{ "implementation ID not the anchor's", ATT_CHECK_IDENTITY, "implementation ID",
+		  M_IMPL_ID_ANCHOR },
+		{ "platform profile SSD ok but lifecycle bad", ATT_CHECK_PLATFORM_PROFILE,
+		  "claim 2395", M_LIFECYCLE },
+		{ "no software components", ATT_CHECK_PLATFORM_PROFILE, "claim 2399", M_NOSW },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		struct att_platform p = plat;
+		struct att_realm_claims c, c0;
+		struct att_anchor a = { .pkey = plat.cpak };
+		struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+		struct att_refvals rv = { 0 };
+		struct att_rv_realm *rr = att_refvals_add_realm(&rv);
+		struct att_rv_platform *rp = att_refvals_add_platform(&rv);
+		struct att_rmm other = { 0 };
+		uint8_t *plat_tok = NULL, *realm_tok = NULL, *tok = NULL, ch[32];
+		size_t pl, rl, len;
+		struct att_report r;
+		char err[200];
+		EVP_PKEY *k2 = NULL;
+
+		claims(&c, ATT_SHA256);
+		att_rv_set(&rr->rim, c.rim, 32);
+		for (unsigned k = 0; k < 4; k++)
+			att_rv_set(&rr->rem[k], c.rem[k], 32);
+		att_rv_set(&rr->rpv, c.rpv, 64);
+		att_rv_set(&rp->impl_id, plat.impl_id, 32);
+		for (unsigned k = 0; k < plat.nsw; k++) {
+			att_rv_set(&rp->sw[k].meas, plat.sw[k].meas, plat.sw[k].meas_len);
+			snprintf(rp->sw[k].type, sizeof(rp->sw[k].type), "%s", plat.sw[k].type);
+		}
+		rp->nsw = plat.nsw;
+		o.refvals = &rv;
+		claims(&c0, ATT_SHA256);
+		o.challenge = c0.challenge;
+		o.challenge_len = 64;
+		switch (m[i].kind) {
+		case M_OTHER_CPAK:
+			k2 = att_p384_generate();
+			a.pkey = k2;
+			break;
+		case M_CHALLENGE:
+			c.challenge[5] ^= 1;
+			break;
+		case M_RIM:
+			c.rim[0] ^= 1;
+			break;
+		case M_REM2:
+			c.rem[2][31] ^= 1;
+			break;
+		case M_RPV:
+			c.rpv[63] ^= 1;
+			break;
+		case M_SWCOMP:
+			p.sw[2].meas[0] ^= 1;
+			break;
+		case M_IMPL_ID_ANCHOR:
+			a.impl_len = 32;
+			memset(a.impl_id, 0xee, 32);
+			break;
+		case M_LIFECYCLE:
+			p.profile = ATT_PLAT_SSD;
+			p.lifecycle = 0x3700;
+			break;
+		case M_NOSW:
+			p.nsw = 0;
+			break;
+		}
+		att_rmm_init(&other, NULL, false);
+		att_digest(ATT_SHA256, rmm.rak_cose, rmm.rak_cose_len, ch);
+		CHECK(att_platform_token(&p, ch, 32, &plat_tok, &pl));
+		if (m[i].kind == M_UNBOUND) {
+			free(plat_tok);
+			plat_tok = malloc(other.plat_len);
+			memcpy(plat_tok, other.plat_token, other.plat_len);
+			pl = other.plat_len;
+		}
+		CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c,
+				      &realm_tok, &rl));
+		/* The last byte of a COSE_Sign1 is the signature's. */
+		if (m[i].kind == M_FLIP_REALM_SIG)
+			realm_tok[rl - 1] ^= 1;
+		if (m[i].kind == M_FLIP_PLAT_SIG)
+			plat_tok[pl - 1] ^= 1;
+		CHECK(att_collection(plat_tok, pl, realm_tok, rl, false, &tok, &len));
+		err[0] = 0;
+		if (t_check(!verify(tok, len, &o, &r, err, sizeof(err)) && !err[0], __FILE__,
+			    __LINE__, "%s: verify passed or did not decode (%s)", m[i].name, err)) {
+			t_check(r.check[m[i].check].verdict == ATT_FAIL &&
+					strstr(r.check[m[i].check].detail, m[i].detail),
+				__FILE__, __LINE__, "%s: check %s: %d '%s'", m[i].name,
+				att_check_name(m[i].check), r.check[m[i].check].verdict,
+				r.check[m[i].check].detail);
+			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
+				if (k != m[i].check)
+					t_check(r.check[k].verdict != ATT_FAIL, __FILE__, __LINE__,
+						"%s: also failed %s: %s", m[i].name, att_check_name(k),
+						r.check[k].detail);
+		}
+		att_rmm_free(&other);
+		EVP_PKEY_free(k2);
+		att_refvals_free(&rv);
+		free(plat_tok);
+		free(realm_tok);
+		free(tok);
+	}
+}
+
+/* Malformed inputs: decode fails with an error naming the fault. */
+static void malformed(void)
+{
+	static const struct {
+		const char *name, *hex, *want;
+	} m[] = {
+		{ "empty", "", "empty" },
+		{ "not tagged", "a0", "top level is a map" },
+		{ "other tag", "c1a0", "tag 1," },
+		{ "truncated", "d9018fa119acca58", "truncated" },
+		{ "collection not a map", "d9018f80", "not a map" },
+		{ "collection without realm", "d9018fa119acca40", "no realm token" },
+		{ "collection entry type", "d9018fa219acca0119acd140", "entry 44234 is an unsigned" },
+		{ "duplicate key", "d9018fa219acca4019acca40", "appears twice" },
+		{ "indefinite", "d9018fbfff", "indefinite" },
+		{ "huge array", "9bffffffffffffffff", "more items than the input" },
+		{ "deep", "818181818181818181818181818181818181818100", "nested deeper" },
+		{ "trailing", "a000", "bytes after the end" },
+		{ "cmw record", "d9038ba219acca4019acd140", "not a CMW record" },
+		{ "bare not sign1", "d28340a040", "not an array of 4" },
+		{ "sign1 field types", "d28401024040", "fields are not" },
+		{ "no alg", "d28441a0a04040", "no alg" },
+		{ "payload not map", "d28443a10126a04101" "40", "payload is an unsigned" },
+		{ "claim wrong type", "d28443a10126a0" "4da10a6a0102030405060708090a" "40",
+		  "claim 10 (challenge) is a text string" },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		uint8_t buf[64];
+		size_t n = 0;
+		struct att_token t;
+		char err[200] = "";
+
+		att_hex_decode(m[i].hex, strlen(m[i].hex), buf, sizeof(buf), &n);
+		t_check(!att_decode(buf, n, &t, err, sizeof(err)) && strstr(err, m[i].want),
+			__FILE__, __LINE__, "%s: want error with '%s', got '%s'", m[i].name,
+			m[i].want, err);
+	}
+}
+
+int main(void)
+{
+	CHECK(att_platform_init(&plat, NULL));
+	CHECK(att_rmm_init(&rmm, &plat, false));
+	round_trip(ATT_SHA256, false);
+	round_trip(ATT_SHA512, false);
+	round_trip(ATT_SHA256, true);
+	round_trip(ATT_SHA512, true);
+	mutations();
+	malformed();
+	att_rmm_free(&rmm);
+	att_platform_free(&plat);
+	return t_done();
+}
