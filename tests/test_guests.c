@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "attest/attest.h"
 #include "harness.h"
 #include "kvm_util.h"
 #include "realmkit/kvm.h"
@@ -313,6 +314,57 @@ static void check_mmio(const struct guest_run *g)
 				(unsigned long long)want[i][k]);
 }
 
+/*
+ * The attest guest prints the token it received through ATTEST_TOKEN_CONTINUE
+ * on its console ("token <hex>" lines of 32 bytes): the bytes the realm got
+ * must decode, verify against the default platform's CPAK, carry the
+ * challenge it gave, and the realm's RIM and REMs as KVM reports them.
+ */
+static void check_token(struct rk_host *h, const struct guest_run *g)
+{
+	static uint8_t tok[ATT_TOKEN_MAX];
+	size_t len = 0, n;
+	const char *p = g->console;
+	struct att_platform plat;
+	struct att_anchor a;
+	struct att_token t;
+	struct att_report r;
+	struct rk_measurements m;
+	uint8_t ch[64];
+	char err[256] = "";
+
+	while ((p = strstr(p, "token "))) {
+		const char *e = strchr(p, '\n');
+
+		if ((p == g->console || p[-1] == '\n') && e &&
+		    att_hex_decode(p + 6, (size_t)(e - p - 6), tok + len, sizeof(tok) - len, &n))
+			len += n;
+		p += 6;
+	}
+	CHECK(len > 0);
+	for (unsigned i = 0; i < 64; i++)
+		ch[i] = (uint8_t)(0x40 + i);
+	if (!t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__,
+		     "token from the realm: %s", err))
+		return;
+	CHECK(att_platform_init(&plat, NULL));
+	a = (struct att_anchor){ .pkey = plat.cpak };
+	CHECK(att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1,
+							.challenge = ch, .challenge_len = 64 },
+			 &r));
+	for (unsigned i = 0; i < ATT_CHECK_COUNT; i++)
+		t_check(r.check[i].verdict != ATT_FAIL, __FILE__, __LINE__, "%s: %s",
+			att_check_name(i), r.check[i].detail);
+	CHECK_EQ(t.format, ATT_FMT_COLLECTION_399);
+	CHECK_EQ(rk_vm_measurements(h, g->v.vm, &m), 0);
+	CHECK_EQ(t.realm.rim.len, m.hash_len);
+	CHECK(t.realm.rim.p && !memcmp(t.realm.rim.p, m.rim, m.hash_len));
+	CHECK(t.realm.rem[0].p && !memcmp(t.realm.rem[0].p, m.rem[0], m.hash_len));
+	printf("attest: the realm received a %zu-byte token that verifies\n", len);
+	att_token_free(&t);
+	att_platform_free(&plat);
+}
+
 int main(void)
 {
 	struct rk_host *h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 << 20 });
@@ -385,6 +437,11 @@ int main(void)
 		snprintf(line, sizeof(line), "cpu%u rounds=40 failures=0", i);
 		t_check(has_line(g, line), __FILE__, __LINE__, "expected %s", line);
 	}
+	done(h, g);
+
+	/* Attestation: the token the realm gets is the one the library verifies. */
+	g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	check_token(h, g);
 	done(h, g);
 
 	rk_host_destroy(h);
