@@ -439,6 +439,9 @@ int main(void)
 	}
 	done(h, g);
 
+	/* Every ATTEST_TOKEN_CONTINUE failure condition (the guest's table). */
+	done(h, guest(h, "attest_errors", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN));
+
 	/* Attestation: the token the realm gets is the one the library verifies. */
 	g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	check_token(h, g);
