@@ -264,6 +264,112 @@ static void malformed(void)
 	}
 }
 
+static uint8_t *slurp(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	uint8_t *b = malloc(1 << 16);
+
+	snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, name);
+	f = fopen(path, "rb");
+	*len = f ? fread(b, 1, 1 << 16, f) : 0;
+	if (f)
+		fclose(f);
+	return b;
+}
+
+/*
+ * Veraison's published tokens with their published keys: which checks pass
+ * and which fail (tests/attest/README.md explains each), then tampered
+ * copies rejected for the right reason.
+ */
+static void vectors(void)
+{
+	static const struct {
+		const char *token, *key, *refvals;
+		enum att_check fails; /* ATT_CHECK_COUNT: none */
+		const char *detail;
+	} v[] = {
+		{ "rust-cca-token-01.cbor", "go-tf-rmm-cca_platform.pub", "rust-rv.json",
+		  ATT_CHECK_COUNT, NULL },
+		{ "rust-cca-token-01.cbor", "rust-cpak.json", NULL, ATT_CHECK_COUNT, NULL },
+		{ "rust-cca-token-draft-ffm-00.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_COUNT,
+		  NULL },
+		{ "rust-cca-token-02.cbor", "rust-ta-02-ok.json", NULL, ATT_CHECK_REALM_PROFILE,
+		  "claim 44238 (RIM) is 64 bytes, want 32 for sha-256" },
+		{ "rust-bug-33-repro.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_BINDING,
+		  "platform challenge" },
+		{ "rust-cca-token-01.cbor", "rust-ta.json", NULL, ATT_CHECK_PLATFORM_SIGNATURE,
+		  "signed with ES384 (alg -35), the key is for ES256" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct att_anchor *a;
+		unsigned na;
+		struct att_refvals rv;
+		struct att_verify_opts o = { 0 };
+		struct att_report r;
+		char err[256] = "", path[512];
+		size_t len;
+		uint8_t *tok = slurp(v[i].token, &len);
+
+		snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, v[i].key);
+		if (!t_check(att_anchors_load(path, &a, &na, err, sizeof(err)), __FILE__, __LINE__,
+			     "%s", err)) {
+			free(tok);
+			continue;
+		}
+		o.anchors = a;
+		o.nanchors = na;
+		if (v[i].refvals) {
+			snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, v[i].refvals);
+			CHECK(att_refvals_load(path, &rv, err, sizeof(err)));
+			o.refvals = &rv;
+		}
+		if (t_check(len > 0, __FILE__, __LINE__, "%s missing", v[i].token)) {
+			bool ok = verify(tok, len, &o, &r, err, sizeof(err));
+
+			t_check(ok == (v[i].fails == ATT_CHECK_COUNT) && !err[0], __FILE__, __LINE__,
+				"%s with %s: verify %d (%s)", v[i].token, v[i].key, ok, err);
+			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
+				t_check((r.check[k].verdict == ATT_FAIL) == (k == v[i].fails) &&
+						(k != v[i].fails ||
+						 strstr(r.check[k].detail, v[i].detail)),
+					__FILE__, __LINE__, "%s: %s: %d %s", v[i].token,
+					att_check_name(k), r.check[k].verdict, r.check[k].detail);
+			if (v[i].refvals) {
+				CHECK_EQ(r.check[ATT_CHECK_REALM_REFVALS].verdict, ATT_PASS);
+				CHECK_EQ(r.check[ATT_CHECK_PLATFORM_REFVALS].verdict, ATT_PASS);
+			}
+		}
+		if (v[i].fails == ATT_CHECK_COUNT && len > 200) {
+			/* Tampered: a byte of the realm signature (the last), then the platform
+			 * challenge's first byte (found in the token), each fails its check. */
+			uint8_t *bad = malloc(len);
+
+			memcpy(bad, tok, len);
+			bad[len - 1] ^= 0x01;
+			verify(bad, len, &o, &r, err, sizeof(err));
+			CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_FAIL);
+			CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+			memcpy(bad, tok, len);
+			bad[40] ^= 0x01; /* inside the platform token's claims */
+			err[0] = 0;
+			if (verify(bad, len, &o, &r, err, sizeof(err)) || !err[0])
+				CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_FAIL);
+			memcpy(bad, tok, len);
+			bad[len / 2] = 0xff; /* a break byte: never valid in definite CBOR */
+			err[0] = 0;
+			CHECK(!verify(bad, len, &o, &r, err, sizeof(err)) || !r.ok);
+			free(bad);
+		}
+		if (v[i].refvals)
+			att_refvals_free(&rv);
+		att_anchors_free(a, na);
+		free(tok);
+	}
+}
+
 int main(void)
 {
 	CHECK(att_platform_init(&plat, NULL));
@@ -274,6 +380,7 @@ int main(void)
 	round_trip(ATT_SHA512, true);
 	mutations();
 	malformed();
+	vectors();
 	att_rmm_free(&rmm);
 	att_platform_free(&plat);
 	return t_done();

@@ -310,10 +310,10 @@ static bool bytes_eq(struct att_bytes b, const struct att_rv_bytes *rv)
 
 static void short_hex(const uint8_t *b, size_t len, char *out)
 {
-	char full[2 * ATT_RV_MAX_BYTES + 1];
+	char full[17];
 
 	att_hex(b, len > 8 ? 8 : len, full);
-	sprintf(out, "%s%s", full, len > 8 ? ".." : "");
+	snprintf(out, 32, "%s%s", full, len > 8 ? ".." : "");
 }
 
 /* 0 if @e matches; else the mismatch described in @why. */
