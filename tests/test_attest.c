@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cbor.h>
+
 #include "attest/attest.h"
 #include "attest/refvals.h"
 #include "harness.h"
@@ -264,6 +266,68 @@ static void malformed(void)
 	}
 }
 
+static bool put(cbor_item_t *m, int64_t k, cbor_item_t *v)
+{
+	cbor_item_t *key = k >= 0 ? cbor_build_uint32((uint32_t)k) : cbor_build_negint32((uint32_t)(-1 - k));
+	bool ok = cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(key), .value = cbor_move(v) });
+
+	return ok;
+}
+
+/*
+ * A realm#2.0.0 token (realm instance ID, MEC policy), as TF-RMM main makes
+ * them, in a CMW collection: decoded, shown and verified; without the MEC
+ * policy its profile check fails naming claim 44243.
+ */
+static void realm2(bool with_mec)
+{
+	cbor_item_t *m = cbor_new_definite_map(11), *rems = cbor_new_definite_array(4);
+	uint8_t b64[64], inst[33], *payload = NULL, *realm_tok, *tok;
+	size_t plen, cap, rl, len;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_token t;
+	struct att_report r;
+	char err[200] = "";
+
+	memset(b64, 0x41, sizeof(b64));
+	memset(inst, 0xde, sizeof(inst));
+	inst[0] = 0x01;
+	for (int i = 0; i < 4; i++)
+		cbor_array_push(rems, cbor_move(cbor_build_bytestring(b64, 32)));
+	put(m, ATT_CLAIM_PROFILE, cbor_build_string(ATT_PROFILE_REALM_2));
+	put(m, ATT_CLAIM_NONCE, cbor_build_bytestring(b64, 64));
+	put(m, ATT_CLAIM_RPV, cbor_build_bytestring(b64, 64));
+	put(m, ATT_CLAIM_RIM, cbor_build_bytestring(b64, 32));
+	put(m, ATT_CLAIM_REMS, rems);
+	put(m, ATT_CLAIM_HASH_ALG, cbor_build_string("sha-256"));
+	put(m, ATT_CLAIM_RAK_PUB, cbor_build_bytestring(rmm.rak_cose, rmm.rak_cose_len));
+	put(m, ATT_CLAIM_RAK_HASH_ALG, cbor_build_string("sha-256"));
+	if (with_mec)
+		put(m, ATT_CLAIM_MEC_POLICY, cbor_build_uint8(1));
+	put(m, ATT_CLAIM_INSTANCE_ID, cbor_build_bytestring(inst, sizeof(inst)));
+	plen = cbor_serialize_alloc(m, &payload, &cap);
+	cbor_decref(&m);
+	CHECK(att_cose_sign1(rmm.rak, payload, plen, &realm_tok, &rl));
+	CHECK(att_collection(rmm.plat_token, rmm.plat_len, realm_tok, rl, true, &tok, &len));
+	if (t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__, "%s", err)) {
+		CHECK_EQ(t.format, ATT_FMT_COLLECTION_907);
+		CHECK_EQ(t.realm.has_mec, with_mec);
+		CHECK_EQ(t.realm.inst_id.len, 33);
+		att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1 }, &r);
+		if (with_mec) {
+			CHECK(r.ok);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "realm#2.0.0") != NULL);
+		} else {
+			CHECK_EQ(r.check[ATT_CHECK_REALM_PROFILE].verdict, ATT_FAIL);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "44243") != NULL);
+		}
+		att_token_free(&t);
+	}
+	free(payload);
+	free(realm_tok);
+	free(tok);
+}
+
 static uint8_t *slurp(const char *name, size_t *len)
 {
 	char path[512];
@@ -381,6 +445,8 @@ int main(void)
 	mutations();
 	malformed();
 	vectors();
+	realm2(true);
+	realm2(false);
 	att_rmm_free(&rmm);
 	att_platform_free(&plat);
 	return t_done();

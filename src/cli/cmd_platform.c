@@ -76,7 +76,8 @@ static int mkdirs(const char *path)
 static int load_platform(const char *dir, const char *key, struct att_platform *p,
 			 const char **source)
 {
-	char path[4200], err[512];
+	static char path[4200];
+	char err[512];
 	EVP_PKEY *k = NULL;
 
 	if (!key) {
