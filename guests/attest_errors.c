@@ -4,7 +4,8 @@
  * (alignment, offset, size, overflow), then the IPA range, then the state,
  * then the IPA's RIPAS.  Also: size 0 copies nothing and keeps the token,
  * offset/size write exactly there, INIT restarts a token, a finished token
- * needs a new INIT.
+ * needs a new INIT, and a granule of RAM the host has not backed yet (RIPAS
+ * RAM, unassigned) is reached after the REC exit the host resolves.
  */
 #include "rk.h"
 #include "rsi.h"
@@ -90,5 +91,18 @@ int main(void)
 	full = drain();
 	CHECK_EQ("restarted token is whole", full, part);
 	rk_printf("attest_errors token_size=0x%lx\n", full);
+
+	/* Unassigned RAM: the RMM exits so the host maps it, then the call completes. */
+	{
+		volatile u8 *fresh = (volatile u8 *)(RK_RAM_BASE + RK_RAM_MIN - 2 * RK_GRANULE);
+
+		st = rsi_attest_token_init(challenge, &max);
+		CHECK_EQ("init for unassigned ram", st, RSI_SUCCESS);
+		st = rsi_attest_token_continue((u64)fresh, 0, 16, &len);
+		CHECK_EQ("unassigned ram status", st, RSI_INCOMPLETE);
+		CHECK_EQ("unassigned ram length", len, 16);
+		CHECK_EQ("unassigned ram got the token", fresh[0], 0xd9);
+		CHECK_EQ("unassigned ram rest zero", fresh[16], 0);
+	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "attest/attest.h"
 #include "harness.h"
@@ -320,7 +321,7 @@ static void check_mmio(const struct guest_run *g)
  * must decode, verify against the default platform's CPAK, carry the
  * challenge it gave, and the realm's RIM and REMs as KVM reports them.
  */
-static void check_token(struct rk_host *h, const struct guest_run *g)
+static void check_token(struct rk_host *h, const struct guest_run *g, EVP_PKEY *cpak, bool cmw)
 {
 	static uint8_t tok[ATT_TOKEN_MAX];
 	size_t len = 0, n;
@@ -347,7 +348,9 @@ static void check_token(struct rk_host *h, const struct guest_run *g)
 	if (!t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__,
 		     "token from the realm: %s", err))
 		return;
-	CHECK(att_platform_init(&plat, NULL));
+	if (cpak)
+		EVP_PKEY_up_ref(cpak);
+	CHECK(att_platform_init(&plat, cpak));
 	a = (struct att_anchor){ .pkey = plat.cpak };
 	CHECK(att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1,
 							.challenge = ch, .challenge_len = 64 },
@@ -355,7 +358,7 @@ static void check_token(struct rk_host *h, const struct guest_run *g)
 	for (unsigned i = 0; i < ATT_CHECK_COUNT; i++)
 		t_check(r.check[i].verdict != ATT_FAIL, __FILE__, __LINE__, "%s: %s",
 			att_check_name(i), r.check[i].detail);
-	CHECK_EQ(t.format, ATT_FMT_COLLECTION_399);
+	CHECK_EQ(t.format, cmw ? ATT_FMT_COLLECTION_907 : ATT_FMT_COLLECTION_399);
 	CHECK_EQ(rk_vm_measurements(h, g->v.vm, &m), 0);
 	CHECK_EQ(t.realm.rim.len, m.hash_len);
 	CHECK(t.realm.rim.p && !memcmp(t.realm.rim.p, m.rim, m.hash_len));
@@ -444,9 +447,37 @@ int main(void)
 
 	/* Attestation: the token the realm gets is the one the library verifies. */
 	g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
-	check_token(h, g);
+	check_token(h, g, NULL, false);
 	done(h, g);
-
 	rk_host_destroy(h);
+
+	/*
+	 * A platform identity from the host's configuration: a CPAK in a PEM
+	 * file and CMW collections.  The realm's token is a tag 907 collection
+	 * that verifies with that key; a key file that does not load is EINVAL.
+	 */
+	{
+		char path[] = "/tmp/rk-cpak-XXXXXX", err[256];
+		int fd = mkstemp(path);
+		EVP_PKEY *k = att_p384_generate();
+
+		CHECK(fd >= 0 && k && att_save_private_pem(k, path, err, sizeof(err)));
+		if (fd >= 0)
+			close(fd);
+		h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 << 20,
+							     .platform_key = path, .token_cmw = 1 });
+		if (CHECK(h != NULL)) {
+			g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+			check_token(h, g, k, true);
+			done(h, g);
+			rk_host_destroy(h);
+		}
+		CHECK_EQ(truncate(path, 10), 0);
+		errno = 0;
+		h = rk_host_create(&(struct rk_host_config){ .platform_key = path });
+		CHECK(h == NULL && errno == EINVAL);
+		unlink(path);
+		EVP_PKEY_free(k);
+	}
 	return t_done();
 }
