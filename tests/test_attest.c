@@ -74,6 +74,10 @@ static void round_trip(enum att_hash h, bool cmw)
 	CHECK(!memcmp(t.realm.rem[3].p, c.rem[3], att_hash_len(h)));
 	CHECK(!memcmp(t.realm.challenge.p, c.challenge, 64));
 	CHECK(!t.realm.rak_raw);
+	CHECK(t.platform.profile.p &&
+	      !strncmp(t.platform.profile.p,
+		       plat.profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023,
+		       t.platform.profile.len));
 	o.challenge = c.challenge;
 	o.challenge_len = 64;
 	CHECK(att_verify(&t, &o, &r));
@@ -328,6 +332,41 @@ static void realm2(bool with_mec)
 	free(tok);
 }
 
+/* Bare tokens: a platform token alone, a realm token alone. */
+static void bare(void)
+{
+	struct att_realm_claims c;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_token t;
+	struct att_report r;
+	uint8_t *realm_tok;
+	size_t rl;
+	char err[200] = "";
+
+	if (t_check(att_decode(rmm.plat_token, rmm.plat_len, &t, err, sizeof(err)), __FILE__,
+		    __LINE__, "%s", err)) {
+		CHECK_EQ(t.format, ATT_FMT_PLATFORM);
+		CHECK(!t.realm.cose.present);
+		CHECK(att_verify(&t, &o, &r));
+		CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+		CHECK_EQ(r.check[ATT_CHECK_BINDING].verdict, ATT_SKIPPED);
+		att_token_free(&t);
+	}
+	claims(&c, ATT_SHA512);
+	CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c,
+			      &realm_tok, &rl));
+	if (t_check(att_decode(realm_tok, rl, &t, err, sizeof(err)), __FILE__, __LINE__, "%s",
+		    err)) {
+		CHECK_EQ(t.format, ATT_FMT_REALM);
+		CHECK(!t.platform.cose.present);
+		CHECK(att_verify(&t, &o, &r));
+		CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+		att_token_free(&t);
+	}
+	free(realm_tok);
+}
+
 static uint8_t *slurp(const char *name, size_t *len)
 {
 	char path[512];
@@ -442,9 +481,17 @@ int main(void)
 	round_trip(ATT_SHA512, false);
 	round_trip(ATT_SHA256, true);
 	round_trip(ATT_SHA512, true);
+	plat.profile = ATT_PLAT_SSD; /* the legacy platform profile, signed and verified */
+	att_rmm_free(&rmm);
+	CHECK(att_rmm_init(&rmm, &plat, false));
+	round_trip(ATT_SHA256, false);
+	plat.profile = ATT_PLAT_2023;
+	att_rmm_free(&rmm);
+	CHECK(att_rmm_init(&rmm, &plat, false));
 	mutations();
 	malformed();
 	vectors();
+	bare();
 	realm2(true);
 	realm2(false);
 	att_rmm_free(&rmm);

@@ -20,6 +20,8 @@
 
 #define MAX_DEPTH 16
 #define MAX_TREES 8
+#define ATT_MAX_CLAIMS 64
+#define MAX_SMALL_MAP 16 /* protected header, COSE_Key, software component, collection */
 
 struct priv {
 	cbor_item_t *tree[MAX_TREES];
@@ -334,6 +336,9 @@ static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 	struct cbor_pair *p = cbor_map_handle(m);
 	size_t n = cbor_map_size(m);
 
+	/* Duplicates are looked for pairwise: a bound keeps that cheap. */
+	if (n > ATT_MAX_CLAIMS)
+		return fail(d, "%s token: %zu claims, at most %d", which, n, ATT_MAX_CLAIMS);
 	for (size_t i = 0; i < n; i++) {
 		int64_t k;
 		const struct claim_def *def = NULL;
@@ -433,6 +438,9 @@ static bool sw_component(struct dctx *d, struct att_sw_claim *c, cbor_item_t *m,
 {
 	struct cbor_pair *p = cbor_map_handle(m);
 
+	if (cbor_map_size(m) > MAX_SMALL_MAP)
+		return fail(d, "platform token: software component %zu has %zu entries, at most %d",
+			    idx, cbor_map_size(m), MAX_SMALL_MAP);
 	for (size_t i = 0; i < cbor_map_size(m); i++) {
 		int64_t k;
 		cbor_type want;
@@ -567,8 +575,9 @@ static bool sign1(struct dctx *d, const uint8_t *buf, size_t len, const char *wh
 	snprintf(what, sizeof(what), "%s token protected header", which);
 	if (!load(d, s->prot.p, s->prot.len, what, &hdr))
 		return false;
-	if (!cbor_isa_map(hdr))
-		return fail(d, "%s token: protected header is not a map", which);
+	if (!cbor_isa_map(hdr) || cbor_map_size(hdr) > MAX_SMALL_MAP)
+		return fail(d, "%s token: protected header is not a map of at most %d entries", which,
+			    MAX_SMALL_MAP);
 	for (size_t i = 0; i < cbor_map_size(hdr); i++) {
 		int64_t k, v;
 
@@ -621,6 +630,9 @@ static bool collection(struct dctx *d, struct att_token *t, cbor_item_t *m, bool
 	struct cbor_pair *p = cbor_map_handle(m);
 	struct att_bytes plat = { 0 }, realm = { 0 };
 	const char *name = cmw ? "CMW collection (tag 907)" : "CCA token collection (tag 399)";
+
+	if (cbor_map_size(m) > MAX_SMALL_MAP)
+		return fail(d, "%s: %zu entries, at most %d", name, cbor_map_size(m), MAX_SMALL_MAP);
 
 	for (size_t i = 0; i < cbor_map_size(m); i++) {
 		int64_t k;

@@ -260,7 +260,7 @@ EVP_PKEY *att_realm_rak(const struct att_realm_token *r, char *err, size_t n)
 	m = att_cbor_load_checked(r->rak.p, r->rak.len, err, n, "claim 44237 (RAK public key)");
 	if (!m)
 		return NULL;
-	if (!cbor_isa_map(m)) {
+	if (!cbor_isa_map(m) || cbor_map_size(m) > 16) {
 		fail(err, n, "claim 44237 (RAK public key) is not a COSE_Key map");
 		goto out;
 	}
