@@ -119,13 +119,23 @@ static void platform_refvals(const struct att_platform *p, struct att_refvals *r
 	e->nsw = p->nsw;
 }
 
+/* Hex of @b, malloc'd; "" (static) when out of memory, so it can always be printed. */
+static char none[1];
+
 static char *hexs(const uint8_t *b, size_t n)
 {
 	char *h = malloc(2 * n + 1);
 
-	if (h)
-		att_hex(b, n, h);
+	if (!h)
+		return none;
+	att_hex(b, n, h);
 	return h;
+}
+
+static void hfree(char *h)
+{
+	if (h != none)
+		free(h);
 }
 
 static void show(const struct att_platform *p, const char *source, bool json)
@@ -153,8 +163,8 @@ static void show(const struct att_platform *p, const char *source, bool json)
 			json_array_append_new(sw, json_pack("{s:s, s:s, s:s, s:s}", "component-type",
 							    p->sw[i].type, "measurement-value", m,
 							    "version", p->sw[i].version, "signer-id", s));
-			free(m);
-			free(s);
+			hfree(m);
+			hfree(s);
 		}
 		json_object_set_new(o, "sw-components", sw);
 		{
@@ -180,12 +190,12 @@ static void show(const struct att_platform *p, const char *source, bool json)
 
 			printf("software component %u:   %s %s measurement %s\n", i, p->sw[i].type,
 			       p->sw[i].version, m);
-			free(m);
+			hfree(m);
 		}
 	}
-	free(impl);
-	free(inst);
-	free(cfg);
+	hfree(impl);
+	hfree(inst);
+	hfree(cfg);
 	free(jwk);
 }
 
@@ -305,8 +315,8 @@ int cmd_platform(int argc, char **argv)
 			printf("[\n  {\n    \"pkey\": %s,\n    \"implementation-id\": \"%s\",\n"
 			       "    \"instance-id\": \"%s\"\n  }\n]\n",
 			       jwk ? jwk : "null", impl, inst);
-			free(impl);
-			free(inst);
+			hfree(impl);
+			hfree(inst);
 		}
 		free(jwk);
 	} else {
