@@ -285,7 +285,7 @@ static bool put(cbor_item_t *m, int64_t k, cbor_item_t *v)
  */
 static void realm2(bool with_mec)
 {
-	cbor_item_t *m = cbor_new_definite_map(11), *rems = cbor_new_definite_array(4);
+	cbor_item_t *m = cbor_new_definite_map(12), *rems = cbor_new_definite_array(4);
 	uint8_t b64[64], inst[33], *payload = NULL, *realm_tok, *tok;
 	size_t plen, cap, rl, len;
 	struct att_anchor a = { .pkey = plat.cpak };
@@ -308,6 +308,7 @@ static void realm2(bool with_mec)
 	put(m, ATT_CLAIM_RAK_HASH_ALG, cbor_build_string("sha-256"));
 	if (with_mec)
 		put(m, ATT_CLAIM_MEC_POLICY, cbor_build_uint8(1));
+	put(m, 99999, cbor_build_uint8(7)); /* a claim outside the profile: kept by key */
 	put(m, ATT_CLAIM_INSTANCE_ID, cbor_build_bytestring(inst, sizeof(inst)));
 	plen = cbor_serialize_alloc(m, &payload, &cap);
 	cbor_decref(&m);
@@ -317,6 +318,9 @@ static void realm2(bool with_mec)
 		CHECK_EQ(t.format, ATT_FMT_COLLECTION_907);
 		CHECK_EQ(t.realm.has_mec, with_mec);
 		CHECK_EQ(t.realm.inst_id.len, 33);
+		CHECK_EQ(t.realm.unknown, 1);
+		CHECK_EQ(t.realm.nunknown_keys, 1);
+		CHECK_EQ(t.realm.unknown_keys[0], 99999);
 		att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1 }, &r);
 		if (with_mec) {
 			CHECK(r.ok);

@@ -200,6 +200,8 @@ struct att_realm_token {
 	bool has_mec;
 	uint64_t mec_policy;
 	unsigned unknown;  /* claims this decoder does not know */
+	int64_t unknown_keys[8]; /* the first integer keys of those (text keys are not kept) */
+	unsigned nunknown_keys;
 };
 
 struct att_platform_token {
@@ -212,6 +214,8 @@ struct att_platform_token {
 	unsigned nsw;
 	bool sw_present;
 	unsigned unknown;
+	int64_t unknown_keys[8];
+	unsigned nunknown_keys;
 };
 
 struct att_token {

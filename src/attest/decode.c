@@ -331,7 +331,7 @@ typedef bool (*claim_fn)(struct dctx *d, void *tok, int64_t key, cbor_item_t *v)
 
 static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 			const struct claim_def *defs, size_t ndefs, claim_fn fn, void *tok,
-			unsigned *unknown)
+			unsigned *unknown, int64_t *ukeys, unsigned *nukeys)
 {
 	struct cbor_pair *p = cbor_map_handle(m);
 	size_t n = cbor_map_size(m);
@@ -367,6 +367,8 @@ static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 				def = &defs[j];
 		if (!def) {
 			(*unknown)++;
+			if (*nukeys < 8)
+				ukeys[(*nukeys)++] = k;
 			continue;
 		}
 		if (cbor_typeof(p[i].value) != def->type)
@@ -610,7 +612,7 @@ static bool decode_realm(struct dctx *d, struct att_token *t, const uint8_t *buf
 	return sign1(d, buf, len, "realm", &t->realm.cose, &m) &&
 	       walk_claims(d, m, "realm", realm_claims,
 			   sizeof(realm_claims) / sizeof(realm_claims[0]), realm_claim, &t->realm,
-			   &t->realm.unknown);
+			   &t->realm.unknown, t->realm.unknown_keys, &t->realm.nunknown_keys);
 }
 
 static bool decode_platform(struct dctx *d, struct att_token *t, const uint8_t *buf, size_t len)
@@ -620,7 +622,8 @@ static bool decode_platform(struct dctx *d, struct att_token *t, const uint8_t *
 	return sign1(d, buf, len, "platform", &t->platform.cose, &m) &&
 	       walk_claims(d, m, "platform", platform_claims,
 			   sizeof(platform_claims) / sizeof(platform_claims[0]), platform_claim,
-			   &t->platform, &t->platform.unknown);
+			   &t->platform, &t->platform.unknown, t->platform.unknown_keys,
+			   &t->platform.nunknown_keys);
 }
 
 /* ---- collections ---- */

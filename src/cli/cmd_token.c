@@ -131,6 +131,19 @@ static const char *alg_name(int64_t a)
 	return a == -7 ? "ES256" : a == -35 ? "ES384" : a == -36 ? "ES512" : "unknown";
 }
 
+/* Claims outside the profile: their keys (the first 8 integer ones). */
+static void show_unknown(unsigned n, const int64_t *keys, unsigned nkeys)
+{
+	if (!n)
+		return;
+	printf("  %-34s %u:", "claims not in the profile", n);
+	for (unsigned i = 0; i < nkeys; i++)
+		printf(" %lld", (long long)keys[i]);
+	if (n > nkeys)
+		printf(" (and %u more, text keys or beyond the first 8)", n - nkeys);
+	putchar('\n');
+}
+
 static void show_text(const struct att_token *t)
 {
 	static const char *const fmt[] = { "CCA token collection (CBOR tag 399)",
@@ -162,8 +175,7 @@ static void show_text(const struct att_token *t)
 			hexline("  signer-id (5)", p->sw[i].signer);
 			strline("  hash-algo-id (6)", p->sw[i].hash_alg);
 		}
-		if (p->unknown)
-			printf("  %-34s %u\n", "other claims (not shown)", p->unknown);
+		show_unknown(p->unknown, p->unknown_keys, p->nunknown_keys);
 	}
 	if (t->realm.cose.present) {
 		const struct att_realm_token *r = &t->realm;
@@ -188,8 +200,7 @@ static void show_text(const struct att_token *t)
 		hexline("realm instance ID (256)", r->inst_id);
 		if (r->has_mec)
 			printf("  %-34s %llu\n", "MEC policy (44243)", (unsigned long long)r->mec_policy);
-		if (r->unknown)
-			printf("  %-34s %u\n", "other claims (not shown)", r->unknown);
+		show_unknown(r->unknown, r->unknown_keys, r->nunknown_keys);
 	}
 }
 
@@ -211,6 +222,16 @@ static void jstr(json_t *o, const char *k, struct att_str s)
 {
 	if (s.p)
 		json_object_set_new(o, k, json_stringn(s.p, s.len));
+}
+
+/* {"count": N, "keys": [the first integer keys]} */
+static json_t *unknown_json(const int64_t *keys, unsigned nkeys, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < nkeys; i++)
+		json_array_append_new(a, json_integer(keys[i]));
+	return json_pack("{s:i, s:o}", "count", (int)n, "keys", a);
 }
 
 static json_t *token_json(const struct att_token *t)
@@ -244,7 +265,7 @@ static json_t *token_json(const struct att_token *t)
 			json_array_append_new(sw, c);
 		}
 		json_object_set_new(o, "sw-components", sw);
-		json_object_set_new(o, "unknown-claims", json_integer(p->unknown));
+		json_object_set_new(o, "unknown-claims", unknown_json(p->unknown_keys, p->nunknown_keys, p->unknown));
 		json_object_set_new(root, "platform", o);
 	}
 	if (t->realm.cose.present) {
@@ -271,7 +292,7 @@ static json_t *token_json(const struct att_token *t)
 		jbytes(o, "realm-instance-id", r->inst_id);
 		if (r->has_mec)
 			json_object_set_new(o, "mec-policy", json_integer((json_int_t)r->mec_policy));
-		json_object_set_new(o, "unknown-claims", json_integer(r->unknown));
+		json_object_set_new(o, "unknown-claims", unknown_json(r->unknown_keys, r->nunknown_keys, r->unknown));
 		json_object_set_new(root, "realm", o);
 	}
 	return root;
