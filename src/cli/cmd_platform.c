@@ -22,8 +22,10 @@
 static void platform_usage(FILE *f)
 {
 	fputs("usage: realmkit platform init [--force] [--platform-dir DIR]\n"
-	      "       realmkit platform show [--json] [--refvals] [--platform-dir DIR | --platform-key PEM]\n"
-	      "       realmkit platform export-cpak [--format pem|jwk|ta-store] [--platform-dir DIR |\n"
+	      "       realmkit platform show [--json] [--refvals] [--platform-dir DIR | "
+	      "--platform-key PEM]\n"
+	      "       realmkit platform export-cpak [--format pem|jwk|ta-store] [--platform-dir "
+	      "DIR |\n"
 	      "                                     --platform-key PEM]\n"
 	      "\n"
 	      "init creates a new CPAK (CCA Platform Attestation Key, EC P-384) in DIR/cpak.pem\n"
@@ -140,9 +142,11 @@ static void hfree(char *h)
 
 static void show(const struct att_platform *p, const char *source, bool json)
 {
-	char *impl = hexs(p->impl_id, sizeof(p->impl_id)), *inst = hexs(p->inst_id, sizeof(p->inst_id));
+	char *impl = hexs(p->impl_id, sizeof(p->impl_id)),
+	     *inst = hexs(p->inst_id, sizeof(p->inst_id));
 	char *cfg = hexs(p->config, p->config_len), *jwk = att_jwk(p->cpak);
-	const char *prof = p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023;
+	const char *prof =
+		p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023;
 
 	if (json) {
 		json_t *o = json_object(), *sw = json_array();
@@ -160,9 +164,10 @@ static void show(const struct att_platform *p, const char *source, bool json)
 			char *m = hexs(p->sw[i].meas, p->sw[i].meas_len);
 			char *s = hexs(p->sw[i].signer, p->sw[i].signer_len);
 
-			json_array_append_new(sw, json_pack("{s:s, s:s, s:s, s:s}", "component-type",
-							    p->sw[i].type, "measurement-value", m,
-							    "version", p->sw[i].version, "signer-id", s));
+			json_array_append_new(sw, json_pack("{s:s, s:s, s:s, s:s}",
+							    "component-type", p->sw[i].type,
+							    "measurement-value", m, "version",
+							    p->sw[i].version, "signer-id", s));
 			hfree(m);
 			hfree(s);
 		}
@@ -202,14 +207,14 @@ static void show(const struct att_platform *p, const char *source, bool json)
 int cmd_platform(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "platform-dir", required_argument, NULL, 'd' },
-		{ "platform-key", required_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "refvals", no_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"platform-dir", required_argument, NULL, 'd'},
+		{"platform-key", required_argument, NULL, 'k'},
+		{"json", no_argument, NULL, 'j'},
+		{"refvals", no_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{"force", no_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *dir = NULL, *key = NULL, *format = "pem", *sub, *source;
 	bool json = false, refvals = false, force = false;
@@ -259,7 +264,9 @@ int cmd_platform(int argc, char **argv)
 		EVP_PKEY *k;
 
 		if (key) {
-			cli_error("platform", "init writes DIR/cpak.pem; --platform-key is for show/export-cpak");
+			cli_error(
+				"platform",
+				"init writes DIR/cpak.pem; --platform-key is for show/export-cpak");
 			return CLI_EXIT_USAGE;
 		}
 		snprintf(path, sizeof(path), "%s/cpak.pem", dir);
@@ -290,7 +297,7 @@ int cmd_platform(int argc, char **argv)
 		return st;
 	if (!strcmp(sub, "show")) {
 		if (refvals) {
-			struct att_refvals rv = { 0 };
+			struct att_refvals rv = {0};
 			char *txt;
 
 			platform_refvals(&p, &rv);

@@ -146,9 +146,9 @@ static void show_unknown(unsigned n, const int64_t *keys, unsigned nkeys)
 
 static void show_text(const struct att_token *t)
 {
-	static const char *const fmt[] = { "CCA token collection (CBOR tag 399)",
-					   "CMW collection (CBOR tag 907)", "bare realm token",
-					   "bare platform token" };
+	static const char *const fmt[] = {"CCA token collection (CBOR tag 399)",
+					  "CMW collection (CBOR tag 907)", "bare realm token",
+					  "bare platform token"};
 
 	printf("format: %s\n", fmt[t->format]);
 	if (t->platform.cose.present) {
@@ -189,7 +189,8 @@ static void show_text(const struct att_token *t)
 		hexline("challenge (10)", r->challenge);
 		hexline("personalization value (44235)", r->rpv);
 		hexline(r->rak_raw ? "RAK public key (44237, raw point)"
-				   : "RAK public key (44237, COSE_Key)", r->rak);
+				   : "RAK public key (44237, COSE_Key)",
+			r->rak);
 		strline("RAK hash algorithm (44240)", r->rak_hash_alg);
 		strline("hash algorithm (44236)", r->hash_alg);
 		hexline("RIM (44238)", r->rim);
@@ -199,7 +200,8 @@ static void show_text(const struct att_token *t)
 		}
 		hexline("realm instance ID (256)", r->inst_id);
 		if (r->has_mec)
-			printf("  %-34s %llu\n", "MEC policy (44243)", (unsigned long long)r->mec_policy);
+			printf("  %-34s %llu\n", "MEC policy (44243)",
+			       (unsigned long long)r->mec_policy);
 		show_unknown(r->unknown, r->unknown_keys, r->nunknown_keys);
 	}
 }
@@ -236,7 +238,7 @@ static json_t *unknown_json(const int64_t *keys, unsigned nkeys, unsigned n)
 
 static json_t *token_json(const struct att_token *t)
 {
-	static const char *const fmt[] = { "collection-399", "cmw-907", "realm", "platform" };
+	static const char *const fmt[] = {"collection-399", "cmw-907", "realm", "platform"};
 	json_t *root = json_object();
 
 	json_object_set_new(root, "format", json_string(fmt[t->format]));
@@ -265,7 +267,8 @@ static json_t *token_json(const struct att_token *t)
 			json_array_append_new(sw, c);
 		}
 		json_object_set_new(o, "sw-components", sw);
-		json_object_set_new(o, "unknown-claims", unknown_json(p->unknown_keys, p->nunknown_keys, p->unknown));
+		json_object_set_new(o, "unknown-claims",
+				    unknown_json(p->unknown_keys, p->nunknown_keys, p->unknown));
 		json_object_set_new(root, "platform", o);
 	}
 	if (t->realm.cose.present) {
@@ -277,7 +280,8 @@ static json_t *token_json(const struct att_token *t)
 		jbytes(o, "challenge", r->challenge);
 		jbytes(o, "personalization-value", r->rpv);
 		jbytes(o, "rak-public-key", r->rak);
-		json_object_set_new(o, "rak-format", json_string(r->rak_raw ? "raw-point" : "cose-key"));
+		json_object_set_new(o, "rak-format",
+				    json_string(r->rak_raw ? "raw-point" : "cose-key"));
 		jstr(o, "rak-hash-algorithm", r->rak_hash_alg);
 		jstr(o, "hash-algorithm", r->hash_alg);
 		jbytes(o, "initial-measurement", r->rim);
@@ -291,8 +295,10 @@ static json_t *token_json(const struct att_token *t)
 		json_object_set_new(o, "extensible-measurements", rems);
 		jbytes(o, "realm-instance-id", r->inst_id);
 		if (r->has_mec)
-			json_object_set_new(o, "mec-policy", json_integer((json_int_t)r->mec_policy));
-		json_object_set_new(o, "unknown-claims", unknown_json(r->unknown_keys, r->nunknown_keys, r->unknown));
+			json_object_set_new(o, "mec-policy",
+					    json_integer((json_int_t)r->mec_policy));
+		json_object_set_new(o, "unknown-claims",
+				    unknown_json(r->unknown_keys, r->nunknown_keys, r->unknown));
 		json_object_set_new(root, "realm", o);
 	}
 	return root;
@@ -350,15 +356,15 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 	struct att_anchor *anchors = NULL;
 	unsigned nanchors = 0;
 	struct att_refvals rv;
-	struct att_verify_opts o = { 0 };
+	struct att_verify_opts o = {0};
 	struct att_report r;
 	uint8_t ch[64], *raw;
 	size_t chl = 0;
 	char err[256];
 	int st;
 
-	if (challenge && (!att_hex_decode(challenge, strlen(challenge), ch, sizeof(ch), &chl) ||
-			  !chl)) {
+	if (challenge &&
+	    (!att_hex_decode(challenge, strlen(challenge), ch, sizeof(ch), &chl) || !chl)) {
 		cli_error("token", "--challenge: not 1 to 64 bytes of hex");
 		return CLI_EXIT_USAGE;
 	}
@@ -390,15 +396,15 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 			enum att_check c;
 			int code;
 		} order[] = {
-			{ ATT_CHECK_PLATFORM_PROFILE, EXIT_MALFORMED },
-			{ ATT_CHECK_REALM_PROFILE, EXIT_MALFORMED },
-			{ ATT_CHECK_PLATFORM_SIGNATURE, EXIT_SIGNATURE },
-			{ ATT_CHECK_REALM_SIGNATURE, EXIT_SIGNATURE },
-			{ ATT_CHECK_BINDING, EXIT_BINDING },
-			{ ATT_CHECK_CHALLENGE, EXIT_CHALLENGE },
-			{ ATT_CHECK_PLATFORM_REFVALS, EXIT_REFVALS },
-			{ ATT_CHECK_REALM_REFVALS, EXIT_REFVALS },
-			{ ATT_CHECK_IDENTITY, CLI_EXIT_FAILED },
+			{ATT_CHECK_PLATFORM_PROFILE, EXIT_MALFORMED},
+			{ATT_CHECK_REALM_PROFILE, EXIT_MALFORMED},
+			{ATT_CHECK_PLATFORM_SIGNATURE, EXIT_SIGNATURE},
+			{ATT_CHECK_REALM_SIGNATURE, EXIT_SIGNATURE},
+			{ATT_CHECK_BINDING, EXIT_BINDING},
+			{ATT_CHECK_CHALLENGE, EXIT_CHALLENGE},
+			{ATT_CHECK_PLATFORM_REFVALS, EXIT_REFVALS},
+			{ATT_CHECK_REALM_REFVALS, EXIT_REFVALS},
+			{ATT_CHECK_IDENTITY, CLI_EXIT_FAILED},
 		};
 
 		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && !st; i++)
@@ -409,14 +415,14 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 		json_t *j = json_object(), *checks = json_array();
 
 		for (unsigned i = 0; i < ATT_CHECK_COUNT; i++) {
-			static const char *const v[] = { "skipped", "pass", "fail" };
+			static const char *const v[] = {"skipped", "pass", "fail"};
 
 			if (r.check[i].verdict == ATT_SKIPPED && !r.check[i].detail[0])
 				continue;
-			json_array_append_new(checks,
-					      json_pack("{s:s, s:s, s:s}", "check", att_check_name(i),
-							"verdict", v[r.check[i].verdict], "detail",
-							r.check[i].detail));
+			json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check",
+								att_check_name(i), "verdict",
+								v[r.check[i].verdict], "detail",
+								r.check[i].detail));
 		}
 		json_object_set_new(j, "checks", checks);
 		json_object_set_new(j, "verdict", json_string(r.ok ? "pass" : "fail"));
@@ -424,7 +430,7 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 		print_json(j);
 	} else {
 		for (unsigned i = 0; i < ATT_CHECK_COUNT; i++) {
-			static const char *const v[] = { "SKIP", "PASS", "FAIL" };
+			static const char *const v[] = {"SKIP", "PASS", "FAIL"};
 
 			if (r.check[i].verdict == ATT_SKIPPED && !r.check[i].detail[0])
 				continue;
@@ -444,12 +450,12 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "cpak", required_argument, NULL, 'k' },
-		{ "refvals", required_argument, NULL, 'r' },
-		{ "challenge", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, 'j'},
+		{"cpak", required_argument, NULL, 'k'},
+		{"refvals", required_argument, NULL, 'r'},
+		{"challenge", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *cpak = NULL, *refvals = NULL, *challenge = NULL, *sub;
 	bool json = false;
