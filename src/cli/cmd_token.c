@@ -332,8 +332,18 @@ static int load_token(const char *cmd, const char *path, struct att_token *t, ui
 		cli_error(cmd, "out of memory");
 		return CLI_EXIT_USAGE;
 	}
-	free(in);
 	if (!att_decode(*raw, blen, t, err, sizeof(err))) {
+		/* Not decoded from hex/base64 (the bytes are as read), yet all text. */
+		bool text = len > 0 && blen == len && !memcmp(*raw, in, len);
+
+		/* Printable text that was neither hex nor base64: say so, not "bad CBOR". */
+		for (size_t i = 0; i < len && text; i++)
+			text = (in[i] >= 0x20 && in[i] < 0x7f) || in[i] == '\n' || in[i] == '\r' ||
+			       in[i] == '\t';
+		if (text)
+			snprintf(err, sizeof(err),
+				 "text, but not the hex or base64 of a CBOR token");
+		free(in);
 		if (json) {
 			json_t *j = json_pack("{s:s, s:s}", "verdict", "malformed", "error", err);
 
@@ -344,6 +354,7 @@ static int load_token(const char *cmd, const char *path, struct att_token *t, ui
 		*raw = NULL;
 		return EXIT_MALFORMED;
 	}
+	free(in);
 	return CLI_EXIT_OK;
 }
 
