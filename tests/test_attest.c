@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cbor.h>
+#include <openssl/ec.h>
 
 #include "attest/attest.h"
 #include "attest/refvals.h"
@@ -388,6 +389,27 @@ static void bare(void)
 		att_token_free(&t);
 	}
 	free(realm_tok);
+
+	/* A realm token signed by a P-256 RAK: its signature holds, its profile does not. */
+	{
+		EVP_PKEY *k = EVP_EC_gen("P-256");
+		uint8_t *cose = NULL;
+		size_t cl;
+
+		CHECK(k && att_cose_key(k, &cose, &cl));
+		CHECK(att_realm_token(k, ATT_SHA256, cose, cl, &c, &realm_tok, &rl));
+		if (t_check(att_decode(realm_tok, rl, &t, err, sizeof(err)), __FILE__, __LINE__,
+			    "%s", err)) {
+			CHECK(!att_verify(&t, &o, &r));
+			CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "want ES384") !=
+			      NULL);
+			att_token_free(&t);
+		}
+		free(realm_tok);
+		free(cose);
+		EVP_PKEY_free(k);
+	}
 }
 
 static uint8_t *slurp(const char *name, size_t *len)

@@ -57,6 +57,20 @@ static enum att_hash str_hash(struct att_str s)
 	return s.p ? att_hash_from_name(s.p, s.len) : ATT_HASH_UNKNOWN;
 }
 
+static const char *alg_name(int64_t alg)
+{
+	switch (alg) {
+	case ATT_COSE_ES256:
+		return "ES256";
+	case ATT_COSE_ES384:
+		return "ES384";
+	case ATT_COSE_ES512:
+		return "ES512";
+	default:
+		return "an unsupported algorithm";
+	}
+}
+
 /* ---- profiles ---- */
 
 bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t n)
@@ -69,6 +83,9 @@ bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t 
 		return fail(err, n, "claim 265 (profile) \"%.*s\" is not a realm profile (%s, %s)",
 			    (int)(r->profile.len > 80 ? 80 : r->profile.len), r->profile.p,
 			    ATT_PROFILE_REALM_1, ATT_PROFILE_REALM_2);
+	if (r->profile.p && r->cose.present && r->cose.alg != ATT_COSE_ES384)
+		return fail(err, n, "signed with %s; the realm profiles want ES384 (a P-384 RAK)",
+			    alg_name(r->cose.alg));
 	if (!r->challenge.p)
 		return fail(err, n, "claim 10 (challenge) is missing");
 	if (r->challenge.len != ATT_CHALLENGE_SIZE)
@@ -179,20 +196,6 @@ bool att_check_platform_profile(const struct att_platform_token *p, char *err, s
 }
 
 /* ---- signatures ---- */
-
-static const char *alg_name(int64_t alg)
-{
-	switch (alg) {
-	case ATT_COSE_ES256:
-		return "ES256";
-	case ATT_COSE_ES384:
-		return "ES384";
-	case ATT_COSE_ES512:
-		return "ES512";
-	default:
-		return "an unsupported algorithm";
-	}
-}
 
 bool att_sign1_verify(const struct att_sign1 *s, EVP_PKEY *key, char *err, size_t n)
 {
