@@ -10,12 +10,14 @@
 #                       rebuilds the guest programs in guests/ to check the committed binaries
 #   liburing-dev        io_uring for the VMM side of the experimental populate-by-splice path
 #                       (tests/gmem_io.c, bench_populate: splice requests in flight, QD 1 and 32)
+#   libcbor-dev         CBOR for attestation tokens (src/attest: EAT claims, COSE_Sign1, collections)
+#   libjansson-dev      JSON input: reference values, JWK keys and trust-anchor stores (src/attest, CLI)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu liburing-dev)
+	gcc-aarch64-linux-gnu liburing-dev libcbor-dev libjansson-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -47,6 +47,11 @@ struct rk_host_config {
 				  * which KVM then drives as Linux v14 does (docs/RMM2.md).
 				  * 0: the environment variable REALMKIT_RMM (1.0 or 2.0),
 				  * else 1.0. */
+	/* Attestation (docs/ATTESTATION.md): the platform's CPAK, a PEM file with an EC
+	 * P-384 private key (`realmkit platform init` makes one); NULL: the default
+	 * identity.  A key that cannot be loaded fails rk_host_create with EINVAL. */
+	const char *platform_key;
+	int token_cmw;           /* realm tokens as CMW collections (tag 907); 0: tag 399 */
 };
 #define RK_RMM_1_0 1U
 #define RK_RMM_2_0 2U

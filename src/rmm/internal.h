@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "attest/attest.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
 #include "realmkit/rmi2.h"
@@ -59,6 +60,10 @@ struct rmm {
 	bool v2_active;        /* RMM_ACTIVATE done */
 	uint64_t sro_next;     /* next SRO handle */
 	struct sro *sros;      /* RMM_SRO_SLOTS in-flight operations */
+	/* Attestation: the platform, and the RAK made at the first token of this boot. */
+	struct att_platform attest_plat;
+	struct att_rmm attest;
+	bool attest_ready;
 };
 
 /* Realm descriptor, stored in the RD granule. */

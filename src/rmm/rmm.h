@@ -38,6 +38,14 @@ struct rmm_platform {
 	 * the same way on every run.  Host kicks (rmm_rec_kick) work either way.
 	 */
 	uint64_t slice_insns;
+	/*
+	 * Attestation (docs/ATTESTATION.md): the platform identity whose CPAK
+	 * signs the platform token; NULL: the default identity.  The RMM keeps
+	 * its own reference to the key.  attest_cmw: tokens are CMW
+	 * collections (tag 907) instead of tag 399.
+	 */
+	const struct att_platform *attest;
+	bool attest_cmw;
 };
 
 #define RMM_SLICE_RUNS 64
@@ -46,6 +54,7 @@ struct rmm_platform {
 void rmm_platform_default(struct rmm_platform *plat);
 
 struct rmm;
+struct att_platform;
 
 /* Create an RMM managing all of the DRAM in @pas.  @plat NULL: rmm_platform_default(). */
 struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat);
