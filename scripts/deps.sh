@@ -8,12 +8,16 @@
 #   libunicorn-dev      Unicorn 2: the emulated AArch64 CPU that runs realm code
 #   gcc-aarch64-linux-gnu
 #                       rebuilds the guest programs in guests/ to check the committed binaries
+#   libfdt-dev          libfdt: `realmkit run` writes the realm's device tree with it
+#   device-tree-compiler, tmux
+#                       tests only: dtc reads the generated DTB back; tmux drives the
+#                       interactive console test (both skipped when absent)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu)
+	gcc-aarch64-linux-gnu libfdt-dev device-tree-compiler tmux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
