@@ -90,8 +90,6 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
-	uint64_t last_fault_gpa, last_fault_size;
-	unsigned repeat_faults;
 };
 
 struct vmm {
@@ -278,17 +276,6 @@ static int on_memory_fault(struct vmm *v, struct vcpu *c)
 			  (unsigned long long)top);
 		return -1;
 	}
-	if (gpa == c->last_fault_gpa && size == c->last_fault_size) {
-		if (++c->repeat_faults > 3) {
-			end_realm(v, VMM_END_FAULT, "KVM kept reporting a memory fault at 0x%llx "
-				  "(size 0x%llx)", (unsigned long long)gpa, (unsigned long long)size);
-			return -1;
-		}
-	} else {
-		c->last_fault_gpa = gpa;
-		c->last_fault_size = size;
-		c->repeat_faults = 0;
-	}
 	if (private && v->c->refuse_ram)
 		return 0; /* leave it shared: KVM answers the realm REJECT */
 	if (rk_ioctl(v->host, v->vm, KVM_SET_MEMORY_ATTRIBUTES, &a)) {
@@ -357,7 +344,8 @@ static int on_hypercall(struct vmm *v, struct vcpu *c)
 			}
 		}
 	} else if (nr == VMM_HC_TOKEN_ERROR) {
-		v->r->attest_rsi_status = (int)x[1];
+		v->r->attest_failed = true;
+		v->r->attest_rsi_status = x[1];
 		ret = 0;
 	}
 	pthread_mutex_unlock(&v->lock);
@@ -774,7 +762,6 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 	double t_run;
 
 	memset(r, 0, sizeof(*r));
-	r->attest_rsi_status = -1;
 	if (!v) {
 		r->ending = VMM_END_ERROR;
 		snprintf(r->detail, sizeof(r->detail), "out of memory");
