@@ -9,15 +9,17 @@
 #   gcc-aarch64-linux-gnu
 #                       rebuilds the guest programs in guests/ to check the committed binaries
 #   libfdt-dev          libfdt: `realmkit run` writes the realm's device tree with it
-#   libjansson-dev, tmux
+#   libjansson-dev, tmux, device-tree-compiler
 #                       tests only: jansson reads `realmkit run --json` (test and bench);
-#                       tmux drives the interactive console test (skipped when absent)
+#                       tmux drives the interactive console test, dtc reads the generated
+#                       DTB back (both skipped when absent)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu libfdt-dev libjansson-dev tmux)
+	gcc-aarch64-linux-gnu libfdt-dev libjansson-dev tmux
+	device-tree-compiler)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -408,6 +408,7 @@ static void test_guests(void)
 		{ "psci_reset", 1, "", 3, "system_reset" },
 		{ "idregs", 1, "", 0, "system_off" },
 		{ "stress", 4, "", 0, "system_off" },
+		{ "sgi", 2, "", 0, "system_off" }, /* an SGI through the in-kernel vGIC */
 	};
 
 	for (unsigned i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
