@@ -596,10 +596,11 @@ static void test_linux_image(void)
 	chosen = dtb ? fdt_path_offset(dtb, "/chosen") : -1;
 	CHECK(chosen >= 0);
 	if (chosen >= 0) {
+		/* Properties are 4-byte aligned: read the 64-bit values with fdt64_ld. */
 		p = fdt_getprop(dtb, chosen, "linux,initrd-start", NULL);
-		CHECK(p && fdt64_to_cpu(*p) == dtb_gpa(64 * MiB) - 12288);
+		CHECK(p && fdt64_ld(p) == dtb_gpa(64 * MiB) - 12288);
 		p = fdt_getprop(dtb, chosen, "linux,initrd-end", NULL);
-		CHECK(p && fdt64_to_cpu(*p) == dtb_gpa(64 * MiB) - 12288 + sizeof(ird));
+		CHECK(p && fdt64_ld(p) == dtb_gpa(64 * MiB) - 12288 + sizeof(ird));
 		CHECK(!strcmp(fdt_getprop(dtb, chosen, "bootargs", NULL),
 			      "console=ttyS0 rdinit=/init"));
 		CHECK(!strcmp(fdt_getprop(dtb, chosen, "stdout-path", NULL), "/serial@1000000"));
