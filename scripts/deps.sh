@@ -12,12 +12,17 @@
 #                       (tests/gmem_io.c, bench_populate: splice requests in flight, QD 1 and 32)
 #   libcbor-dev         CBOR for attestation tokens (src/attest: EAT claims, COSE_Sign1, collections)
 #   libjansson-dev      JSON input: reference values, JWK keys and trust-anchor stores (src/attest, CLI)
+#   libfdt-dev          libfdt: `realmkit run` writes the realm's device tree with it
+#   tmux, device-tree-compiler
+#                       tests only: tmux drives the interactive console test, dtc reads the
+#                       generated DTB back (both skipped when absent)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu liburing-dev libcbor-dev libjansson-dev)
+	gcc-aarch64-linux-gnu liburing-dev libcbor-dev libjansson-dev libfdt-dev tmux
+	device-tree-compiler)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
