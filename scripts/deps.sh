@@ -8,12 +8,14 @@
 #   libunicorn-dev      Unicorn 2: the emulated AArch64 CPU that runs realm code
 #   gcc-aarch64-linux-gnu
 #                       rebuilds the guest programs in guests/ to check the committed binaries
+#   libcbor-dev         CBOR for attestation tokens (src/attest: EAT claims, COSE_Sign1, collections)
+#   libjansson-dev      JSON input: reference values, JWK keys and trust-anchor stores (src/attest, CLI)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu)
+	gcc-aarch64-linux-gnu libcbor-dev libjansson-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
