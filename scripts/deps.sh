@@ -10,12 +10,16 @@
 #                       rebuilds the guest programs in guests/ to check the committed binaries
 #   libcbor-dev         CBOR for attestation tokens (src/attest: EAT claims, COSE_Sign1, collections)
 #   libjansson-dev      JSON input: reference values, JWK keys and trust-anchor stores (src/attest, CLI)
+#   libfdt-dev          libfdt: `realmkit run` writes the realm's device tree with it
+#   device-tree-compiler, tmux
+#                       tests only: dtc reads the generated DTB back; tmux drives the
+#                       interactive console test (both skipped when absent)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev clang libclang-rt-14-dev libunicorn-dev
-	gcc-aarch64-linux-gnu libcbor-dev libjansson-dev)
+	gcc-aarch64-linux-gnu libcbor-dev libjansson-dev libfdt-dev device-tree-compiler tmux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

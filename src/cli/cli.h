@@ -27,6 +27,7 @@ struct cli_command {
 #define CLI_EXIT_EXPECTED 3 /* a result other than the one expected */
 
 int cmd_rmi(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /*
  * "realmkit CMD: message" on stderr, after flushing stdout so that
