@@ -15,9 +15,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cbor.h>
+#include <openssl/evp.h>
+
 #include "harness.h"
 #include "kvm_util.h"
+
+#include "attest/refvals.h"
+#include "measure/ccel.h"
+#include "measure/export.h"
 #include "measure/measure.h"
+#include "measure/spec.h"
 #include "realmkit/observe.h"
 
 #define MiB (1ULL << 20)
@@ -397,8 +405,345 @@ static void test_threads_and_streaming(void)
 	free(chunk);
 }
 
+/* ---- TCG event logs ---- */
+
+struct logbuf {
+	uint8_t b[8192];
+	size_t n;
+};
+
+static void lput(struct logbuf *l, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		l->b[l->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void lbytes(struct logbuf *l, const void *p, size_t n)
+{
+	memcpy(l->b + l->n, p, n);
+	l->n += n;
+}
+
+/* The Spec ID event: SHA-256 and SHA-512 declared. */
+static void log_spec_id(struct logbuf *l)
+{
+	char sig[16] = "Spec ID Event03";
+
+	lput(l, 0, 4);
+	lput(l, 3, 4);
+	for (int i = 0; i < 20; i++)
+		lput(l, 0, 1);
+	lput(l, 37, 4);
+	lbytes(l, sig, 16);
+	lput(l, 0, 4);
+	lput(l, 0, 1);
+	lput(l, 2, 1);
+	lput(l, 106, 1);
+	lput(l, 2, 1);
+	lput(l, 2, 4);
+	lput(l, 0xb, 2);
+	lput(l, 32, 2);
+	lput(l, 0xd, 2);
+	lput(l, 64, 2);
+	lput(l, 0, 1);
+}
+
+/* An event header with one zero SHA-256 digest (or @digest of @alg/@dlen). */
+static void log_head(struct logbuf *l, uint32_t pcr, uint32_t type, unsigned alg,
+		     const uint8_t *digest, unsigned dlen)
+{
+	static const uint8_t zero[64];
+
+	lput(l, pcr, 4);
+	lput(l, type, 4);
+	lput(l, 1, 4);
+	lput(l, alg ? alg : 0xb, 2);
+	lbytes(l, digest ? digest : zero, digest ? dlen : 32);
+}
+
+static void log_realm_create(struct logbuf *l, unsigned s2sz, unsigned bps, unsigned wps,
+			     unsigned alg)
+{
+	log_head(l, 0, 6, 0, NULL, 0);
+	lput(l, 8 + 14, 4);
+	lput(l, 1, 4);
+	lput(l, 14, 4);
+	lput(l, 0, 8);
+	lput(l, s2sz, 1);
+	lput(l, 0, 1);
+	lput(l, bps, 1);
+	lput(l, wps, 1);
+	lput(l, 0, 1);
+	lput(l, alg, 1);
+}
+
+static int replay(struct logbuf *l, const char *const *images, unsigned n, struct rkm_result *r,
+		  char *err)
+{
+	struct rkm_spec s;
+	struct rkm_ccel_info info;
+	int ret;
+
+	rkm_spec_init(&s);
+	ret = rkm_ccel_replay(l->b, l->n, images, n, &s, &info, err, RKM_ERR_LEN);
+	if (!ret)
+		ret = rkm_measure(&s.l, NULL, r, err, RKM_ERR_LEN);
+	rkm_spec_free(&s);
+	return ret;
+}
+
+/*
+ * cca-realm-measurements' tests/event_log.rs builds a log (Spec ID, a VM
+ * VERSION event for kvmtool, REALM_CREATE with s2sz 48, num_bps 5,
+ * num_wps 3, SHA-256) and expects RIM iWDVaCY3CqpvybOgQdQkBolYK6QeKti7j5rfbSoM1ec=.
+ */
+static void test_ccel_known_answer(void)
+{
+	static const uint8_t want[32] = {
+		0x89, 0x60, 0xd5, 0x68, 0x26, 0x37, 0x0a, 0xaa, 0x6f, 0xc9, 0xb3, 0xa0, 0x41, 0xd4, 0x24, 0x06,
+		0x89, 0x58, 0x2b, 0xa4, 0x1e, 0x2a, 0xd8, 0xbb, 0x8f, 0x9a, 0xdf, 0x6d, 0x2a, 0x0c, 0xd5, 0xe7,
+	};
+	struct logbuf *l = calloc(1, sizeof(*l));
+	char name[32] = "kvmtool", ver[40] = "", sig[16] = "VM VERSION";
+	struct rkm_result r;
+	char err[RKM_ERR_LEN] = "";
+
+	log_spec_id(l);
+	log_head(l, 0, 3, 0, NULL, 0);
+	lput(l, 16 + 32 + 40 + 8 + 8 + 8 + 4, 4);
+	lbytes(l, sig, 16);
+	lbytes(l, name, 32);
+	lbytes(l, ver, 40);
+	lput(l, 2 << 20, 8);
+	lput(l, 1 << 10, 8);
+	lput(l, 1 << 30, 8);
+	lput(l, 128, 4);
+	log_realm_create(l, 48, 5, 3, 0);
+	t_check(replay(l, NULL, 0, &r, err) == 0, __FILE__, __LINE__, "replay: %s", err);
+	CHECK(!memcmp(r.rim, want, 32));
+	free(l);
+}
+
+/* A log with every kind of RIM event and REM events, and each way to corrupt it. */
+static void test_ccel_replay_and_errors(void)
+{
+	static uint8_t kernel[5000];
+	char path[] = "/tmp/rk-ccel-img-XXXXXX";
+	int fd = mkstemp(path);
+	const char *images[1] = { path };
+	struct logbuf *l = calloc(1, sizeof(*l)), *c = calloc(1, sizeof(*c));
+	uint8_t d512[64], d256[32];
+	unsigned dl;
+	char err[RKM_ERR_LEN] = "";
+	struct rkm_result r, r2;
+	size_t good;
+
+	for (unsigned i = 0; i < sizeof(kernel); i++)
+		kernel[i] = (uint8_t)(i * 13);
+	CHECK_EQ(write(fd, kernel, sizeof(kernel)), sizeof(kernel));
+	close(fd);
+	EVP_Digest(kernel, sizeof(kernel), d512, &dl, EVP_sha512(), NULL);
+	log_spec_id(l);
+	log_realm_create(l, 40, 5, 3, 0);
+	/* INIT_RIPAS [0x80000000, +4 MiB) */
+	log_head(l, 0, 6, 0, NULL, 0);
+	lput(l, 8 + 16, 4);
+	lput(l, 2, 4);
+	lput(l, 16, 4);
+	lput(l, 0x80000000, 8);
+	lput(l, 4 << 20, 8);
+	/* KERNEL blob, named by its SHA-512, at 0x80000000 */
+	log_head(l, 0, 0x13, 0xd, d512, 64);
+	lput(l, 1 + 7 + 16, 4);
+	lput(l, 7, 1);
+	lbytes(l, "KERNEL", 7);
+	lput(l, 0x80000000, 8);
+	lput(l, sizeof(kernel), 8);
+	/* REC_CREATE, runnable, pc and x0 */
+	log_head(l, 0, 6, 0, NULL, 0);
+	lput(l, 8 + 80, 4);
+	lput(l, 3, 4);
+	lput(l, 80, 4);
+	lput(l, 1, 8);
+	lput(l, 0x80000000, 8);
+	lput(l, 0x83e00000, 8);
+	for (int i = 1; i < 8; i++)
+		lput(l, 0, 8);
+	/* An unmeasured LOG blob (no digest) */
+	lput(l, 0, 4);
+	lput(l, 0x13, 4);
+	lput(l, 0, 4);
+	lput(l, 1 + 4 + 16, 4);
+	lput(l, 4, 1);
+	lbytes(l, "LOG", 4);
+	lput(l, 0x84000000, 8);
+	lput(l, 65536, 8);
+	/* Firmware measures something into PCR 9 (REM2) */
+	memset(d256, 0x42, sizeof(d256));
+	log_head(l, 9, 0xd, 0xb, d256, 32);
+	lput(l, 4, 4);
+	lbytes(l, "grub", 4);
+	good = l->n;
+	memset(l->b + l->n, 0xff, 100); /* unused log area */
+	l->n += 100;
+	t_check(replay(l, images, 1, &r, err) == 0, __FILE__, __LINE__, "replay: %s", err);
+	CHECK_EQ(r.data_descs, 2 + 16);
+	CHECK_EQ(r.ripas_descs, 2);
+	CHECK_EQ(r.rec_descs, 1);
+	{
+		/* The same launch straight into the engine. */
+		struct rkm_region reg[2] = {
+			{ .path = path, .length = sizeof(kernel), .ipa = 0x80000000, .size = 8192,
+			  .measured = true },
+			{ .ipa = 0x84000000, .size = 65536 },
+		};
+		struct rkm_step st[4] = {
+			{ .type = RKM_STEP_RIPAS, .base = 0x80000000, .top = 0x80400000 },
+			{ .type = RKM_STEP_DATA, .region = 0 },
+			{ .type = RKM_STEP_REC, .runnable = true, .pc = 0x80000000,
+			  .gprs = { 0x83e00000 } },
+			{ .type = RKM_STEP_DATA, .region = 1 },
+		};
+		uint8_t rem[64] = { 0 };
+		struct rkm_launch ln = { .params = { .ipa_bits = 40, .num_bps = 5, .num_wps = 3 },
+					 .regions = reg, .nregions = 2, .steps = st, .nsteps = 4 };
+		uint8_t buf[64];
+		unsigned hl;
+
+		CHECK_EQ(rkm_measure(&ln, NULL, &r2, err, sizeof(err)), 0);
+		CHECK(!memcmp(r.rim, r2.rim, 32));
+		/* REM2 = SHA-256(zero REM || digest) */
+		memcpy(buf, rem, 32);
+		memcpy(buf + 32, d256, 32);
+		EVP_Digest(buf, 64, rem, &hl, EVP_sha256(), NULL);
+		CHECK(!memcmp(r.rem[2], rem, 32));
+	}
+	/* Corruptions: each names the event that breaks the chain. */
+	memcpy(c, l, sizeof(*c));
+	c->n = good - 3;
+	CHECK_EQ(replay(c, images, 1, &r, err), -1);
+	CHECK(strstr(err, "event 6") && strstr(err, "runs past the end of the log"));
+	CHECK_EQ(replay(l, NULL, 0, &r, err), -1);
+	CHECK(strstr(err, "event 3 (EV_POST_CODE2") && strstr(err, "no image given has its digest "
+								    "sha512:"));
+	memcpy(c, l, sizeof(*c));
+	c->b[33] = 'X'; /* the Spec ID signature */
+	CHECK_EQ(replay(c, images, 1, &r, err), -1);
+	CHECK(strstr(err, "no TCG2 Spec ID Event03") != NULL);
+	memcpy(c, l, sizeof(*c));
+	c->b[69 + 12] = 0x0c; /* event 1's digest: SHA-384, not declared */
+	CHECK_EQ(replay(c, images, 1, &r, err), -1);
+	CHECK(strstr(err, "event 1") && strstr(err, "0xc is not declared"));
+	memcpy(c, l, sizeof(*c));
+	c->n = 69 + 10;
+	CHECK_EQ(replay(c, images, 1, &r, err), -1);
+	CHECK(strstr(err, "truncated event header") != NULL);
+	c->n = 10;
+	CHECK_EQ(replay(c, images, 1, &r, err), -1);
+	CHECK(strstr(err, "too short") != NULL);
+	{
+		/* REC_CREATE before REALM_CREATE */
+		struct logbuf *x = calloc(1, sizeof(*x));
+
+		log_spec_id(x);
+		log_head(x, 0, 6, 0, NULL, 0);
+		lput(x, 8 + 80, 4);
+		lput(x, 3, 4);
+		lput(x, 80, 4);
+		for (int i = 0; i < 10; i++)
+			lput(x, 0, 8);
+		CHECK_EQ(replay(x, images, 1, &r, err), -1);
+		CHECK(strstr(err, "event 1 (EV_EVENT_TAG") && strstr(err, "before REALM_CREATE"));
+		x->n = 0;
+		log_spec_id(x);
+		CHECK_EQ(replay(x, images, 1, &r, err), -1);
+		CHECK(strstr(err, "no REALM_CREATE event") != NULL);
+		free(x);
+	}
+	unlink(path);
+	free(l);
+	free(c);
+}
+
+/* The exports: a CoRIM that decodes to the profile's shape, refvals that load back. */
+static void test_exports(void)
+{
+	struct rkm_result r = { .hash_len = 32 };
+	uint8_t rpv[64];
+	struct rkm_refval v = { .r = &r, .rpv = rpv, .name = "test" };
+	struct cbor_load_result cl;
+	cbor_item_t *root, *corim, *tags, *tag0, *comid_b, *comid, *trip, *mms;
+	size_t n = 0;
+	uint8_t *b;
+	char path[] = "/tmp/rk-refvals-XXXXXX", err[RKM_ERR_LEN];
+	struct att_refvals rv = { 0 };
+	int fd;
+
+	for (int i = 0; i < 32; i++)
+		r.rim[i] = (uint8_t)i;
+	r.rem[1][0] = 0xaa;
+	memset(rpv, 0x5c, sizeof(rpv));
+	b = rkm_corim_cbor(&v, &n);
+	CHECK(b != NULL);
+	root = cbor_load(b, n, &cl);
+	CHECK(root && cbor_isa_tag(root) && cbor_tag_value(root) == 501);
+	corim = cbor_tag_item(root);
+	CHECK(cbor_isa_map(corim) && cbor_map_size(corim) == 3);
+	tags = cbor_map_handle(corim)[1].value;
+	tag0 = cbor_array_get(tags, 0);
+	CHECK(cbor_isa_array(tags) && cbor_tag_value(tag0) == 506);
+	comid_b = cbor_tag_item(tag0);
+	comid = cbor_load(cbor_bytestring_handle(comid_b), cbor_bytestring_length(comid_b), &cl);
+	CHECK(comid && cbor_isa_map(comid));
+	trip = cbor_array_get(cbor_map_handle(cbor_map_handle(comid)[1].value)[0].value, 0);
+	mms = cbor_array_get(trip, 1);
+	CHECK_EQ(cbor_array_size(mms), 6);
+	{
+		cbor_item_t *mm = cbor_array_get(mms, 0), *key = cbor_map_handle(mm)[0].value;
+		cbor_item_t *dg = cbor_array_get(cbor_map_handle(cbor_map_handle(mm)[1].value)[0].value,
+						 0);
+		cbor_item_t *env = cbor_array_get(trip, 0);
+		cbor_item_t *cid = cbor_map_handle(cbor_map_handle(env)[0].value)[0].value;
+
+		CHECK(!memcmp(cbor_string_handle(key), "cca.rim", 7));
+		CHECK(!memcmp(cbor_bytestring_handle(cbor_array_get(dg, 1)), r.rim, 32));
+		CHECK(!memcmp(cbor_string_handle(cbor_array_get(dg, 0)), "sha-256", 7));
+		CHECK_EQ(cbor_tag_value(cid), 560);
+		CHECK(!memcmp(cbor_bytestring_handle(cbor_tag_item(cid)), r.rim, 32));
+		cbor_decref(&dg);
+		cbor_decref(&mm);
+		cbor_decref(&env);
+	}
+	cbor_decref(&mms);
+	cbor_decref(&trip);
+	cbor_decref(&comid);
+	cbor_decref(&comid_b);
+	cbor_decref(&tag0);
+	cbor_decref(&corim);
+	cbor_decref(&root);
+	free(b);
+
+	fd = mkstemp(path);
+	close(fd);
+	CHECK_EQ(rkm_write_refvals(path, &v, err, sizeof(err)), 0);
+	CHECK(att_refvals_load(path, &rv, err, sizeof(err)));
+	CHECK_EQ(rv.nrealm, 1);
+	if (rv.nrealm == 1) {
+		CHECK(rv.realm[0].rim.present && rv.realm[0].rim.len == 32 &&
+		      !memcmp(rv.realm[0].rim.b, r.rim, 32));
+		CHECK(rv.realm[0].rem[1].present && rv.realm[0].rem[1].b[0] == 0xaa);
+		CHECK(rv.realm[0].rpv.present && rv.realm[0].rpv.len == 64);
+		CHECK(!strcmp(rv.realm[0].hash_alg, "sha-256"));
+	}
+	att_refvals_free(&rv);
+	unlink(path);
+}
+
 int main(void)
 {
+	test_ccel_known_answer();
+	test_ccel_replay_and_errors();
+	test_exports();
 	test_errors();
 	test_threads_and_streaming();
 	test_random_layouts();
