@@ -270,9 +270,20 @@ int rkm_write_comid_json(const char *path, const struct rkm_refval *v, char *err
 		snprintf(err, errlen, "cannot encode the CoMID JSON");
 		return -1;
 	}
+	{
+		size_t n = strlen(text);
+		char *t = realloc(text, n + 2);
+
+		if (!t) {
+			free(text);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		text = t;
+		text[n] = '\n';
+		text[n + 1] = 0;
+	}
 	ret = write_file(path, text, strlen(text), err, errlen);
-	if (!ret)
-		ret = write_file(path, "\n", strcmp(path, "-") ? 0 : 1, err, errlen);
 	free(text);
 	return ret;
 }

@@ -251,10 +251,6 @@ static int parse_region(struct mctx *m, json_t *o, unsigned i)
 		snprintf(what, sizeof(what), "region '%s'", json_string_value(v));
 	}
 	r.name = rkm_spec_str(m->s, what);
-	v = json_object_get(o, "file");
-	if (!json_is_string(v))
-		return merr(m, "%s: 'file' is missing or not a string", what);
-	r.path = resolve(m, json_string_value(v));
 	if (get_num(m, o, "ipa", what, &r.ipa, true) < 0)
 		return -1;
 	if (get_num(m, o, "offset", what, &r.offset, false) < 0)
@@ -263,6 +259,21 @@ static int parse_region(struct mctx *m, json_t *o, unsigned i)
 		return -1;
 	if ((ret = get_num(m, o, "size", what, &size, false)) < 0)
 		return -1;
+	v = json_object_get(o, "file");
+	if (!v && !r.measured && ret == 0) {
+		/* Unmeasured memory needs no contents: only its IPAs are measured. */
+		if (size % RKM_GRANULE || !size)
+			return merr(m, "%s.size: 0x%" PRIx64 " is not a non-zero multiple of 4 KiB",
+				    what, size);
+		r.size = size;
+		if (rkm_spec_add_region(m->s, &r) < 0)
+			return merr(m, "out of memory");
+		return 0;
+	}
+	if (!json_is_string(v))
+		return merr(m, "%s: 'file' is missing or not a string (only unmeasured regions "
+			       "with a size may omit it)", what);
+	r.path = resolve(m, json_string_value(v));
 	if (stat(r.path, &st) < 0)
 		return merr(m, "%s: cannot open %s: %s", what, r.path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
