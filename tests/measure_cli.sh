@@ -131,6 +131,13 @@ has err "No such file"
 run 2 measure --image "$tmp/Image"
 has err "--image goes with --event-log"
 
+# ---- RMM 2.0 rules: no RIPAS descriptor ----
+run 0 measure --manifest "$ex/kvm-default.json" --rmm 2.0 --json
+has out '"rmm":"2.0"'
+has out '"ripas":0'
+run 2 measure --rmm 3.0
+has err "neither 1.0 nor 2.0"
+
 # ---- options ----
 run 0 measure --help
 has out "usage: realmkit measure"

@@ -398,6 +398,22 @@ static void test_threads_and_streaming(void)
 	CHECK_EQ(rkm_measure(&l, &(struct rkm_options){ .threads = 4 }, &r4, err, sizeof(err)),
 		 0);
 	CHECK(!memcmp(r1.rim, r4.rim, 64));
+	{
+		/* RMM 2.0 rules: the same launch without its RIPAS descriptor. */
+		struct rkm_result r2a, r2b;
+
+		l.rmm = RKM_RMM_2_0;
+		CHECK_EQ(rkm_measure(&l, NULL, &r2a, err, sizeof(err)), 0);
+		CHECK_EQ(r2a.ripas_descs, 0);
+		l.rmm = RKM_RMM_1_0;
+		l.steps = st + 1;
+		l.nsteps = 2;
+		CHECK_EQ(rkm_measure(&l, NULL, &r2b, err, sizeof(err)), 0);
+		CHECK(!memcmp(r2a.rim, r2b.rim, 64));
+		CHECK(memcmp(r2a.rim, r1.rim, 64) != 0);
+		l.steps = st;
+		l.nsteps = 3;
+	}
 	CHECK_EQ(r1.data_descs, size / 4096);
 	CHECK_EQ(r1.rec_descs, 1);
 	CHECK_EQ(r1.ripas_descs, 64); /* 2 MiB blocks over 128 MiB: RIPAS first, nothing populated */

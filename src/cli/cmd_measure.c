@@ -40,6 +40,8 @@ static const char usage[] =
 	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4)\n"
 	"      --engine-only        (run options) skip the dry run through KVM\n"
 	"      --threads N          hashing threads (default: one per CPU)\n"
+	"      --rmm 1.0|2.0        the RMM's measurement rules (2.0: no RIPAS descriptor;\n"
+	"                           run options then use the engine alone)\n"
 	"output:\n"
 	"      --base64             values in base64 instead of hex\n"
 	"      --json               one JSON object: hash_algo, rim, rems, rpv, counts\n"
@@ -59,7 +61,8 @@ static const char usage[] =
 	"or unreadable files; 3 --expect-rim differs or the dry run and the engine disagree.\n";
 
 enum { O_MANIFEST = 1, O_VMM, O_LOG, O_IMAGE, O_BASE64, O_JSON, O_CORIM, O_COMID, O_REFVALS,
-       O_NAME, O_QUIET, O_THREADS, O_ENGINE_ONLY, O_EXPECT, O_BPS, O_WPS, O_MLOG, O_HELP };
+       O_NAME, O_QUIET, O_THREADS, O_ENGINE_ONLY, O_EXPECT, O_BPS, O_WPS, O_MLOG, O_HELP,
+       O_RMM };
 
 static const struct {
 	const char *name;
@@ -75,10 +78,11 @@ static const struct {
 	{ "engine-only", O_ENGINE_ONLY, false }, { "expect-rim", O_EXPECT, true },
 	{ "breakpoints", O_BPS, true },     { "watchpoints", O_WPS, true },
 	{ "measurement-log", O_MLOG, false }, { "help", O_HELP, false },
+	{ "rmm", O_RMM, true },
 };
 
 struct mopts {
-	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect;
+	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect, *rmm;
 	const char *images[16];
 	unsigned nimages, threads, bps, wps;
 	bool base64, json, quiet, engine_only, mlog, help, algo_given;
@@ -168,6 +172,13 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 		case O_EXPECT: m->expect = v; break;
 		case O_MLOG: m->mlog = true; break;
 		case O_HELP: m->help = true; break;
+		case O_RMM:
+			if (strcmp(v, "1.0") && strcmp(v, "2.0")) {
+				cli_error("measure", "--rmm: '%s' is neither 1.0 nor 2.0", v);
+				return -1;
+			}
+			m->rmm = v;
+			break;
 		case O_THREADS:
 		case O_BPS:
 		case O_WPS: {
@@ -405,6 +416,12 @@ int cmd_measure(int argc, char **argv)
 			cli_error("measure", "%s", err);
 			goto out;
 		}
+	}
+	if (m.rmm && !strcmp(m.rmm, "2.0")) {
+		spec.l.rmm = RKM_RMM_2_0;
+		m.engine_only = true; /* realmkit's KVM drives an RMM 1.0 */
+	} else if (m.rmm) {
+		spec.l.rmm = RKM_RMM_1_0;
 	}
 	if (rkm_measure(&spec.l, &ro, &res, err, sizeof(err)) < 0) {
 		if (prog.on && prog.total)

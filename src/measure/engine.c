@@ -70,10 +70,6 @@ int rkm_validate(const struct rkm_launch *l, char *err, size_t errlen)
 		     p->num_bps, p->num_wps);
 		return -1;
 	}
-	if (l->rmm == RKM_RMM_2_0) {
-		errf(err, errlen, "RMM 2.0 measurement rules are not available in this build");
-		return -1;
-	}
 	ptop = 1ULL << (p->ipa_bits - 1);
 	for (unsigned i = 0; i < l->nregions; i++) {
 		const struct rkm_region *r = &l->regions[i];
@@ -473,6 +469,9 @@ int rkm_measure(const struct rkm_launch *l, const struct rkm_options *o, struct 
 
 		switch (s->type) {
 		case RKM_STEP_RIPAS:
+			/* RMM 2.0 has no RIPAS descriptor: RIPAS is not measured. */
+			if (l->rmm == RKM_RMM_2_0)
+				break;
 			if (rkm_rtt_ripas(rtt, s->base, s->top, ripas_desc, &c) < 0) {
 				fail(&e, ENOMEM, "out of memory");
 			}

@@ -22,7 +22,11 @@
 #define RKM_MAX_LEN    64
 #define RKM_ERR_LEN    256
 
-/* Which RMM's measurement rules. */
+/*
+ * Which RMM's measurement rules.  2.0 (as realmkit's RMM 2.0 mode on the
+ * rmm2 branch implements it): the same REALM_CREATE fields at the same
+ * offsets, DATA and REC descriptors as 1.0, and no RIPAS descriptor.
+ */
 enum rkm_rmm { RKM_RMM_1_0, RKM_RMM_2_0 };
 
 struct rkm_params {
