@@ -57,13 +57,22 @@ unsigned measurement_hash_len(unsigned hash_algo)
 
 static const EVP_MD *md_sha256, *md_sha512;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static pthread_key_t ctx_key;
+
+static void ctx_free(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
 
 /*
  * EVP_sha256() and EVP_sha512() are OpenSSL 3's legacy digests: every
  * EVP_DigestInit with one fetches the provider's implementation again, a
  * locked lookup of some 2,300 instructions, as much as hashing a 256-byte
  * descriptor.  Fetch once and keep them for the life of the process; the
- * digests are the same (docs/PERFORMANCE.md).
+ * digests are the same (docs/PERFORMANCE.md).  Each thread also keeps one
+ * digest context (freed when the thread ends): EVP_Digest allocates and
+ * frees a context and its provider state per call, which for a 256-byte
+ * descriptor costs as much again as the hashing.
  */
 static void md_fetch(void)
 {
@@ -75,15 +84,28 @@ static void md_fetch(void)
 		md_sha256 = EVP_sha256();
 	if (!md_sha512)
 		md_sha512 = EVP_sha512();
+	pthread_key_create(&ctx_key, ctx_free);
 }
 
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out)
 {
+	const EVP_MD *md;
+	EVP_MD_CTX *ctx;
 	unsigned int olen;
 
 	pthread_once(&md_once, md_fetch);
-	EVP_Digest(data, len, out, &olen, hash_algo == RMI_HASH_SHA_512 ? md_sha512 : md_sha256,
-		   NULL);
+	md = hash_algo == RMI_HASH_SHA_512 ? md_sha512 : md_sha256;
+	ctx = pthread_getspecific(ctx_key);
+	if (!ctx) {
+		ctx = EVP_MD_CTX_new();
+		if (ctx && pthread_setspecific(ctx_key, ctx)) {
+			EVP_MD_CTX_free(ctx);
+			ctx = NULL;
+		}
+	}
+	if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL) || !EVP_DigestUpdate(ctx, data, len) ||
+	    !EVP_DigestFinal_ex(ctx, out, &olen))
+		EVP_Digest(data, len, out, &olen, md, NULL);
 }
 
 void measurement_rim_init(unsigned alg, const struct rmi_realm_params *params, uint8_t *rim)
