@@ -721,11 +721,20 @@ static void test_exports(void)
 		cbor_item_t *env = cbor_array_get(trip, 0);
 		cbor_item_t *cid = cbor_map_handle(cbor_map_handle(env)[0].value)[0].value;
 
+		cbor_item_t *dalg = cbor_array_get(dg, 0), *dval = cbor_array_get(dg, 1);
+
 		CHECK(!memcmp(cbor_string_handle(key), "cca.rim", 7));
-		CHECK(!memcmp(cbor_bytestring_handle(cbor_array_get(dg, 1)), r.rim, 32));
-		CHECK(!memcmp(cbor_string_handle(cbor_array_get(dg, 0)), "sha-256", 7));
+		CHECK(!memcmp(cbor_bytestring_handle(dval), r.rim, 32));
+		CHECK(!memcmp(cbor_string_handle(dalg), "sha-256", 7));
+		cbor_decref(&dalg);
+		cbor_decref(&dval);
 		CHECK_EQ(cbor_tag_value(cid), 560);
-		CHECK(!memcmp(cbor_bytestring_handle(cbor_tag_item(cid)), r.rim, 32));
+		{
+			cbor_item_t *rimb = cbor_tag_item(cid);
+
+			CHECK(!memcmp(cbor_bytestring_handle(rimb), r.rim, 32));
+			cbor_decref(&rimb);
+		}
 		cbor_decref(&dg);
 		cbor_decref(&mm);
 		cbor_decref(&env);
