@@ -11,6 +11,9 @@
  *             --threads (default: online CPUs) and with one thread.
  * Memory: the engine runs in child processes on the file and on a quarter
  * of it; their peak RSS is printed (it should not grow with the size).
+ * The bound: the RIM chain is sequential, one 256-byte descriptor hash per
+ * granule; with c = (descriptor hash) / (granule hash), N cores can go at
+ * most N / (1 + c) times one core's granule hashing.  Both are timed here.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,6 +29,7 @@
 #include <openssl/evp.h>
 
 #include "measure/measure.h"
+#include "rmm/measurement.h"
 #include "series.h"
 
 static double now(void)
@@ -119,6 +123,24 @@ static long child_rss(const char *path, uint64_t size, unsigned threads)
 	return rss;
 }
 
+/* ns per descriptor extension and per granule content hash (RMM functions, one thread). */
+static void chain_cost(double *desc_ns, double *page_ns)
+{
+	static uint8_t page[4096];
+	uint8_t rim[64] = { 0 }, h[64] = { 0 };
+	const int n = 50000;
+	double t0 = now(), t1, t2;
+
+	for (int i = 0; i < n; i++)
+		measurement_rim_extend_data(0, rim, (uint64_t)i << 12, 1, h);
+	t1 = now();
+	for (int i = 0; i < n; i++)
+		measurement_granule_hash(0, page, h);
+	t2 = now();
+	*desc_ns = (t1 - t0) / n * 1e9;
+	*page_ns = (t2 - t1) / n * 1e9;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -131,6 +153,7 @@ int main(int argc, char **argv)
 	uint64_t size = 1024ULL << 20;
 	unsigned runs = 5, threads = 0;
 	struct series s_stream = { 0 }, s_pages = { 0 }, s_eng = { 0 }, s_eng1 = { 0 };
+	struct series s_desc = { 0 }, s_page = { 0 };
 	char path[] = "/tmp/rk-bench-measure-XXXXXX";
 	uint8_t rim_a[32], rim_b[32], *buf;
 	double la[3] = { 0 };
@@ -189,6 +212,13 @@ int main(int argc, char **argv)
 		series_add(&s_pages, stream_hash(fd, size, true));
 		series_add(&s_eng, engine(path, size, threads, rim_a));
 		series_add(&s_eng1, engine(path, size, 1, rim_b));
+		{
+			double dn, pn;
+
+			chain_cost(&dn, &pn);
+			series_add(&s_desc, dn);
+			series_add(&s_page, pn);
+		}
 		if (memcmp(rim_a, rim_b, 32)) {
 			fprintf(stderr, "bench_measure: thread counts disagree\n");
 			return 1;
@@ -211,6 +241,14 @@ int main(int argc, char **argv)
 		printf("%-34s %10.3f %10.0f %13.2fx\n", "engine, all CPUs", en, mib / en, st / en);
 		printf("engine vs per-page SHA-256 (1 core): %.2fx; min..max engine %.3f..%.3f s\n",
 		       pg / en, series_min(&s_eng), series_max(&s_eng));
+		{
+			double cr = series_median(&s_desc) / series_median(&s_page);
+			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+			printf("chain: %.0f ns per descriptor, %.0f ns per granule hash: c = %.3f, "
+			       "bound on %ld CPUs %.2fx\n", series_median(&s_desc),
+			       series_median(&s_page), cr, cpus, (double)cpus / (1 + cr));
+		}
 		printf("peak RSS of the engine: %ld KiB for %llu MiB, %ld KiB for %llu MiB\n", rss_full,
 		       (unsigned long long)(size >> 20), rss_quarter,
 		       (unsigned long long)(size >> 22));
