@@ -138,6 +138,19 @@ has out '"ripas":0'
 run 2 measure --rmm 3.0
 has err "neither 1.0 nor 2.0"
 
+# ---- the progress bar: on a terminal only, not with --quiet ----
+head -c 3000000 /dev/urandom >"$tmp/big.bin"
+printf '{"version":1,"ram":[{"base":"0x80000000","size":"16M"}],"regions":[{"file":"big.bin","ipa":"0x80000000"}],"recs":[{"pc":"0x80000000"}]}\n' >"$tmp/big.json"
+run 0 measure --manifest "$tmp/big.json"
+lines err 0
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$rk' measure --manifest '$tmp/big.json'" /dev/null >"$tmp/out" 2>"$tmp/err" </dev/null
+	desc="measure on a terminal"
+	has out "100% 2/2 MiB"
+	script -qec "'$rk' measure --quiet --manifest '$tmp/big.json'" /dev/null >"$tmp/out" 2>"$tmp/err" </dev/null
+	if grep -qF "100%" "$tmp/out"; then fail "--quiet still shows progress"; else passes=$((passes + 1)); fi
+fi
+
 # ---- options ----
 run 0 measure --help
 has out "usage: realmkit measure"
