@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include "attest/attest.h"
 #include "harness.h"
 #include "kvm_util.h"
 #include "realmkit/kvm.h"
@@ -313,6 +315,59 @@ static void check_mmio(const struct guest_run *g)
 				(unsigned long long)want[i][k]);
 }
 
+/*
+ * The attest guest prints the token it received through ATTEST_TOKEN_CONTINUE
+ * on its console ("token <hex>" lines of 32 bytes): the bytes the realm got
+ * must decode, verify against the default platform's CPAK, carry the
+ * challenge it gave, and the realm's RIM and REMs as KVM reports them.
+ */
+static void check_token(struct rk_host *h, const struct guest_run *g, EVP_PKEY *cpak, bool cmw)
+{
+	static uint8_t tok[ATT_TOKEN_MAX];
+	size_t len = 0, n;
+	const char *p = g->console;
+	struct att_platform plat;
+	struct att_anchor a;
+	struct att_token t;
+	struct att_report r;
+	struct rk_measurements m;
+	uint8_t ch[64];
+	char err[256] = "";
+
+	while ((p = strstr(p, "token "))) {
+		const char *e = strchr(p, '\n');
+
+		if ((p == g->console || p[-1] == '\n') && e &&
+		    att_hex_decode(p + 6, (size_t)(e - p - 6), tok + len, sizeof(tok) - len, &n))
+			len += n;
+		p += 6;
+	}
+	CHECK(len > 0);
+	for (unsigned i = 0; i < 64; i++)
+		ch[i] = (uint8_t)(0x40 + i);
+	if (!t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__,
+		     "token from the realm: %s", err))
+		return;
+	if (cpak)
+		EVP_PKEY_up_ref(cpak);
+	CHECK(att_platform_init(&plat, cpak));
+	a = (struct att_anchor){ .pkey = plat.cpak };
+	CHECK(att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1,
+							.challenge = ch, .challenge_len = 64 },
+			 &r));
+	for (unsigned i = 0; i < ATT_CHECK_COUNT; i++)
+		t_check(r.check[i].verdict != ATT_FAIL, __FILE__, __LINE__, "%s: %s",
+			att_check_name(i), r.check[i].detail);
+	CHECK_EQ(t.format, cmw ? ATT_FMT_COLLECTION_907 : ATT_FMT_COLLECTION_399);
+	CHECK_EQ(rk_vm_measurements(h, g->v.vm, &m), 0);
+	CHECK_EQ(t.realm.rim.len, m.hash_len);
+	CHECK(t.realm.rim.p && !memcmp(t.realm.rim.p, m.rim, m.hash_len));
+	CHECK(t.realm.rem[0].p && !memcmp(t.realm.rem[0].p, m.rem[0], m.hash_len));
+	printf("attest: the realm received a %zu-byte token that verifies\n", len);
+	att_token_free(&t);
+	att_platform_free(&plat);
+}
+
 int main(void)
 {
 	struct rk_host *h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 << 20 });
@@ -387,6 +442,42 @@ int main(void)
 	}
 	done(h, g);
 
+	/* Every ATTEST_TOKEN_CONTINUE failure condition (the guest's table). */
+	done(h, guest(h, "attest_errors", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN));
+
+	/* Attestation: the token the realm gets is the one the library verifies. */
+	g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	check_token(h, g, NULL, false);
+	done(h, g);
 	rk_host_destroy(h);
+
+	/*
+	 * A platform identity from the host's configuration: a CPAK in a PEM
+	 * file and CMW collections.  The realm's token is a tag 907 collection
+	 * that verifies with that key; a key file that does not load is EINVAL.
+	 */
+	{
+		char path[] = "/tmp/rk-cpak-XXXXXX", err[256];
+		int fd = mkstemp(path);
+		EVP_PKEY *k = att_p384_generate();
+
+		CHECK(fd >= 0 && k && att_save_private_pem(k, path, err, sizeof(err)));
+		if (fd >= 0)
+			close(fd);
+		h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 << 20,
+							     .platform_key = path, .token_cmw = 1 });
+		if (CHECK(h != NULL)) {
+			g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+			check_token(h, g, k, true);
+			done(h, g);
+			rk_host_destroy(h);
+		}
+		CHECK_EQ(truncate(path, 10), 0);
+		errno = 0;
+		h = rk_host_create(&(struct rk_host_config){ .platform_key = path });
+		CHECK(h == NULL && errno == EINVAL);
+		unlink(path);
+		EVP_PKEY_free(k);
+	}
 	return t_done();
 }

@@ -43,6 +43,11 @@ struct rk_host_config {
 	uint64_t populate_chunk; /* pages per KVM_ARM_RMI_POPULATE call before it reports
 				  * progress; 0 = unlimited.  Default from the environment
 				  * variable REALMKIT_POPULATE_CHUNK, else 0. */
+	/* Attestation (docs/ATTESTATION.md): the platform's CPAK, a PEM file with an EC
+	 * P-384 private key (`realmkit platform init` makes one); NULL: the default
+	 * identity.  A key that cannot be loaded fails rk_host_create with EINVAL. */
+	const char *platform_key;
+	int token_cmw;           /* realm tokens as CMW collections (tag 907); 0: tag 399 */
 };
 
 /* A host machine (DRAM + RMM + KVM).  @cfg may be NULL for defaults. */

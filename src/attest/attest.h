@@ -228,6 +228,8 @@ struct att_token {
  */
 bool att_decode(const uint8_t *buf, size_t len, struct att_token *t, char *err, size_t errlen);
 void att_token_free(struct att_token *t);
+/* The name of a claim key in a realm or platform token; NULL if unknown. */
+const char *att_claim_name(bool realm, int64_t key);
 
 /* Hex (either case, even length) into @out; false if not hex or longer than @cap. */
 bool att_hex_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen);
@@ -269,6 +271,11 @@ struct att_anchor {
 	uint8_t impl_id[64], inst_id[64];
 	size_t impl_len, inst_len;
 };
+
+/* Trust anchors from a PEM key, a JWK, or a rust-ccatoken JSON store (anchors.c). */
+bool att_anchors_load(const char *path, struct att_anchor **out, unsigned *count, char *err,
+		      size_t errlen);
+void att_anchors_free(struct att_anchor *a, unsigned n);
 
 struct att_refvals; /* refvals.h */
 

@@ -29,6 +29,8 @@ struct cli_command {
 int cmd_rmi(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_platform(int argc, char **argv);
 
 /*
  * "realmkit CMD: message" on stderr, after flushing stdout so that

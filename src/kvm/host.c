@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "kvm/internal.h"
+#include "attest/attest.h"
 #include "rmm/introspect.h"
 
 /* REALMKIT_POPULATE_CHUNK: a decimal number of pages, 0 to RK_POPULATE_CHUNK_MAX. */
@@ -66,7 +67,29 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	h->pas = pas_create(PAS_DEFAULT_DRAM_BASE, dram);
 	if (!h->pas)
 		goto fail;
-	h->rmm = rmm_create(h->pas, NULL);
+	{
+		struct rmm_platform plat;
+		struct att_platform ap;
+		char err[256];
+		EVP_PKEY *key = NULL;
+
+		rmm_platform_default(&plat);
+		plat.attest_cmw = cfg && cfg->token_cmw;
+		if (cfg && cfg->platform_key) {
+			key = att_load_private_pem(cfg->platform_key, err, sizeof(err));
+			if (!key) {
+				fprintf(stderr, "realmkit: platform key %s\n", err);
+				errno = EINVAL;
+				goto fail;
+			}
+			if (!att_platform_init(&ap, key))
+				goto fail;
+			plat.attest = &ap;
+		}
+		h->rmm = rmm_create(h->pas, &plat);
+		if (key)
+			att_platform_free(&ap);
+	}
 	if (!h->rmm || palloc_init(&h->pages, PAS_DEFAULT_DRAM_BASE, dram) < 0)
 		goto fail;
 	h->populate_chunk = cfg && cfg->populate_chunk ? cfg->populate_chunk : env_chunk;

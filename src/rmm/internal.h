@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "attest/attest.h"
 #include "hw/pas.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
@@ -52,6 +53,10 @@ struct rmm {
 	bool ticker_running, ticker_stop, ticker_idle;
 	uint64_t slice_ns;
 	struct rmm_stats stats;
+	/* Attestation: the platform, and the RAK made at the first token of this boot. */
+	struct att_platform attest_plat;
+	struct att_rmm attest;
+	bool attest_ready;
 };
 
 /* Realm descriptor, stored in the RD granule. */

@@ -28,12 +28,21 @@ struct rmm_platform {
 	unsigned pmu_num_ctrs; /* PMCR_EL0.N */
 	bool sha256;
 	bool sha512;
+	/*
+	 * Attestation (docs/ATTESTATION.md): the platform identity whose CPAK
+	 * signs the platform token; NULL: the default identity.  The RMM keeps
+	 * its own reference to the key.  attest_cmw: tokens are CMW
+	 * collections (tag 907) instead of tag 399.
+	 */
+	const struct att_platform *attest;
+	bool attest_cmw;
 };
 
 /* A platform like the FVP base model, without SVE, PMU or LPA2. */
 void rmm_platform_default(struct rmm_platform *plat);
 
 struct rmm;
+struct att_platform;
 
 /* Create an RMM managing all of the DRAM in @pas.  @plat NULL: rmm_platform_default(). */
 struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat);

@@ -2,9 +2,11 @@
 /*
  * The Realm Services Interface 1.0 in the RMM (DEN0137 1.0 chapter B5):
  * VERSION, FEATURES, MEASUREMENT_READ/EXTEND, REALM_CONFIG, IPA_STATE_SET/
- * GET and HOST_CALL.  Calls the RMM answers by itself return to the realm;
+ * GET, HOST_CALL and ATTEST_TOKEN_INIT/CONTINUE (the token: src/attest,
+ * docs/ATTESTATION.md).  Calls the RMM answers by itself return to the realm;
  * IPA_STATE_SET and HOST_CALL become REC exits that the host completes.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "realmkit/rsi.h"
@@ -209,6 +211,108 @@ void rsi_complete_host_call(struct run_ctx *ctx, const struct rmi_rec_entry *ent
 	}
 }
 
+/*
+ * ATTEST_TOKEN_INIT: the challenge is x1..x8 (64 bytes, the registers in
+ * memory order).  The whole CCA token is made now, from the realm's state
+ * at this moment (RIM, REMs, RPV, hash algorithm), signed with this boot's
+ * RAK; CONTINUE only copies it.  A new INIT abandons any token in progress.
+ * x1 = an upper bound of the token's size.
+ */
+static void attest_token_init(struct run_ctx *ctx)
+{
+	struct att_realm_claims c;
+	struct rmm *rmm = ctx->rmm;
+	const struct rd *rd = ctx->rd;
+	unsigned hl = measurement_hash_len(rd->hash_algo);
+	uint8_t **buf = run_attest_token(ctx), *tok = NULL;
+	size_t len = 0;
+	uint64_t w;
+
+	ctx->rec->attest.initialised = 0;
+	free(*buf);
+	*buf = NULL;
+	for (unsigned i = 0; i < 8; i++) {
+		w = cpu_get_x(ctx->cpu, 1 + i);
+		memcpy(c.challenge + 8 * i, &w, 8);
+	}
+	memcpy(ctx->rec->attest.challenge, c.challenge, sizeof(c.challenge));
+	memcpy(c.rpv, rd->rpv, sizeof(c.rpv));
+	c.hash = rd->hash_algo == RMI_HASH_SHA_512 ? ATT_SHA512 : ATT_SHA256;
+	memset(c.rim, 0, sizeof(c.rim));
+	memset(c.rem, 0, sizeof(c.rem));
+	memcpy(c.rim, rd->rim, hl);
+	for (unsigned i = 0; i < ATT_NUM_REMS; i++)
+		memcpy(c.rem[i], rd->rem[i], hl);
+	if (!rmm->attest_ready)
+		rmm->attest_ready = att_rmm_init(&rmm->attest, &rmm->attest_plat,
+						 rmm->plat.attest_cmw);
+	if (!rmm->attest_ready || !att_rmm_token(&rmm->attest, &c, &tok, &len)) {
+		/* Out of memory in the RMM: no architected error; the realm may retry. */
+		ret_status(ctx, RSI_ERROR_STATE);
+		return;
+	}
+	*buf = tok;
+	ctx->rec->attest.len = len;
+	ctx->rec->attest.offset = 0;
+	ctx->rec->attest.initialised = 1;
+	run_ret(ctx, RSI_SUCCESS, ATT_TOKEN_MAX, 0, 0);
+}
+
+/*
+ * ATTEST_TOKEN_CONTINUE(x1 granule IPA, x2 offset, x3 size): copy the next
+ * at most @size bytes of the token to IPA + offset; x1 = bytes copied.
+ * INCOMPLETE while bytes remain, SUCCESS with the last ones (which ends the
+ * token: the next CONTINUE needs a new INIT).  The checks and their order
+ * are TF-RMM's (rmm-spec-v1.0-rel0): arguments, protected range, state,
+ * then the IPA (unassigned RAM: a REC exit so the host maps it, and the
+ * call is repeated; RIPAS not RAM: ERROR_INPUT).
+ */
+static enum run_action attest_token_continue(struct run_ctx *ctx)
+{
+	uint64_t ipa = cpu_get_x(ctx->cpu, 1), off = cpu_get_x(ctx->cpu, 2);
+	uint64_t size = cpu_get_x(ctx->cpu, 3), pa, n;
+	struct rec *rec = ctx->rec;
+
+	if ((ipa & GRANULE_MASK) || off >= GRANULE_SIZE || size > GRANULE_SIZE - off) {
+		ret_status(ctx, RSI_ERROR_INPUT);
+		return RUN_CONTINUE;
+	}
+	if (!rd_ipa_protected(ctx->rd, ipa)) {
+		ret_status(ctx, RSI_ERROR_INPUT);
+		return RUN_CONTINUE;
+	}
+	if (!rec->attest.initialised) {
+		ret_status(ctx, RSI_ERROR_STATE);
+		return RUN_CONTINUE;
+	}
+	switch (realm_ipa_pa(ctx->rmm, ctx->rd, ipa, &pa)) {
+	case IPA_OK:
+		break;
+	case IPA_UNASSIGNED_RAM:
+		return run_exit_rsi_abort(ctx, ipa);
+	default:
+		ret_status(ctx, RSI_ERROR_INPUT);
+		return RUN_CONTINUE;
+	}
+	if (!size) {
+		run_ret(ctx, RSI_SUCCESS, 0, 0, 0);
+		return RUN_CONTINUE;
+	}
+	n = rec->attest.len - rec->attest.offset;
+	if (n > size)
+		n = size;
+	memcpy((uint8_t *)granule_map(ctx->rmm, pa) + off, *run_attest_token(ctx) + rec->attest.offset,
+	       n);
+	rec->attest.offset += n;
+	if (rec->attest.offset < rec->attest.len) {
+		run_ret(ctx, RSI_INCOMPLETE, n, 0, 0);
+	} else {
+		rec->attest.initialised = 0;
+		run_ret(ctx, RSI_SUCCESS, n, 0, 0);
+	}
+	return RUN_CONTINUE;
+}
+
 enum run_action rsi_handle(struct run_ctx *ctx, uint64_t fid)
 {
 	switch (fid) {
@@ -233,8 +337,12 @@ enum run_action rsi_handle(struct run_ctx *ctx, uint64_t fid)
 		return RUN_CONTINUE;
 	case RSI_HOST_CALL:
 		return host_call(ctx);
+	case RSI_ATTEST_TOKEN_INIT:
+		attest_token_init(ctx);
+		return RUN_CONTINUE;
+	case RSI_ATTEST_TOKEN_CONTINUE:
+		return attest_token_continue(ctx);
 	default:
-		/* ATTEST_TOKEN_INIT/CONTINUE: not offered yet (see docs/ARCHITECTURE.md). */
 		run_ret(ctx, (uint64_t)-1, 0, 0, 0);
 		return RUN_CONTINUE;
 	}

@@ -56,6 +56,7 @@ struct rec_rt {
 	unsigned waiters; /* shootdowns waiting for this PE to leave the guest */
 	uint64_t entered_ns; /* when the current REC_ENTER began */
 	uint64_t *ns;  /* NS granules mapped into the PE (for GPT changes) */
+	uint8_t *token; /* the CCA token of the last ATTEST_TOKEN_INIT (rec->attest) */
 	unsigned nns, cap_ns;
 	struct rec_rt *next;     /* in rmm->running */
 	struct rec_rt *all_next; /* in rmm->recs: every REC that has a PE */
@@ -353,7 +354,13 @@ void rec_rt_free(struct rec_rt *rt)
 	pthread_mutex_destroy(&rt->mtx);
 	pthread_cond_destroy(&rt->cond);
 	free(rt->ns);
+	free(rt->token);
 	free(rt);
+}
+
+uint8_t **run_attest_token(struct run_ctx *ctx)
+{
+	return &ctx->rec->rt->token;
 }
 
 /* ---- realm memory for RSI arguments ---- */

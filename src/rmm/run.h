@@ -41,6 +41,8 @@ enum run_action psci_handle(struct run_ctx *ctx, uint64_t fid);
 /* run.c: a stage-2 data abort exit for an unassigned RAM IPA the RMM itself must reach
  * (an RSI argument); the call is repeated after the host has mapped it. */
 enum run_action run_exit_rsi_abort(struct run_ctx *ctx, uint64_t ipa);
+/* The REC's token buffer (malloc'd, NULL if none; rec->attest says how much is left). */
+uint8_t **run_attest_token(struct run_ctx *ctx);
 /* Set x0..x3 as the result of the call the realm made. */
 void run_ret(struct run_ctx *ctx, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 

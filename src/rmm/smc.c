@@ -26,10 +26,19 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 		rmm->plat = *plat;
 	else
 		rmm_platform_default(&rmm->plat);
+	if (rmm->plat.attest) {
+		rmm->attest_plat = *rmm->plat.attest;
+		EVP_PKEY_up_ref(rmm->attest_plat.cpak);
+	} else if (!att_platform_init(&rmm->attest_plat, NULL)) {
+		free(rmm);
+		return NULL;
+	}
+	rmm->plat.attest = NULL; /* rmm->attest_plat is the RMM's own copy */
 	pthread_mutex_init(&rmm->lock, NULL);
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
 	if (!rmm->granules) {
+		att_platform_free(&rmm->attest_plat);
 		free(rmm);
 		return NULL;
 	}
@@ -46,6 +55,8 @@ void rmm_destroy(struct rmm *rmm)
 		if (rmm->granules[i].state == GRANULE_REC)
 			rec_rt_free(rec_map(rmm, granule_pa(rmm, &rmm->granules[i]))->rt);
 	pthread_mutex_destroy(&rmm->lock);
+	att_rmm_free(&rmm->attest);
+	att_platform_free(&rmm->attest_plat);
 	free(rmm->granules);
 	free(rmm);
 }

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The token library: round trips (SHA-256 and SHA-512 realms, tag 399 and
+ * 907, both platform profiles), every verify failure mode, malformed CBOR
+ * with the error it must name, and the public Veraison test vectors with
+ * their published keys (tests/attest/, see its README) and tampered copies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+#include "attest/attest.h"
+#include "attest/refvals.h"
+#include "harness.h"
+
+#ifndef ATTEST_VECTORS
+#define ATTEST_VECTORS "tests/attest"
+#endif
+
+static struct att_platform plat;
+static struct att_rmm rmm;
+
+static void claims(struct att_realm_claims *c, enum att_hash h)
+{
+	memset(c, 0, sizeof(*c));
+	c->hash = h;
+	for (unsigned i = 0; i < 64; i++) {
+		c->challenge[i] = (uint8_t)(0x40 + i);
+		c->rpv[i] = (uint8_t)i;
+		c->rim[i] = (uint8_t)(0xa0 ^ i);
+		for (unsigned r = 0; r < 4; r++)
+			c->rem[r][i] = (uint8_t)(r * 16 + i);
+	}
+}
+
+static bool verify(const uint8_t *tok, size_t len, const struct att_verify_opts *o,
+		   struct att_report *r, char *err, size_t errlen)
+{
+	struct att_token t;
+	bool ok;
+
+	if (!att_decode(tok, len, &t, err, errlen))
+		return false;
+	ok = att_verify(&t, o, r);
+	att_token_free(&t);
+	return ok;
+}
+
+static void round_trip(enum att_hash h, bool cmw)
+{
+	struct att_realm_claims c;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_report r;
+	struct att_token t;
+	uint8_t *tok;
+	size_t len;
+	char err[200] = "";
+
+	claims(&c, h);
+	rmm.cmw = cmw;
+	if (!CHECK(att_rmm_token(&rmm, &c, &tok, &len)))
+		return;
+	CHECK(len <= ATT_TOKEN_MAX);
+	CHECK_EQ(tok[0], 0xd9);
+	CHECK_EQ((unsigned)tok[1] << 8 | tok[2], cmw ? 907 : 399);
+	if (!t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__, "%s", err))
+		goto out;
+	CHECK_EQ(t.format, cmw ? ATT_FMT_COLLECTION_907 : ATT_FMT_COLLECTION_399);
+	CHECK_EQ(t.realm.rim.len, att_hash_len(h));
+	CHECK(!memcmp(t.realm.rim.p, c.rim, att_hash_len(h)));
+	CHECK(!memcmp(t.realm.rem[3].p, c.rem[3], att_hash_len(h)));
+	CHECK(!memcmp(t.realm.challenge.p, c.challenge, 64));
+	CHECK(!t.realm.rak_raw);
+	CHECK(t.platform.profile.p &&
+	      !strncmp(t.platform.profile.p,
+		       plat.profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023,
+		       t.platform.profile.len));
+	o.challenge = c.challenge;
+	o.challenge_len = 64;
+	CHECK(att_verify(&t, &o, &r));
+	for (unsigned i = 0; i < ATT_CHECK_COUNT; i++)
+		t_check(r.check[i].verdict != ATT_FAIL, __FILE__, __LINE__, "%s: %s",
+			att_check_name(i), r.check[i].detail);
+	CHECK_EQ(r.check[ATT_CHECK_BINDING].verdict, ATT_PASS);
+	CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+	CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+	att_token_free(&t);
+out:
+	free(tok);
+}
+
+/* A token whose claims are changed before signing, to hit one failure. */
+struct mut {
+	const char *name;
+	enum att_check check; /* the check that must fail */
+	const char *detail;   /* ... naming this */
+	int kind;
+};
+
+enum {
+	M_FLIP_REALM_SIG, M_FLIP_PLAT_SIG, M_OTHER_CPAK, M_UNBOUND, M_CHALLENGE, M_RIM, M_REM2,
+	M_RPV, M_SWCOMP, M_IMPL_ID_ANCHOR, M_PLAT_PROFILE, M_LIFECYCLE, M_NOSW,
+};
+
+static void mutations(void)
+{
+	static const struct mut m[] = {
+		{ "realm signature flipped", ATT_CHECK_REALM_SIGNATURE, "does not verify",
+		  M_FLIP_REALM_SIG },
+		{ "platform signature flipped", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		  M_FLIP_PLAT_SIG },
+		{ "another platform key", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		  M_OTHER_CPAK },
+		{ "platform token of another RAK", ATT_CHECK_BINDING, "claim 44237", M_UNBOUND },
+		{ "other challenge", ATT_CHECK_CHALLENGE, "claim 10", M_CHALLENGE },
+		{ "RIM differs", ATT_CHECK_REALM_REFVALS, "cca.rim", M_RIM },
+		{ "REM2 differs", ATT_CHECK_REALM_REFVALS, "cca.rem2", M_REM2 },
+		{ "RPV differs", ATT_CHECK_REALM_REFVALS, "cca.rpv", M_RPV },
+		{ "software component differs", ATT_CHECK_PLATFORM_REFVALS, "software component 2",
+		  M_SWCOMP },
+		{ "implementation ID not the anchor's", ATT_CHECK_IDENTITY, "implementation ID",
+		  M_IMPL_ID_ANCHOR },
+		{ "platform profile SSD ok but lifecycle bad", ATT_CHECK_PLATFORM_PROFILE,
+		  "claim 2395", M_LIFECYCLE },
+		{ "no software components", ATT_CHECK_PLATFORM_PROFILE, "claim 2399", M_NOSW },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		struct att_platform p = plat;
+		struct att_realm_claims c, c0;
+		struct att_anchor a = { .pkey = plat.cpak };
+		struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+		struct att_refvals rv = { 0 };
+		struct att_rv_realm *rr = att_refvals_add_realm(&rv);
+		struct att_rv_platform *rp = att_refvals_add_platform(&rv);
+		struct att_rmm other = { 0 };
+		uint8_t *plat_tok = NULL, *realm_tok = NULL, *tok = NULL, ch[32];
+		size_t pl, rl, len;
+		struct att_report r;
+		char err[200];
+		EVP_PKEY *k2 = NULL;
+
+		claims(&c, ATT_SHA256);
+		att_rv_set(&rr->rim, c.rim, 32);
+		for (unsigned k = 0; k < 4; k++)
+			att_rv_set(&rr->rem[k], c.rem[k], 32);
+		att_rv_set(&rr->rpv, c.rpv, 64);
+		att_rv_set(&rp->impl_id, plat.impl_id, 32);
+		for (unsigned k = 0; k < plat.nsw; k++) {
+			att_rv_set(&rp->sw[k].meas, plat.sw[k].meas, plat.sw[k].meas_len);
+			snprintf(rp->sw[k].type, sizeof(rp->sw[k].type), "%s", plat.sw[k].type);
+		}
+		rp->nsw = plat.nsw;
+		o.refvals = &rv;
+		claims(&c0, ATT_SHA256);
+		o.challenge = c0.challenge;
+		o.challenge_len = 64;
+		switch (m[i].kind) {
+		case M_OTHER_CPAK:
+			k2 = att_p384_generate();
+			a.pkey = k2;
+			break;
+		case M_CHALLENGE:
+			c.challenge[5] ^= 1;
+			break;
+		case M_RIM:
+			c.rim[0] ^= 1;
+			break;
+		case M_REM2:
+			c.rem[2][31] ^= 1;
+			break;
+		case M_RPV:
+			c.rpv[63] ^= 1;
+			break;
+		case M_SWCOMP:
+			p.sw[2].meas[0] ^= 1;
+			break;
+		case M_IMPL_ID_ANCHOR:
+			a.impl_len = 32;
+			memset(a.impl_id, 0xee, 32);
+			break;
+		case M_LIFECYCLE:
+			p.profile = ATT_PLAT_SSD;
+			p.lifecycle = 0x3700;
+			break;
+		case M_NOSW:
+			p.nsw = 0;
+			break;
+		}
+		att_rmm_init(&other, NULL, false);
+		att_digest(ATT_SHA256, rmm.rak_cose, rmm.rak_cose_len, ch);
+		CHECK(att_platform_token(&p, ch, 32, &plat_tok, &pl));
+		if (m[i].kind == M_UNBOUND) {
+			free(plat_tok);
+			plat_tok = malloc(other.plat_len);
+			memcpy(plat_tok, other.plat_token, other.plat_len);
+			pl = other.plat_len;
+		}
+		CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c,
+				      &realm_tok, &rl));
+		/* The last byte of a COSE_Sign1 is the signature's. */
+		if (m[i].kind == M_FLIP_REALM_SIG)
+			realm_tok[rl - 1] ^= 1;
+		if (m[i].kind == M_FLIP_PLAT_SIG)
+			plat_tok[pl - 1] ^= 1;
+		CHECK(att_collection(plat_tok, pl, realm_tok, rl, false, &tok, &len));
+		err[0] = 0;
+		if (t_check(!verify(tok, len, &o, &r, err, sizeof(err)) && !err[0], __FILE__,
+			    __LINE__, "%s: verify passed or did not decode (%s)", m[i].name, err)) {
+			t_check(r.check[m[i].check].verdict == ATT_FAIL &&
+					strstr(r.check[m[i].check].detail, m[i].detail),
+				__FILE__, __LINE__, "%s: check %s: %d '%s'", m[i].name,
+				att_check_name(m[i].check), r.check[m[i].check].verdict,
+				r.check[m[i].check].detail);
+			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
+				if (k != m[i].check)
+					t_check(r.check[k].verdict != ATT_FAIL, __FILE__, __LINE__,
+						"%s: also failed %s: %s", m[i].name, att_check_name(k),
+						r.check[k].detail);
+		}
+		att_rmm_free(&other);
+		EVP_PKEY_free(k2);
+		att_refvals_free(&rv);
+		free(plat_tok);
+		free(realm_tok);
+		free(tok);
+	}
+}
+
+/* Malformed inputs: decode fails with an error naming the fault. */
+static void malformed(void)
+{
+	static const struct {
+		const char *name, *hex, *want;
+	} m[] = {
+		{ "empty", "", "empty" },
+		{ "not tagged", "a0", "top level is a map" },
+		{ "other tag", "c1a0", "tag 1," },
+		{ "truncated", "d9018fa119acca58", "truncated" },
+		{ "collection not a map", "d9018f80", "not a map" },
+		{ "collection without realm", "d9018fa119acca40", "no realm token" },
+		{ "collection entry type", "d9018fa219acca0119acd140", "entry 44234 is an unsigned" },
+		{ "duplicate key", "d9018fa219acca4019acca40", "appears twice" },
+		{ "indefinite", "d9018fbfff", "indefinite" },
+		{ "huge array", "9bffffffffffffffff", "more items than the input" },
+		{ "deep", "818181818181818181818181818181818181818100", "nested deeper" },
+		{ "trailing", "a000", "bytes after the end" },
+		{ "cmw record", "d9038ba219acca4019acd140", "not a CMW record" },
+		{ "bare not sign1", "d28340a040", "not an array of 4" },
+		{ "sign1 field types", "d28401024040", "fields are not" },
+		{ "no alg", "d28441a0a04040", "no alg" },
+		{ "payload not map", "d28443a10126a04101" "40", "payload is an unsigned" },
+		{ "claim wrong type", "d28443a10126a0" "4da10a6a0102030405060708090a" "40",
+		  "claim 10 (challenge) is a text string" },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		uint8_t buf[64];
+		size_t n = 0;
+		struct att_token t;
+		char err[200] = "";
+
+		att_hex_decode(m[i].hex, strlen(m[i].hex), buf, sizeof(buf), &n);
+		t_check(!att_decode(buf, n, &t, err, sizeof(err)) && strstr(err, m[i].want),
+			__FILE__, __LINE__, "%s: want error with '%s', got '%s'", m[i].name,
+			m[i].want, err);
+	}
+}
+
+static bool put(cbor_item_t *m, int64_t k, cbor_item_t *v)
+{
+	cbor_item_t *key = k >= 0 ? cbor_build_uint32((uint32_t)k) : cbor_build_negint32((uint32_t)(-1 - k));
+	bool ok = cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(key), .value = cbor_move(v) });
+
+	return ok;
+}
+
+/*
+ * A realm#2.0.0 token (realm instance ID, MEC policy), as TF-RMM main makes
+ * them, in a CMW collection: decoded, shown and verified; without the MEC
+ * policy its profile check fails naming claim 44243.
+ */
+static void realm2(bool with_mec)
+{
+	cbor_item_t *m = cbor_new_definite_map(11), *rems = cbor_new_definite_array(4);
+	uint8_t b64[64], inst[33], *payload = NULL, *realm_tok, *tok;
+	size_t plen, cap, rl, len;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_token t;
+	struct att_report r;
+	char err[200] = "";
+
+	memset(b64, 0x41, sizeof(b64));
+	memset(inst, 0xde, sizeof(inst));
+	inst[0] = 0x01;
+	for (int i = 0; i < 4; i++)
+		cbor_array_push(rems, cbor_move(cbor_build_bytestring(b64, 32)));
+	put(m, ATT_CLAIM_PROFILE, cbor_build_string(ATT_PROFILE_REALM_2));
+	put(m, ATT_CLAIM_NONCE, cbor_build_bytestring(b64, 64));
+	put(m, ATT_CLAIM_RPV, cbor_build_bytestring(b64, 64));
+	put(m, ATT_CLAIM_RIM, cbor_build_bytestring(b64, 32));
+	put(m, ATT_CLAIM_REMS, rems);
+	put(m, ATT_CLAIM_HASH_ALG, cbor_build_string("sha-256"));
+	put(m, ATT_CLAIM_RAK_PUB, cbor_build_bytestring(rmm.rak_cose, rmm.rak_cose_len));
+	put(m, ATT_CLAIM_RAK_HASH_ALG, cbor_build_string("sha-256"));
+	if (with_mec)
+		put(m, ATT_CLAIM_MEC_POLICY, cbor_build_uint8(1));
+	put(m, ATT_CLAIM_INSTANCE_ID, cbor_build_bytestring(inst, sizeof(inst)));
+	plen = cbor_serialize_alloc(m, &payload, &cap);
+	cbor_decref(&m);
+	CHECK(att_cose_sign1(rmm.rak, payload, plen, &realm_tok, &rl));
+	CHECK(att_collection(rmm.plat_token, rmm.plat_len, realm_tok, rl, true, &tok, &len));
+	if (t_check(att_decode(tok, len, &t, err, sizeof(err)), __FILE__, __LINE__, "%s", err)) {
+		CHECK_EQ(t.format, ATT_FMT_COLLECTION_907);
+		CHECK_EQ(t.realm.has_mec, with_mec);
+		CHECK_EQ(t.realm.inst_id.len, 33);
+		att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1 }, &r);
+		if (with_mec) {
+			CHECK(r.ok);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "realm#2.0.0") != NULL);
+		} else {
+			CHECK_EQ(r.check[ATT_CHECK_REALM_PROFILE].verdict, ATT_FAIL);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "44243") != NULL);
+		}
+		att_token_free(&t);
+	}
+	free(payload);
+	free(realm_tok);
+	free(tok);
+}
+
+/* Bare tokens: a platform token alone, a realm token alone. */
+static void bare(void)
+{
+	struct att_realm_claims c;
+	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_token t;
+	struct att_report r;
+	uint8_t *realm_tok;
+	size_t rl;
+	char err[200] = "";
+
+	if (t_check(att_decode(rmm.plat_token, rmm.plat_len, &t, err, sizeof(err)), __FILE__,
+		    __LINE__, "%s", err)) {
+		CHECK_EQ(t.format, ATT_FMT_PLATFORM);
+		CHECK(!t.realm.cose.present);
+		CHECK(att_verify(&t, &o, &r));
+		CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+		CHECK_EQ(r.check[ATT_CHECK_BINDING].verdict, ATT_SKIPPED);
+		att_token_free(&t);
+	}
+	claims(&c, ATT_SHA512);
+	CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c,
+			      &realm_tok, &rl));
+	if (t_check(att_decode(realm_tok, rl, &t, err, sizeof(err)), __FILE__, __LINE__, "%s",
+		    err)) {
+		CHECK_EQ(t.format, ATT_FMT_REALM);
+		CHECK(!t.platform.cose.present);
+		CHECK(att_verify(&t, &o, &r));
+		CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+		att_token_free(&t);
+	}
+	free(realm_tok);
+}
+
+static uint8_t *slurp(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	uint8_t *b = malloc(1 << 16);
+
+	snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, name);
+	f = fopen(path, "rb");
+	*len = f ? fread(b, 1, 1 << 16, f) : 0;
+	if (f)
+		fclose(f);
+	return b;
+}
+
+/*
+ * Veraison's published tokens with their published keys: which checks pass
+ * and which fail (tests/attest/README.md explains each), then tampered
+ * copies rejected for the right reason.
+ */
+static void vectors(void)
+{
+	static const struct {
+		const char *token, *key, *refvals;
+		enum att_check fails; /* ATT_CHECK_COUNT: none */
+		const char *detail;
+	} v[] = {
+		{ "rust-cca-token-01.cbor", "go-tf-rmm-cca_platform.pub", "rust-rv.json",
+		  ATT_CHECK_COUNT, NULL },
+		{ "rust-cca-token-01.cbor", "rust-cpak.json", NULL, ATT_CHECK_COUNT, NULL },
+		{ "rust-cca-token-draft-ffm-00.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_COUNT,
+		  NULL },
+		{ "rust-cca-token-02.cbor", "rust-ta-02-ok.json", NULL, ATT_CHECK_REALM_PROFILE,
+		  "claim 44238 (RIM) is 64 bytes, want 32 for sha-256" },
+		{ "rust-bug-33-repro.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_BINDING,
+		  "platform challenge" },
+		{ "rust-cca-token-01.cbor", "rust-ta.json", NULL, ATT_CHECK_PLATFORM_SIGNATURE,
+		  "signed with ES384 (alg -35), the key is for ES256" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct att_anchor *a;
+		unsigned na;
+		struct att_refvals rv;
+		struct att_verify_opts o = { 0 };
+		struct att_report r;
+		char err[256] = "", path[512];
+		size_t len;
+		uint8_t *tok = slurp(v[i].token, &len);
+
+		snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, v[i].key);
+		if (!t_check(att_anchors_load(path, &a, &na, err, sizeof(err)), __FILE__, __LINE__,
+			     "%s", err)) {
+			free(tok);
+			continue;
+		}
+		o.anchors = a;
+		o.nanchors = na;
+		if (v[i].refvals) {
+			snprintf(path, sizeof(path), "%s/%s", ATTEST_VECTORS, v[i].refvals);
+			CHECK(att_refvals_load(path, &rv, err, sizeof(err)));
+			o.refvals = &rv;
+		}
+		if (t_check(len > 0, __FILE__, __LINE__, "%s missing", v[i].token)) {
+			bool ok = verify(tok, len, &o, &r, err, sizeof(err));
+
+			t_check(ok == (v[i].fails == ATT_CHECK_COUNT) && !err[0], __FILE__, __LINE__,
+				"%s with %s: verify %d (%s)", v[i].token, v[i].key, ok, err);
+			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
+				t_check((r.check[k].verdict == ATT_FAIL) == (k == v[i].fails) &&
+						(k != v[i].fails ||
+						 strstr(r.check[k].detail, v[i].detail)),
+					__FILE__, __LINE__, "%s: %s: %d %s", v[i].token,
+					att_check_name(k), r.check[k].verdict, r.check[k].detail);
+			if (v[i].refvals) {
+				CHECK_EQ(r.check[ATT_CHECK_REALM_REFVALS].verdict, ATT_PASS);
+				CHECK_EQ(r.check[ATT_CHECK_PLATFORM_REFVALS].verdict, ATT_PASS);
+			}
+		}
+		if (v[i].fails == ATT_CHECK_COUNT && len > 200) {
+			/* Tampered: a byte of the realm signature (the last), then the platform
+			 * challenge's first byte (found in the token), each fails its check. */
+			uint8_t *bad = malloc(len);
+
+			memcpy(bad, tok, len);
+			bad[len - 1] ^= 0x01;
+			verify(bad, len, &o, &r, err, sizeof(err));
+			CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_FAIL);
+			CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_PASS);
+			memcpy(bad, tok, len);
+			bad[40] ^= 0x01; /* inside the platform token's claims */
+			err[0] = 0;
+			if (verify(bad, len, &o, &r, err, sizeof(err)) || !err[0])
+				CHECK_EQ(r.check[ATT_CHECK_PLATFORM_SIGNATURE].verdict, ATT_FAIL);
+			memcpy(bad, tok, len);
+			bad[len / 2] = 0xff; /* a break byte: never valid in definite CBOR */
+			err[0] = 0;
+			CHECK(!verify(bad, len, &o, &r, err, sizeof(err)) || !r.ok);
+			free(bad);
+		}
+		if (v[i].refvals)
+			att_refvals_free(&rv);
+		att_anchors_free(a, na);
+		free(tok);
+	}
+}
+
+int main(void)
+{
+	CHECK(att_platform_init(&plat, NULL));
+	CHECK(att_rmm_init(&rmm, &plat, false));
+	round_trip(ATT_SHA256, false);
+	round_trip(ATT_SHA512, false);
+	round_trip(ATT_SHA256, true);
+	round_trip(ATT_SHA512, true);
+	plat.profile = ATT_PLAT_SSD; /* the legacy platform profile, signed and verified */
+	att_rmm_free(&rmm);
+	CHECK(att_rmm_init(&rmm, &plat, false));
+	round_trip(ATT_SHA256, false);
+	plat.profile = ATT_PLAT_2023;
+	att_rmm_free(&rmm);
+	CHECK(att_rmm_init(&rmm, &plat, false));
+	mutations();
+	malformed();
+	vectors();
+	bare();
+	realm2(true);
+	realm2(false);
+	att_rmm_free(&rmm);
+	att_platform_free(&plat);
+	return t_done();
+}

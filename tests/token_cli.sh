@@ -1,0 +1,127 @@
+#!/bin/sh
+# `realmkit token` and `realmkit platform` from the command line: every exit
+# status of token verify, the input encodings, --json, and the platform's
+# key file handling (0600, exists, damaged, foreign).
+# Usage: token_cli.sh REALMKIT VECTORS_DIR
+set -u
+rk=$1
+v=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	sed 's/^/  stdout: /' "$tmp/out"
+	sed 's/^/  stderr: /' "$tmp/err"
+	failures=$((failures + 1))
+}
+
+# run STATUS ARGS...: stdout in $tmp/out, stderr in $tmp/err.
+run() {
+	want=$1
+	shift
+	desc="realmkit $*"
+	"$rk" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ "$status" -eq "$want" ] || fail "$desc: exit $status, expected $want"
+}
+
+has() { grep -q -- "$2" "$tmp/$1" || fail "$desc: no '$2' in $1"; }
+
+tok=$v/rust-cca-token-01.cbor
+pub=$v/go-tf-rmm-cca_platform.pub
+
+# show: binary, hex, base64 (with line breaks), stdin; every claim named.
+run 0 token show "$tok"
+has out 'format: CCA token collection (CBOR tag 399)'
+has out 'implementation ID (2396)'
+has out 'software components (2399): 4'
+has out 'RAK public key (44237, raw point)'
+has out 'REM3 (44239\[3\])'
+xxd -p "$tok" >"$tmp/tok.hex"
+base64 "$tok" >"$tmp/tok.b64"
+cp "$tmp/out" "$tmp/bin.out"
+run 0 token show "$tmp/tok.hex"
+cmp -s "$tmp/out" "$tmp/bin.out" || fail "hex input shows differently"
+run 0 token show "$tmp/tok.b64"
+cmp -s "$tmp/out" "$tmp/bin.out" || fail "base64 input shows differently"
+"$rk" token show - <"$tok" >"$tmp/out" 2>"$tmp/err" || fail "stdin"
+run 0 token show --json "$tok"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["format"]=="collection-399" and len(d["realm"]["extensible-measurements"])==4' "$tmp/out" ||
+	fail "show --json"
+
+# verify: every exit status.
+run 0 token verify "$tok" --cpak "$pub" --refvals "$v/rust-rv.json"
+has out '^PASS binding'
+has out '^VERIFIED$'
+run 0 token verify --json "$tok" --cpak "$v/rust-cpak.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="pass" and d["exit"]==0' "$tmp/out" ||
+	fail "verify --json"
+run 0 token verify "$v/rust-cca-token-draft-ffm-00.cbor" --cpak "$v/rust-ta-tfa.json"
+has out '^PASS platform identity'
+cp "$tok" "$tmp/badsig.cbor"
+printf '\001' | dd of="$tmp/badsig.cbor" bs=1 seek=1221 conv=notrunc 2>/dev/null
+run 5 token verify "$tmp/badsig.cbor" --cpak "$pub"
+has out '^FAIL realm signature'
+run 5 token verify "$tok" --cpak "$v/rust-ta.json"
+has out '^FAIL platform signature'
+run 6 token verify "$v/rust-bug-33-repro.cbor" --cpak "$v/rust-ta-tfa.json"
+has out '^FAIL binding'
+run 7 token verify "$tok" --cpak "$pub" --challenge 00
+has out '^FAIL challenge'
+sed 's/"initial-measurement": "0000/"initial-measurement": "1111/' "$v/rust-rv.json" >"$tmp/rv.json"
+run 8 token verify "$tok" --cpak "$pub" --refvals "$tmp/rv.json"
+has out 'cca.rim (claim 44238)'
+run 4 token verify "$v/rust-cca-token-02.cbor" --cpak "$v/rust-ta-02-ok.json"
+has out 'claim 44238 (RIM) is 64 bytes'
+head -c 600 "$tok" >"$tmp/trunc.cbor"
+run 4 token verify "$tmp/trunc.cbor" --cpak "$pub"
+has err 'truncated'
+run 4 token show "$tmp/trunc.cbor"
+run 2 token verify "$tok"
+has err 'needs --cpak'
+run 2 token verify "$tmp/nonexistent" --cpak "$pub"
+run 2 token verify "$tok" --cpak "$v/rust-ta-02-bad.json"
+has err 'not on P-256'
+run 2 token verify "$tok" --cpak "$pub" --challenge xyz
+run 2 token verify "$tok" --cpak "$pub" --refvals "$tok"
+run 2 token frobnicate "$tok"
+
+# platform: init writes a 0600 key, refuses to overwrite, show/export use it.
+d=$tmp/plat
+run 0 platform init --platform-dir "$d"
+[ "$(stat -c %a "$d/cpak.pem")" = 600 ] || fail "cpak.pem mode $(stat -c %a "$d/cpak.pem")"
+run 1 platform init --platform-dir "$d"
+has err 'exists'
+run 0 platform init --force --platform-dir "$d"
+run 0 platform show --platform-dir "$d"
+has out "key:                    $d/cpak.pem"
+run 0 platform show --json --platform-dir "$d"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cpak"]["crv"]=="P-384" and len(d["instance-id"])==66' "$tmp/out" ||
+	fail "platform show --json"
+run 0 platform export-cpak --format pem --platform-dir "$d"
+openssl pkey -pubin -noout -in "$tmp/out" 2>/dev/null || fail "export-cpak pem is not a public key"
+run 0 platform export-cpak --format ta-store --platform-dir "$d"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["pkey"]["kty"]=="EC"' "$tmp/out" ||
+	fail "export-cpak ta-store"
+run 0 platform show --refvals
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["platform"][0]["sw-components"])==3' "$tmp/out" ||
+	fail "platform show --refvals"
+has out '"component-type": "RMM"'
+run 0 platform show --platform-dir "$tmp/empty"
+has out 'default identity'
+echo garbage >"$tmp/damaged.pem"
+run 1 platform show --platform-key "$tmp/damaged.pem"
+has err 'not a PEM private key'
+openssl genrsa -out "$tmp/rsa.pem" 2048 2>/dev/null
+run 1 platform show --platform-key "$tmp/rsa.pem"
+has err 'not an EC P-384 private key'
+openssl ecparam -name prime256v1 -genkey -noout -out "$tmp/p256.pem" 2>/dev/null
+run 1 platform export-cpak --platform-key "$tmp/p256.pem"
+has err 'not an EC P-384'
+run 2 platform export-cpak --format der
+run 2 platform bogus
+
+echo "token_cli: $failures failure(s)"
+[ "$failures" -eq 0 ]
