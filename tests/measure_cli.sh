@@ -79,6 +79,19 @@ grep -q '"sha-512;kB6pNbVflKd3P6fm' "$tmp/c.json" || fail "CoMID JSON lacks the 
 grep -q '"cca.rim"' "$tmp/rv.json" || fail "refvals lack cca.rim"
 grep -q '"name": *"demo"' "$tmp/rv.json" || fail "refvals lack the name"
 
+# ---- end to end: measure's refvals verify the token of the realm run launches ----
+run 0 measure -q --refvals "$tmp/demo-rv.json" --name demo
+if grep -q '"cca.rem0"' "$tmp/demo-rv.json"; then fail "REMs written though none is known"; fi
+chal=$(printf '5a%.0s' $(seq 64))
+run 0 run --console none --challenge "$chal" --token-out "$tmp/demo.tok"
+run 0 platform export-cpak --format jwk
+cp "$tmp/out" "$tmp/cpak.jwk"
+run 0 token verify "$tmp/demo.tok" --cpak "$tmp/cpak.jwk" --refvals "$tmp/demo-rv.json" --challenge "$chal"
+has out "PASS realm reference values"
+run 0 measure -q --refvals "$tmp/bad-rv.json" -m 32
+run 8 token verify "$tmp/demo.tok" --cpak "$tmp/cpak.jwk" --refvals "$tmp/bad-rv.json"
+has out "FAIL realm reference values"
+
 # ---- bad manifests: one line each, exit 1 ----
 bad() { # bad 'JSON' 'expected message'
 	printf '%s\n' "$1" >"$tmp/m.json"

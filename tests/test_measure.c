@@ -686,7 +686,7 @@ static void test_exports(void)
 {
 	struct rkm_result r = { .hash_len = 32 };
 	uint8_t rpv[64];
-	struct rkm_refval v = { .r = &r, .rpv = rpv, .name = "test" };
+	struct rkm_refval v = { .r = &r, .rpv = rpv, .name = "test", .rems_known = true };
 	struct cbor_load_result cl;
 	cbor_item_t *root, *corim, *tags, *tag0, *comid_b, *comid, *trip, *mms;
 	size_t n = 0;

@@ -49,6 +49,8 @@ static const char usage[] =
 	"      --comid-json FILE    the CoMID JSON cca-realm-measurements writes\n"
 	"      --refvals FILE       reference values for realmkit token verify --refvals\n"
 	"      --name TEXT          the name of the reference-value entry\n"
+	"      --with-rems          put the REMs in reference values even when the launch\n"
+	"                           declares no REM extension (default: only then)\n"
 	"      --expect-rim HEX     exit 3 if the RIM is not this\n"
 	"  -q, --quiet              no progress bar (it shows only on a terminal)\n"
 	"  -h, --help               this text\n"
@@ -62,7 +64,7 @@ static const char usage[] =
 
 enum { O_MANIFEST = 1, O_VMM, O_LOG, O_IMAGE, O_BASE64, O_JSON, O_CORIM, O_COMID, O_REFVALS,
        O_NAME, O_QUIET, O_THREADS, O_ENGINE_ONLY, O_EXPECT, O_BPS, O_WPS, O_MLOG, O_HELP,
-       O_RMM };
+       O_RMM, O_WITH_REMS };
 
 static const struct {
 	const char *name;
@@ -78,14 +80,14 @@ static const struct {
 	{ "engine-only", O_ENGINE_ONLY, false }, { "expect-rim", O_EXPECT, true },
 	{ "breakpoints", O_BPS, true },     { "watchpoints", O_WPS, true },
 	{ "measurement-log", O_MLOG, false }, { "help", O_HELP, false },
-	{ "rmm", O_RMM, true },
+	{ "rmm", O_RMM, true },             { "with-rems", O_WITH_REMS, false },
 };
 
 struct mopts {
 	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect, *rmm;
 	const char *images[16];
 	unsigned nimages, threads, bps, wps;
-	bool base64, json, quiet, engine_only, mlog, help, algo_given;
+	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems;
 };
 
 static void hexs(FILE *f, const uint8_t *b, size_t n)
@@ -172,6 +174,7 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 		case O_EXPECT: m->expect = v; break;
 		case O_MLOG: m->mlog = true; break;
 		case O_HELP: m->help = true; break;
+		case O_WITH_REMS: m->with_rems = true; break;
 		case O_RMM:
 			if (strcmp(v, "1.0") && strcmp(v, "2.0")) {
 				cli_error("measure", "--rmm: '%s' is neither 1.0 nor 2.0", v);
@@ -445,7 +448,8 @@ int cmd_measure(int argc, char **argv)
 		}
 	}
 	{
-		struct rkm_refval rv = { .r = &res, .rpv = spec.l.params.rpv, .name = m.name };
+		struct rkm_refval rv = { .r = &res, .rpv = spec.l.params.rpv, .name = m.name,
+					 .rems_known = spec.l.nrem_ext || m.with_rems };
 
 		if (m.corim && rkm_write_corim(m.corim, &rv, err, sizeof(err)) < 0)
 			goto werr;

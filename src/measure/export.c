@@ -111,7 +111,8 @@ static cbor_item_t *comid(const struct rkm_refval *v)
 	cbor_item_t *c = cbor_new_definite_map(2), *ident = cbor_new_definite_map(1);
 	cbor_item_t *triples = cbor_new_definite_map(1), *reftrips = cbor_new_definite_array(1);
 	cbor_item_t *trip = cbor_new_definite_array(2), *env = cbor_new_definite_map(1);
-	cbor_item_t *cls = cbor_new_definite_map(1), *mms = cbor_new_definite_array(6);
+	cbor_item_t *cls = cbor_new_definite_map(1);
+	cbor_item_t *mms = cbor_new_definite_array(v->rems_known ? 6 : 2);
 	cbor_item_t *rpv_mm = cbor_new_definite_map(2), *rpv_val = cbor_new_definite_map(1);
 	uint8_t id[16];
 	bool ok;
@@ -125,7 +126,7 @@ static cbor_item_t *comid(const struct rkm_refval *v)
 		       tagged(CBOR_TAG_TAGGED_BYTES, cbor_build_bytestring(r->rim, r->hash_len)));
 	ok = ok && put(env, cbor_build_uint8(0), cls);
 	ok = ok && push(mms, digest_mm("cca.rim", alg_text(r), r->rim, r->hash_len));
-	for (int i = 0; ok && i < 4; i++) {
+	for (int i = 0; ok && v->rems_known && i < 4; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "cca.rem%d", i);
@@ -264,6 +265,19 @@ int rkm_write_comid_json(const char *path, const struct rkm_refval *v, char *err
 		ireg(alg, r->rim, r->hash_len), "rem0", ireg(alg, r->rem[0], r->hash_len), "rem1",
 		ireg(alg, r->rem[1], r->hash_len), "rem2", ireg(alg, r->rem[2], r->hash_len), "rem3",
 		ireg(alg, r->rem[3], r->hash_len));
+	if (root && !v->rems_known) {
+		json_t *ir = json_object_get(json_object_get(json_array_get(json_object_get(
+			json_array_get(json_object_get(json_object_get(root, "triples"),
+						       "reference-values"), 0), "measurements"), 0),
+			"value"), "integrity-registers");
+
+		for (int i = 0; ir && i < 4; i++) {
+			char k[8];
+
+			snprintf(k, sizeof(k), "rem%d", i);
+			json_object_del(ir, k);
+		}
+	}
 	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	if (!text) {
@@ -302,7 +316,7 @@ int rkm_write_refvals(const char *path, const struct rkm_refval *v, char *err, s
 	snprintf(e->name, sizeof(e->name), "%s", v->name ? v->name : "");
 	snprintf(e->hash_alg, sizeof(e->hash_alg), "%s", alg_text(v->r));
 	att_rv_set(&e->rim, v->r->rim, v->r->hash_len);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; v->rems_known && i < 4; i++)
 		att_rv_set(&e->rem[i], v->r->rem[i], v->r->hash_len);
 	att_rv_set(&e->rpv, v->rpv, 64);
 	text = att_refvals_write(&rv);

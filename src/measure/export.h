@@ -10,6 +10,7 @@
 #ifndef REALMKIT_MEASURE_EXPORT_H
 #define REALMKIT_MEASURE_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,11 @@ struct rkm_refval {
 	const struct rkm_result *r;
 	const uint8_t *rpv; /* 64 bytes */
 	const char *name;   /* free text (refvals "name") */
+	/*
+	 * Whether the REMs are known (the launch declared its REM extensions):
+	 * otherwise they are left out, as realms extend them at run time.
+	 */
+	bool rems_known;
 };
 
 /* The CoRIM as CBOR bytes (malloc'd), or NULL. */
