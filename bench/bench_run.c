@@ -121,7 +121,7 @@ static double realm_run(struct rk_host *h, const uint32_t *prog, size_t len, uin
 	memcpy(img, prog, len);
 	*mmio_exits = 0;
 	if (vmm_open(&v, h, 33) || vmm_add_ram(&v, RAM_GPA, 2 * MiB) || vmm_add_vcpu(&v) < 0 ||
-	    vmm_set_reg(&v, 0, KVM_REG_ARM64_PC, RAM_GPA) ||
+	    vmm_add_vgic(&v, 0) < 0 || vmm_set_reg(&v, 0, KVM_REG_ARM64_PC, RAM_GPA) ||
 	    vmm_set_reg(&v, 0, KVM_REG_ARM64_X(0), iters) ||
 	    vmm_set_reg(&v, 0, KVM_REG_ARM64_X(1), x1) ||
 	    vmm_populate(&v, RAM_GPA, img, 4096, true) < 1)

@@ -13,7 +13,8 @@
 #   libfdt-dev          libfdt: `realmkit run` writes the realm's device tree with it
 #   device-tree-compiler, tmux
 #                       tests only: dtc reads the generated DTB back; tmux drives the
-#                       interactive console test (both skipped when absent)
+#                       interactive console test (skipped when absent); jansson (above)
+#                       also reads `realmkit run --json` (test and bench)
 #   cmake, make, gcc, pkg-config
 #                       the build itself
 set -euo pipefail

@@ -11,6 +11,7 @@ int vmm_open(struct vmm *v, struct rk_host *host, unsigned ipa)
 {
 	memset(v, 0, sizeof(*v));
 	v->host = host;
+	v->vgic = -1;
 	v->kvm = rk_open_kvm(host);
 	if (v->kvm < 0)
 		return -errno;
@@ -79,6 +80,29 @@ long vmm_populate(struct vmm *v, uint64_t gpa, const void *src, uint64_t size, b
 	return calls;
 }
 
+int vmm_add_vgic(struct vmm *v, unsigned nr_irqs)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = VMM_GICD, redist = VMM_GICR;
+	uint32_t n = nr_irqs ? nr_irqs : 64;
+	struct kvm_device_attr a[] = {
+		{ .group = KVM_DEV_ARM_VGIC_GRP_ADDR, .attr = KVM_VGIC_V3_ADDR_TYPE_REDIST,
+		  .addr = (uintptr_t)&redist },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_ADDR, .attr = KVM_VGIC_V3_ADDR_TYPE_DIST,
+		  .addr = (uintptr_t)&dist },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS, .addr = (uintptr_t)&n },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_CTRL, .attr = KVM_DEV_ARM_VGIC_CTRL_INIT },
+	};
+
+	if (rk_ioctl(v->host, v->vm, KVM_CREATE_DEVICE, &cd) < 0)
+		return -errno;
+	v->vgic = (int)cd.fd;
+	for (unsigned i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (rk_ioctl(v->host, v->vgic, KVM_SET_DEVICE_ATTR, &a[i]) < 0)
+			return -errno;
+	return v->vgic;
+}
+
 bool vmm_measurements(struct rk_host *host, struct rmm_measurements *m)
 {
 	struct rmm *rmm = rk_host_rmm(host);
@@ -96,6 +120,9 @@ void vmm_close(struct vmm *v)
 		close(v->vcpu[i]);
 	for (unsigned i = 0; i < v->nslots; i++)
 		close(v->gmem[i]);
+	if (v->vgic >= 0)
+		close(v->vgic);
+	v->vgic = -1;
 	if (v->vm >= 0)
 		close(v->vm);
 	if (v->kvm >= 0)

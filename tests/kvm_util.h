@@ -17,6 +17,7 @@ struct vmm {
 	int vcpu[8];
 	unsigned nvcpus;
 	int gmem[4];
+	int vgic; /* the vGIC device fd, -1 before vmm_add_vgic() */
 	unsigned nslots;
 };
 
@@ -27,6 +28,15 @@ int vmm_add_ram(struct vmm *v, uint64_t gpa, uint64_t size);
 /* Create and initialise (PSCI 0.2) a vCPU; returns its fd. */
 int vmm_add_vcpu(struct vmm *v);
 int vmm_set_reg(struct vmm *v, unsigned vcpu, uint64_t id, uint64_t val);
+/*
+ * The in-kernel GICv3 as kvmtool sets it up: distributor at VMM_GICD, a
+ * redistributor region below it for up to 8 vCPUs, @nr_irqs INTIDs (0: 64),
+ * CTRL_INIT.  Call after the last vCPU is created (CTRL_INIT fixes them).
+ * Returns the device fd, or -errno.
+ */
+#define VMM_GICD 0x3fff0000ULL
+#define VMM_GICR (VMM_GICD - 8 * 0x20000ULL)
+int vmm_add_vgic(struct vmm *v, unsigned nr_irqs);
 /* KVM_ARM_RMI_POPULATE until done, as a VMM loops; returns calls made, or -errno. */
 long vmm_populate(struct vmm *v, uint64_t gpa, const void *src, uint64_t size, bool measure);
 /* Measurements of the host's only realm, found through RMM introspection. */

@@ -206,6 +206,7 @@ static bool run_guest(struct guest_run *g, struct rk_host *h)
 	CHECK_EQ(rk_ioctl(h, g->v.vm, KVM_SET_DEVICE_ATTR, &fa), 0);
 	for (unsigned i = 0; i < g->nvcpus; i++)
 		CHECK(vmm_add_vcpu(&g->v) >= 0);
+	CHECK(vmm_add_vgic(&g->v, 0) >= 0);
 	CHECK_EQ(vmm_set_reg(&g->v, 0, KVM_REG_ARM64_PC, RAM_GPA), 0);
 	CHECK(vmm_populate(&g->v, RAM_GPA, img, len, true) > 0);
 	free(img);
@@ -429,6 +430,22 @@ int main(void)
 		CHECK_EQ((dfr0 >> 20) & 0xf, 3); /* WRPs: 4 watchpoints */
 		CHECK_EQ((dfr0 >> 8) & 0xf, 0);  /* no PMU */
 		CHECK_EQ(mmfr0 & 0xf, 1);        /* PARange 36 bits: the smallest holding 33 */
+		/* What the VMM reads with KVM_GET_ONE_REG is what the realm read. */
+		{
+			const char *r = strstr(g->console, "pfr0=0x");
+			unsigned long long pfr0 = r ? strtoull(r + 5, NULL, 16) : 0;
+			uint64_t kp = 0, km = 0, kd = 0;
+			struct kvm_one_reg rp = { RK_REG_ARM64_SYS(3, 0, 0, 4, 0), (uintptr_t)&kp };
+			struct kvm_one_reg rm = { RK_REG_ARM64_SYS(3, 0, 0, 7, 0), (uintptr_t)&km };
+			struct kvm_one_reg rd = { KVM_REG_ARM64_ID_AA64DFR0_EL1, (uintptr_t)&kd };
+
+			CHECK_EQ(rk_ioctl(h, g->v.vcpu[0], KVM_GET_ONE_REG, &rp), 0);
+			CHECK_EQ(rk_ioctl(h, g->v.vcpu[0], KVM_GET_ONE_REG, &rm), 0);
+			CHECK_EQ(rk_ioctl(h, g->v.vcpu[0], KVM_GET_ONE_REG, &rd), 0);
+			CHECK_EQ(kp, pfr0);
+			CHECK_EQ(km, mmfr0);
+			CHECK_EQ((kd >> 12) & 0xff0f, (dfr0 >> 12) & 0xff0f); /* BRPs, WRPs */
+		}
 	}
 	done(h, g);
 

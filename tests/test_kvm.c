@@ -244,6 +244,7 @@ static long build(struct rk_host *h, struct vmm *v, const struct scenario *s,
 	CHECK_EQ(vmm_add_ram(v, DTB_GPA, DTB_SLOT_SIZE), 0);
 	CHECK(vmm_add_vcpu(v) >= 0);
 	CHECK(vmm_add_vcpu(v) >= 0);
+	CHECK(vmm_add_vgic(v, 0) >= 0);
 	CHECK_EQ(vmm_set_reg(v, 0, KVM_REG_ARM64_PC, KERNEL_GPA), 0);
 	CHECK_EQ(vmm_set_reg(v, 0, KVM_REG_ARM64_X(0), DTB_GPA), 0);
 	CHECK_EQ(vmm_set_reg(v, 0, KVM_REG_ARM64_X(7), 0x77), 0);
@@ -399,6 +400,7 @@ static void test_failures_mid_setup(void)
 	fd = rk_ioctl(h, v.vm, KVM_CREATE_VCPU, 1);
 	v.vcpu[v.nvcpus++] = fd;
 	CHECK_EQ(rk_ioctl(h, fd, KVM_ARM_VCPU_INIT, &init), 0);
+	CHECK(vmm_add_vgic(&v, 0) >= 0);
 	CHECK_EQ(vmm_populate(&v, RAM_GPA, img, 4 * 4096, true), 1);
 	CHECK_EQ(rk_ioctl(h, v.vcpu[0], KVM_RUN, 0), -1);
 	CHECK_EQ(errno, EINVAL);
@@ -458,6 +460,8 @@ static void test_leaks(void)
 		vmm_open(&v, h, 0);
 		vmm_add_ram(&v, RAM_GPA, 2 * MiB);
 		vmm_add_vcpu(&v);
+		if (vmm_add_vgic(&v, 0) < 0)
+			bad++;
 		if (vmm_set_reg(&v, 0, KVM_REG_ARM64_PC, RAM_GPA) != 0 ||
 		    vmm_populate(&v, RAM_GPA, img, 16 * 4096, i & 1) != 1)
 			bad++;

@@ -23,6 +23,15 @@
 #define kvm_vcpu_init       linux_kvm_vcpu_init
 #define kvm_mp_state        linux_kvm_mp_state
 #define kvm_device_attr     linux_kvm_device_attr
+#define kvm_create_device   linux_kvm_create_device
+#define kvm_irq_level       linux_kvm_irq_level
+#define kvm_reg_list        linux_kvm_reg_list
+#undef KVM_CREATE_DEVICE
+#undef KVM_IRQ_LINE
+#undef KVM_GET_REG_LIST
+#undef KVM_DEV_TYPE_ARM_VGIC_V2
+#undef KVM_DEV_TYPE_ARM_VGIC_V3
+#undef KVM_DEV_TYPE_ARM_VGIC_ITS
 #undef KVM_GET_MP_STATE
 #undef KVM_SET_MP_STATE
 #undef KVM_SET_DEVICE_ATTR
@@ -67,6 +76,9 @@
 #undef kvm_vcpu_init
 #undef kvm_mp_state
 #undef kvm_device_attr
+#undef kvm_create_device
+#undef kvm_irq_level
+#undef kvm_reg_list
 #endif
 #endif
 
@@ -112,6 +124,18 @@ static void test_against_system_uapi(void)
 	CHECK_EQ(KVM_HAS_DEVICE_ATTR, _IOW(0xAE, 0xe3, struct linux_kvm_device_attr));
 	CHECK_EQ(KVM_EXIT_HYPERCALL, 3);
 	CHECK_EQ(KVM_CAP_MP_STATE, 14);
+	CHECK_EQ(sizeof(struct linux_kvm_create_device), sizeof(struct kvm_create_device));
+	CHECK_EQ(sizeof(struct linux_kvm_irq_level), sizeof(struct kvm_irq_level));
+	CHECK_EQ(sizeof(struct linux_kvm_reg_list), sizeof(struct kvm_reg_list));
+	CHECK_EQ(KVM_CREATE_DEVICE, _IOWR(0xAE, 0xe0, struct linux_kvm_create_device));
+	CHECK_EQ(KVM_IRQ_LINE, _IOW(0xAE, 0x61, struct linux_kvm_irq_level));
+	CHECK_EQ(KVM_GET_REG_LIST, _IOWR(0xAE, 0xb0, struct linux_kvm_reg_list));
+	CHECK_EQ(KVM_DEV_TYPE_ARM_VGIC_V3, 7);
+	CHECK_EQ(KVM_DEV_TYPE_ARM_VGIC_V2, 5);
+	CHECK_EQ(KVM_CAP_IRQCHIP, 0);
+	CHECK_EQ(KVM_CAP_DEVICE_CTRL, 89);
+	CHECK_EQ(KVM_CAP_ONE_REG, 70);
+	CHECK_EQ(KVM_CAP_VCPU_ATTRIBUTES, 127);
 	printf("checked against the system's <linux/kvm.h>\n");
 #else
 	printf("no <linux/kvm.h> on this system: static asserts only\n");
@@ -126,6 +150,13 @@ static void test_cca_numbers(void)
 	CHECK_EQ(KVM_CREATE_GUEST_MEMFD, 0xC040AED4UL);
 	CHECK_EQ(KVM_SET_MEMORY_ATTRIBUTES, 0x4020AED2UL);
 	CHECK_EQ(KVM_ARM_VCPU_INIT, 0x4020AEAEUL);
+	CHECK_EQ(KVM_CREATE_DEVICE, 0xC00CAEE0UL);
+	CHECK_EQ(KVM_IRQ_LINE, 0x4008AE61UL);
+	CHECK_EQ(KVM_GET_REG_LIST, 0xC008AEB0UL);
+	CHECK_EQ(KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 5);
+	CHECK_EQ(KVM_DEV_ARM_VGIC_GRP_CTRL, 4);
+	CHECK_EQ(KVM_ARM_VCPU_TIMER_CTRL, 1);
+	CHECK_EQ(RK_REG_ARM64_SYS(3, 0, 0, 4, 0), 0x603000000013c020ULL);
 	CHECK_EQ(KVM_ENABLE_CAP, 0x4068AEA3UL);
 	CHECK_EQ(KVM_CAP_ARM_RMI, 249);
 	CHECK_EQ(KVM_VM_TYPE_ARM_REALM, 1UL << 30);

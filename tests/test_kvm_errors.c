@@ -123,9 +123,20 @@ enum {
 	X_RD = 1 << 15,       /* RD_GPA populated: the realm descriptor exists */
 	X_RUN = 1 << 16,      /* vCPU 0 has run: the realm is active */
 	X_DEAD = 1 << 17,     /* vCPU 0 (no PSCI 0.2) ran: activation failed */
+	/*
+	 * The realm VM gets the in-kernel GICv3 as kvmtool makes it: created
+	 * with its addresses (GICD 0x3fff0000, one legacy redistributor region
+	 * below it) right after the VM, CTRL_INIT just before a KVM_RUN.  These
+	 * change that:
+	 */
+	X_NOGIC = 1 << 18,    /* no vGIC at all */
+	X_GIC_RAW = 1 << 19,  /* the vGIC without addresses, never initialised */
+	X_GIC_INIT = 1 << 20, /* CTRL_INIT done at the end of the set-up */
+	X_GIC_NOINIT = 1 << 21, /* addresses, but no CTRL_INIT before KVM_RUN */
 };
 
-enum target { T_VM, T_KVM, T_NVM, T_VCPU0, T_VCPU1, T_NVCPU, T_GMEM, T_PIPE, T_CLOSED, T_NEG };
+enum target { T_VM, T_KVM, T_NVM, T_VCPU0, T_VCPU1, T_NVCPU, T_GMEM, T_PIPE, T_CLOSED, T_NEG,
+	      T_GIC };
 enum arg_kind { A_PTR, A_VAL, A_NULL, A_BAD };
 
 union arg {
@@ -143,6 +154,12 @@ union arg {
 		struct kvm_device_attr a;
 		struct kvm_smccc_filter f; /* what a.addr points to (resolve_arg) */
 	} dattr;
+	struct kvm_create_device cd;
+	struct kvm_irq_level irq;
+	struct {
+		struct kvm_reg_list l;
+		uint64_t ids[80];
+	} rl;
 };
 
 struct ctx;
@@ -208,6 +225,17 @@ struct row {
 #define SET_DFR0(mask, v) SET(DFR0, v), .val_mask = (mask)
 #define EXT(t, c, want) .on = (t), VAL(KVM_CHECK_EXTENSION, c), OK(want)
 #define MP(r, st) .req = (r), .on = T_VCPU0, .arg.mp = { .mp_state = (st) }
+/* KVM_*_DEVICE_ATTR on file @t: group, attr, and the value a.addr points to (@v, 8 bytes) */
+#define DATTR(t, r, grp, at, v)                                                             \
+	.on = (t), .req = (r), .arg.dattr = { .a = { .group = (grp), .attr = (at) } }, .val = (v)
+#define GICA(r, grp, at, v) DATTR(T_GIC, r, grp, at, v)
+#define DEV(ty, fl) .req = KVM_CREATE_DEVICE, .arg.cd = { .type = (ty), .flags = (fl) }
+/* KVM_IRQ_LINE: type, vCPU, number, level */
+#define IRQ(ty, cpu, num, lvl)                                                              \
+	.req = KVM_IRQ_LINE,                                                                \
+	.arg.irq = { .irq = (uint32_t)(ty) << 24 | (uint32_t)(cpu) << 16 | (num), .level = (lvl) }
+#define GICD 0x3fff0000ULL
+#define GICR (GICD - 0x20000ULL)
 /* KVM_*_DEVICE_ATTR on the VM: the SMCCC filter {base, nr, action, pad[0]} */
 #define FILTER(r, grp, at, b, n, act, pad0)                                                 \
 	.req = (r), .arg.dattr = { .a = { .group = (grp), .attr = (at) },                   \
@@ -220,6 +248,7 @@ struct ctx {
 	struct rk_host *h;
 	int kvm, vm, nvm, vm_other, gmem, gmem_other;
 	int vcpu[3], nvcpu;
+	int gic; /* the realm VM's vGIC device */
 	int pipe[2], file, wronly, dir;
 	int fds[64];
 	unsigned nfds;
@@ -413,7 +442,7 @@ static bool ctx_init(struct ctx *c)
 
 	memset(c, 0, sizeof(*c));
 	c->kvm = c->vm = c->nvm = c->vm_other = c->gmem = c->gmem_other = c->nvcpu = -1;
-	c->vcpu[0] = c->vcpu[1] = c->vcpu[2] = -1;
+	c->vcpu[0] = c->vcpu[1] = c->vcpu[2] = c->gic = -1;
 	c->h = rk_host_create(&cfg);
 	if (!RCHECK(c->h != NULL))
 		return false;
@@ -436,9 +465,33 @@ static bool ctx_init(struct ctx *c)
 	return RCHECK(c->kvm >= 0 && c->vm >= 0);
 }
 
+static bool gic_attr(struct ctx *c, uint32_t group, uint64_t attr, uint64_t val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)&val };
+
+	return EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &a, 0, 0);
+}
+
+static bool gic_init(struct ctx *c)
+{
+	return gic_attr(c, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, 0);
+}
+
 static bool setup(struct ctx *c, unsigned fix)
 {
 	struct kvm_arm_rmi_populate p = pop_arg(RD_GPA, PAGE, g_src);
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+
+	if (!(fix & X_NOGIC) && c->gic < 0) {
+		if (!EXPECT(c, c->vm, KVM_CREATE_DEVICE, &cd, 0, 0))
+			return false;
+		c->gic = track(c, (int)cd.fd);
+		if (!(fix & X_GIC_RAW) &&
+		    (!gic_attr(c, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD) ||
+		     !gic_attr(c, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST,
+			       GICD - 3 * 0x20000ULL)))
+			return false;
+	}
 
 	if (fix & (X_RD | X_RUN | X_DEAD | X_SHARED))
 		fix |= X_RAM;
@@ -494,6 +547,9 @@ static bool setup(struct ctx *c, unsigned fix)
 		c->run->immediate_exit = 1;
 	}
 	if ((fix & X_RD) && !EXPECT(c, c->vm, KVM_ARM_RMI_POPULATE, &p, 0, 0))
+		return false;
+	if ((fix & (X_RUN | X_DEAD | X_GIC_INIT)) && !(fix & (X_NOGIC | X_GIC_RAW)) &&
+	    !gic_init(c))
 		return false;
 	if ((fix & X_RUN) && !EXPECT(c, c->vcpu[0], KVM_RUN, 0, -1, EINTR))
 		return false;
@@ -557,6 +613,8 @@ static int target_fd(struct ctx *c, enum target t)
 		return fd;
 	case T_NEG:
 		return -1;
+	case T_GIC:
+		return c->gic;
 	}
 	return -1;
 }
@@ -641,6 +699,10 @@ static void resolve_arg(struct ctx *c, const struct row *r, union arg *a)
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		a->dattr.a.addr = (uintptr_t)&a->dattr.f;
+		if (r->on != T_VM && r->on != T_NVM) /* a device's or vCPU's value */
+			memcpy(&a->dattr.f, &r->val, sizeof(r->val));
+		if (r->val == S_SRC_NONE)
+			a->dattr.a.addr = (uintptr_t)g_none;
 		break;
 	}
 }
@@ -818,6 +880,171 @@ static void chk_dead(struct ctx *c, const union arg *b, const union arg *a)
 	RCHECK_EQ(count_state(c, GRANULE_RD), 1);
 }
 
+/* ---- the vGIC ---- */
+
+/* KVM_CREATE_DEVICE returned a device: its fd works and is closed with the rest. */
+static void chk_gic_fd(struct ctx *c, const union arg *b, const union arg *a)
+{
+	struct kvm_device_attr at = { .group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+				      .attr = KVM_DEV_ARM_VGIC_CTRL_INIT };
+
+	(void)b;
+	track(c, (int)a->cd.fd);
+	EXPECT(c, (int)a->cd.fd, KVM_HAS_DEVICE_ATTR, &at, 0, 0);
+}
+
+/* KVM_CREATE_DEVICE_TEST made no device: a real one can still be created. */
+static void chk_gic_test(struct ctx *c, const union arg *b, const union arg *a)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+
+	(void)b;
+	(void)a;
+	if (EXPECT(c, c->vm, KVM_CREATE_DEVICE, &cd, 0, 0))
+		track(c, (int)cd.fd);
+	EXPECT(c, c->vm, KVM_CREATE_DEVICE, &cd, -1, EEXIST);
+}
+
+/* A GET wrote this value where a.addr pointed (the row's copy of the value). */
+static void chk_got(const union arg *b, uint64_t want, unsigned size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, &b->dattr.f, size);
+	RCHECK_EQ(v, want);
+}
+
+static void chk_get_gicd(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)c, (void)a;
+	chk_got(b, GICD, 8);
+}
+
+static void chk_get_undef(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)c, (void)a;
+	chk_got(b, ~0ULL, 8);
+}
+
+static void chk_get_256(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)c, (void)a;
+	chk_got(b, 256, 4);
+}
+
+/* Redistributor regions: overlaps, index order, no mixing with the legacy region. */
+static void chk_rdist_regions(struct ctx *c, const union arg *b, const union arg *a)
+{
+	uint64_t val;
+	struct kvm_device_attr at = { .group = KVM_DEV_ARM_VGIC_GRP_ADDR,
+				      .attr = KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION,
+				      .addr = (uintptr_t)&val };
+#define REGION_VAL(count, base, idx) ((uint64_t)(count) << 52 | (base) | (idx))
+
+	(void)b, (void)a;
+	/* The row placed the distributor at GICD. */
+	val = REGION_VAL(1, GICD, 0);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, -1, EINVAL); /* on the distributor */
+	val = REGION_VAL(2, GICD - 0x40000, 0);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, 0, 0);
+	val = REGION_VAL(1, GICD - 0x20000, 1);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, -1, EINVAL); /* on region 0 */
+	val = REGION_VAL(1, 0x10000000, 2);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, -1, EINVAL); /* index 1 comes first */
+	val = REGION_VAL(1, 0x10000000, 0);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, -1, EINVAL); /* index 0 again */
+	val = REGION_VAL(1, 0x10000000, 1);
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, 0, 0);
+	at.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
+	val = 0x20000000;
+	EXPECT(c, c->gic, KVM_SET_DEVICE_ATTR, &at, -1, EINVAL); /* no mixing */
+	at.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION;
+	val = 1;
+	EXPECT(c, c->gic, KVM_GET_DEVICE_ATTR, &at, 0, 0);
+	RCHECK_EQ(val, REGION_VAL(1, 0x10000000, 1));
+	val = 7;
+	EXPECT(c, c->gic, KVM_GET_DEVICE_ATTR, &at, -1, ENOENT);
+#undef REGION_VAL
+}
+
+/* Refused for want of an irqchip, the realm is not harmed: with one it runs. */
+static void chk_nogic_then_runs(struct ctx *c, const union arg *b, const union arg *a)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+
+	(void)b, (void)a;
+	RCHECK_EQ(count_state(c, GRANULE_RD), 0); /* nothing was created */
+	if (!EXPECT(c, c->vm, KVM_CREATE_DEVICE, &cd, 0, 0))
+		return;
+	c->gic = track(c, (int)cd.fd);
+	if (gic_attr(c, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD) &&
+	    gic_attr(c, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, GICR) &&
+	    gic_init(c))
+		RCHECK_EQ(kvm_run_bounded(c, c->vcpu[0]), -1);
+	RCHECK_EQ(count_state(c, GRANULE_RD), 1);
+}
+
+/* A failed vGIC mapping kills the VM (kvm_vm_dead): every VM and vCPU ioctl is EIO. */
+static void chk_vm_dead(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)b, (void)a;
+	EXPECT(c, c->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_RMI, -1, EIO);
+	EXPECT(c, c->vcpu[0], KVM_RUN, 0, -1, EIO);
+}
+
+static void chk_get_30(struct ctx *c, const union arg *b, const union arg *a)
+{
+	(void)c, (void)a;
+	chk_got(b, 30, 4);
+}
+
+/* The timer PPI is VM-wide: vCPU 1 sees what was set through vCPU 0. */
+static void chk_timer_vm_wide(struct ctx *c, const union arg *b, const union arg *a)
+{
+	uint32_t irq = 0;
+	struct kvm_device_attr at = { .group = KVM_ARM_VCPU_TIMER_CTRL,
+				      .attr = KVM_ARM_VCPU_TIMER_IRQ_VTIMER,
+				      .addr = (uintptr_t)&irq };
+
+	(void)b, (void)a;
+	EXPECT(c, c->vcpu[1], KVM_GET_DEVICE_ATTR, &at, 0, 0);
+	RCHECK_EQ(irq, 20);
+}
+
+#define PFR0 ARM64_SYS_REG(3, 0, 0, 4, 0)
+
+/* KVM_GET_REG_LIST: the core registers, then the ID registers; E2BIG says how many. */
+static void chk_reg_list(struct ctx *c, const union arg *b, const union arg *a)
+{
+	struct {
+		struct kvm_reg_list l;
+		uint64_t ids[4];
+	} small = { { 4 } };
+	uint64_t pfr0 = 0;
+	struct kvm_one_reg r = { .id = PFR0, .addr = (uintptr_t)&pfr0 };
+
+	(void)b;
+	RCHECK_EQ(a->rl.l.n, 66);
+	RCHECK_EQ(a->rl.ids[0], KVM_REG_ARM64_X(0));
+	RCHECK_EQ(a->rl.ids[33], KVM_REG_ARM64_PSTATE);
+	RCHECK_EQ(a->rl.ids[34], PFR0);
+	RCHECK_EQ(a->rl.ids[65], ARM64_SYS_REG(3, 0, 0, 7, 7));
+	EXPECT(c, c->vcpu[0], KVM_GET_REG_LIST, &small, -1, E2BIG);
+	RCHECK_EQ(small.l.n, 66);
+	/* Every listed register reads; an ID register is settable to its own value only. */
+	for (unsigned i = 0; i < 66; i++) {
+		uint64_t v;
+		struct kvm_one_reg g = { .id = a->rl.ids[i], .addr = (uintptr_t)&v };
+
+		EXPECT(c, c->vcpu[0], KVM_GET_ONE_REG, &g, 0, 0);
+	}
+	EXPECT(c, c->vcpu[0], KVM_GET_ONE_REG, &r, 0, 0);
+	RCHECK_EQ((pfr0 >> 32) & 0xf, 0); /* no SVE */
+	EXPECT(c, c->vcpu[0], KVM_SET_ONE_REG, &r, 0, 0);
+	pfr0 ^= 1ULL << 32;
+	EXPECT(c, c->vcpu[0], KVM_SET_ONE_REG, &r, -1, EINVAL);
+}
+
 static void chk_sha512(struct ctx *c, const union arg *b, const union arg *a)
 {
 	struct kvm_arm_rmi_populate p = pop_arg(RAM_GPA, PAGE, g_src);
@@ -964,7 +1191,23 @@ static const struct row rows[] = {
 	{ "ext: kvm VMM_RIPAS", EXT(T_KVM, KVM_CAP_REALMKIT_VMM_RIPAS, 1) },
 	{ "ext: kvm POPULATE_FD", EXT(T_KVM, KVM_CAP_REALMKIT_POPULATE_FD, 1) },
 	{ "ext: kvm POPULATE_CHUNK", EXT(T_KVM, KVM_CAP_REALMKIT_POPULATE_CHUNK, 1) },
-	{ "ext: kvm cap 0", EXT(T_KVM, 0, 0) },
+	{ "ext: kvm cap 1 (x86's HLT)", EXT(T_KVM, 1, 0) },
+	{ "ext: kvm IRQCHIP", EXT(T_KVM, KVM_CAP_IRQCHIP, 1) },
+	{ "ext: kvm DEVICE_CTRL", EXT(T_KVM, KVM_CAP_DEVICE_CTRL, 1) },
+	{ "ext: kvm ONE_REG", EXT(T_KVM, KVM_CAP_ONE_REG, 1) },
+	{ "ext: kvm VCPU_ATTRIBUTES", EXT(T_KVM, KVM_CAP_VCPU_ATTRIBUTES, 1) },
+	{ "ext: kvm ARM_PSCI", EXT(T_KVM, KVM_CAP_ARM_PSCI, 1) },
+	{ "ext: kvm CHECK_EXTENSION_VM", EXT(T_KVM, KVM_CAP_CHECK_EXTENSION_VM, 1) },
+	{ "ext: kvm MAX_VCPUS", EXT(T_KVM, KVM_CAP_MAX_VCPUS, 64) },
+	{ "ext: kvm ARM_PMU_V3 (no PMU)", EXT(T_KVM, KVM_CAP_ARM_PMU_V3, 0) },
+	{ "ext: realm IRQCHIP", EXT(T_VM, KVM_CAP_IRQCHIP, 1) },
+	{ "ext: realm DEVICE_CTRL (generic)", EXT(T_VM, KVM_CAP_DEVICE_CTRL, 1) },
+	{ "ext: realm ONE_REG (not in v14's list)", EXT(T_VM, KVM_CAP_ONE_REG, 0) },
+	{ "ext: realm VCPU_ATTRIBUTES (not in v14's list)", EXT(T_VM, KVM_CAP_VCPU_ATTRIBUTES, 0) },
+	{ "ext: realm ARM_PSCI", EXT(T_VM, KVM_CAP_ARM_PSCI, 1) },
+	{ "ext: realm NR_VCPUS", EXT(T_VM, KVM_CAP_NR_VCPUS, 64) },
+	{ "ext: realm MAX_VCPU_ID", EXT(T_VM, KVM_CAP_MAX_VCPU_ID, 64) },
+	{ "ext: normal ONE_REG", X_NVM, EXT(T_NVM, KVM_CAP_ONE_REG, 1) },
 	{ "ext: kvm cap 0x7204", EXT(T_KVM, 0x7204, 0) },
 	{ "ext: kvm cap -1", EXT(T_KVM, ~0UL, 0) },
 	{ "ext: realm PSCI_0_2", EXT(T_VM, KVM_CAP_ARM_PSCI_0_2, 1) },
@@ -1468,7 +1711,223 @@ static const struct row rows[] = {
 	  ERR(EINVAL) },
 	{ "cap: normal VM, POPULATE_CHUNK", X_NVM, .on = T_NVM,
 	  CAP(KVM_CAP_REALMKIT_POPULATE_CHUNK, 0, 4, 0, 0), OK(0) },
+	/* ---- the in-kernel GICv3: KVM_CREATE_DEVICE ---- */
+	{ "vgic: create a GICv3", X_NOGIC, DEV(KVM_DEV_TYPE_ARM_VGIC_V3, 0), OK(0),
+	  .check = chk_gic_fd },
+	{ "vgic: create, test only", X_NOGIC, DEV(KVM_DEV_TYPE_ARM_VGIC_V3, KVM_CREATE_DEVICE_TEST),
+	  OK(0), .check = chk_gic_test },
+	{ "vgic: a GICv2", X_NOGIC, DEV(KVM_DEV_TYPE_ARM_VGIC_V2, 0), ERR(ENODEV) },
+	{ "vgic: a GICv2, test only", X_NOGIC,
+	  DEV(KVM_DEV_TYPE_ARM_VGIC_V2, KVM_CREATE_DEVICE_TEST), ERR(ENODEV) },
+	{ "vgic: an ITS (none)", DEV(KVM_DEV_TYPE_ARM_VGIC_ITS, 0), ERR(ENODEV) },
+	{ "vgic: an unknown device type", X_NOGIC, DEV(99, 0), ERR(ENODEV) },
+	{ "vgic: a second GICv3", DEV(KVM_DEV_TYPE_ARM_VGIC_V3, 0), ERR(EEXIST) },
+	{ "vgic: unmapped argument", X_NOGIC, BAD(KVM_CREATE_DEVICE), ERR(EFAULT) },
+	{ "vgic: on a normal VM", X_NVM, .on = T_NVM, DEV(KVM_DEV_TYPE_ARM_VGIC_V3, 0), OK(0),
+	  .check = chk_gic_fd },
+	{ "vgic: an ioctl the device does not have", .on = T_GIC,
+	  VAL(KVM_CHECK_EXTENSION, 0), ERR(ENOTTY) },
+	{ "vgic: unmapped attribute", .on = T_GIC, BAD(KVM_SET_DEVICE_ATTR), ERR(EFAULT) },
+	{ "vgic: create_vcpu after CTRL_INIT", X_GIC_INIT, VAL(KVM_CREATE_VCPU, 1), ERR(EBUSY) },
+
+	/* ---- vGIC attributes: GRP_ADDR ---- */
+	{ "vgic addr: distributor", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD),
+	  OK(0), .check = chk_rdist_regions },
+	{ "vgic addr: distributor twice",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD),
+	  ERR(EEXIST) },
+	{ "vgic addr: distributor not 64 KiB aligned", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+	       GICD + 0x1000), ERR(EINVAL) },
+	{ "vgic addr: distributor wraps", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+	       NEG(0x10000)), ERR(EINVAL) },
+	{ "vgic addr: distributor at the IPA top", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+	       IPA_TOP - 0x10000), OK(0) },
+	{ "vgic addr: distributor beyond the IPA space", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+	       IPA_TOP), ERR(E2BIG) },
+	{ "vgic addr: distributor value unmapped", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+	       S_SRC_NONE), ERR(EFAULT) },
+	{ "vgic addr: get the distributor",
+	  GICA(KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, 0),
+	  OK(0), .check = chk_get_gicd },
+	{ "vgic addr: get an unset distributor", X_GIC_RAW,
+	  GICA(KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, 0),
+	  OK(0), .check = chk_get_undef },
+	{ "vgic addr: legacy redistributors", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, GICR),
+	  OK(0) },
+	{ "vgic addr: legacy redistributors twice",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, GICR),
+	  ERR(EEXIST) },
+	{ "vgic addr: legacy redistributors not aligned", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST,
+	       GICR + 0x8000), ERR(EINVAL) },
+	{ "vgic addr: region of 0 redistributors", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, GICR), ERR(EINVAL) },
+	{ "vgic addr: region with flags", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 1ULL << 52 | GICR | 0x1000), ERR(EINVAL) },
+	{ "vgic addr: region 1 before region 0", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 1ULL << 52 | GICR | 1), ERR(EINVAL) },
+	{ "vgic addr: region beyond the IPA space", X_GIC_RAW,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 2ULL << 52 | (IPA_TOP - 0x20000)), ERR(E2BIG) },
+	{ "vgic addr: a region after the legacy one",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 1ULL << 52 | 0x10000000), ERR(EINVAL) },
+	{ "vgic addr: get a region that does not exist",
+	  GICA(KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	       KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, 0), ERR(ENOENT) },
+	{ "vgic addr: ITS frame", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				       KVM_VGIC_ITS_ADDR_TYPE, 0x10000000), ERR(ENXIO) },
+	{ "vgic addr: unknown type", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, 9, 0),
+	  ERR(ENXIO) },
+	{ "vgic addr: has distributor",
+	  GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, 0),
+	  OK(0) },
+	{ "vgic addr: has ITS",
+	  GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, 0),
+	  ERR(ENXIO) },
+
+	/* ---- vGIC attributes: NR_IRQS, CTRL, others ---- */
+	{ "vgic nr_irqs: 64", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 64), OK(0) },
+	{ "vgic nr_irqs: 992", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 992),
+	  OK(0) },
+	{ "vgic nr_irqs: 32 (no SPI)", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 32),
+	  ERR(EINVAL) },
+	{ "vgic nr_irqs: 100 (not a multiple of 32)",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 100), ERR(EINVAL) },
+	{ "vgic nr_irqs: 1024 (above 1023)",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 1024), ERR(EINVAL) },
+	{ "vgic nr_irqs: after CTRL_INIT chose 256", X_GIC_INIT,
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 64), ERR(EBUSY) },
+	{ "vgic nr_irqs: get after CTRL_INIT", X_GIC_INIT,
+	  GICA(KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 0), OK(0),
+	  .check = chk_get_256 },
+	{ "vgic nr_irqs: value unmapped",
+	  GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, S_SRC_NONE), ERR(EFAULT) },
+	{ "vgic nr_irqs: has", GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, 0), OK(0) },
+	{ "vgic ctrl: init", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_VGIC_CTRL_INIT, 0), OK(0) },
+	{ "vgic ctrl: init twice", X_GIC_INIT, GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+						    KVM_DEV_ARM_VGIC_CTRL_INIT, 0), OK(0) },
+	{ "vgic ctrl: unknown", GICA(KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL, 7, 0),
+	  ERR(ENXIO) },
+	{ "vgic ctrl: get", GICA(KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				 KVM_DEV_ARM_VGIC_CTRL_INIT, 0), ERR(ENXIO) },
+	{ "vgic ctrl: has init", GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				      KVM_DEV_ARM_VGIC_CTRL_INIT, 0), OK(0) },
+	{ "vgic ctrl: has unknown", GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL, 7, 0),
+	  ERR(ENXIO) },
+	{ "vgic: distributor registers (not modelled)",
+	  GICA(KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0, 0), ERR(ENXIO) },
+	{ "vgic: unknown group", GICA(KVM_SET_DEVICE_ATTR, 99, 0, 0), ERR(ENXIO) },
+
+	/* ---- KVM_IRQ_LINE (arm64 encoding: type, vCPU, number) ---- */
+	{ "irq_line: SPI 32", X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 32, 1), OK(0) },
+	{ "irq_line: SPI 255 (the last of the default 256)", X_GIC_INIT,
+	  IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 255, 1), OK(0) },
+	{ "irq_line: SPI 256", X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 256, 1), ERR(EINVAL) },
+	{ "irq_line: SPI 31 (private)", X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 31, 1),
+	  ERR(EINVAL) },
+	{ "irq_line: SPI line low", X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 40, 0), OK(0) },
+	{ "irq_line: SPI before CTRL_INIT", IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 32, 1), ERR(EBUSY) },
+	{ "irq_line: SPI without a vGIC", X_NOGIC, IRQ(KVM_ARM_IRQ_TYPE_SPI, 0, 32, 1),
+	  ERR(ENXIO) },
+	{ "irq_line: PPI 27 of vCPU 0", X_VCPU | X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_PPI, 0, 27, 1),
+	  OK(0) },
+	{ "irq_line: PPI 15 (an SGI)", X_VCPU | X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_PPI, 0, 15, 1),
+	  ERR(EINVAL) },
+	{ "irq_line: PPI 32", X_VCPU | X_GIC_INIT, IRQ(KVM_ARM_IRQ_TYPE_PPI, 0, 32, 1),
+	  ERR(EINVAL) },
+	{ "irq_line: PPI of a vCPU that does not exist", X_VCPU | X_GIC_INIT,
+	  IRQ(KVM_ARM_IRQ_TYPE_PPI, 5, 27, 1), ERR(EINVAL) },
+	{ "irq_line: PPI without a vGIC", X_VCPU | X_NOGIC, IRQ(KVM_ARM_IRQ_TYPE_PPI, 0, 27, 1),
+	  ERR(ENXIO) },
+	{ "irq_line: CPU line (no user-space irqchip)", X_VCPU | X_GIC_INIT,
+	  IRQ(KVM_ARM_IRQ_TYPE_CPU, 0, 0, 1), ERR(ENXIO) },
+	{ "irq_line: unknown type 3", X_GIC_INIT, IRQ(3, 0, 32, 1), ERR(EINVAL) },
+	{ "irq_line: unmapped argument", BAD(KVM_IRQ_LINE), ERR(EFAULT) },
+
+	/* ---- the first KVM_RUN needs the vGIC ---- */
+	{ "run: no in-kernel irqchip", X_RAM | X_VCPU | X_NOGIC, .on = T_VCPU0, VAL(KVM_RUN, 0),
+	  ERR(EOPNOTSUPP), .check = chk_nogic_then_runs },
+	{ "run: vGIC not initialised", X_RAM | X_VCPU | X_GIC_NOINIT, .on = T_VCPU0,
+	  VAL(KVM_RUN, 0), ERR(EBUSY), .check = chk_vm_dead },
+	{ "run: vGIC without addresses", X_RAM | X_VCPU | X_GIC_RAW, .on = T_VCPU0,
+	  VAL(KVM_RUN, 0), ERR(ENXIO), .check = chk_vm_dead },
+	/* ---- vCPU attributes: timer PPIs, PMU, stolen time ---- */
+	{ "vcpu attr: virtual timer PPI 20", X_VCPU | X_VCPU1,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 20), OK(0), .check = chk_timer_vm_wide },
+	{ "vcpu attr: timer PPI 15 (an SGI)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 15), ERR(EINVAL) },
+	{ "vcpu attr: timer PPI 32 (an SPI)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_PTIMER, 32), ERR(EINVAL) },
+	{ "vcpu attr: EL2 timer (no NV)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL, 2, 26), ERR(ENXIO) },
+	{ "vcpu attr: timer PPI without a vGIC", X_VCPU | X_NOGIC,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 27), ERR(EINVAL) },
+	{ "vcpu attr: timer PPI after the first KVM_RUN", X_RUN,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 27), ERR(EBUSY) },
+	{ "vcpu attr: timer value unmapped", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, S_SRC_NONE), ERR(EFAULT) },
+	{ "vcpu attr: get the physical timer PPI", X_VCPU,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_PTIMER, 0), OK(0), .check = chk_get_30 },
+	{ "vcpu attr: has the virtual timer", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		KVM_ARM_VCPU_TIMER_IRQ_VTIMER, 0), OK(0) },
+	{ "vcpu attr: has an EL2 timer", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL, 3, 0), ERR(ENXIO) },
+	{ "vcpu attr: PMU IRQ (no vCPU has a PMU)", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		23), ERR(ENODEV) },
+	{ "vcpu attr: PMU INIT", X_VCPU,
+	  DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT,
+		0), ERR(ENODEV) },
+	{ "vcpu attr: has PMU IRQ", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(ENXIO) },
+	{ "vcpu attr: get PMU IRQ", X_VCPU,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(ENODEV) },
+	{ "vcpu attr: get PMU IRQ without a vGIC", X_VCPU | X_NOGIC,
+	  DATTR(T_VCPU0, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ,
+		0), ERR(EINVAL) },
+	{ "vcpu attr: has stolen time", X_VCPU,
+	  DATTR(T_VCPU0, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, 0),
+	  ERR(ENXIO) },
+	{ "vcpu attr: unknown group", X_VCPU, DATTR(T_VCPU0, KVM_SET_DEVICE_ATTR, 9, 0, 0),
+	  ERR(ENXIO) },
+	{ "vcpu attr: unmapped argument", X_VCPU, .on = T_VCPU0, BAD(KVM_HAS_DEVICE_ATTR),
+	  ERR(EFAULT) },
+
+	/* ---- KVM_GET_REG_LIST and the ID registers ---- */
+	{ "reg_list: all", X_VCPU, .on = T_VCPU0, .req = KVM_GET_REG_LIST,
+	  .arg.rl = { .l = { .n = 80 } }, OK(0), .check = chk_reg_list },
+	{ "reg_list: before KVM_ARM_VCPU_INIT", X_VCPU_RAW, .on = T_VCPU0, .req = KVM_GET_REG_LIST,
+	  .arg.rl = { .l = { .n = 80 } }, ERR(ENOEXEC) },
+	{ "reg_list: unmapped argument", X_VCPU, .on = T_VCPU0, BAD(KVM_GET_REG_LIST), ERR(EFAULT) },
+	{ "one_reg: set ID_AA64PFR0_EL1 to another value", X_VCPU, .on = T_VCPU0,
+	  SET(ARM64_SYS_REG(3, 0, 0, 4, 0), 0x11), ERR(EINVAL) },
+	{ "one_reg: set ID_AA64MMFR0_EL1 to another value", X_VCPU, .on = T_VCPU0,
+	  SET(ARM64_SYS_REG(3, 0, 0, 7, 0), 0), ERR(EINVAL) },
 };
+
+
 
 /* ---- running a row ---- */
 
@@ -1498,6 +1957,9 @@ static void run_row(const struct row *r)
 		arg = (uintptr_t)&after;
 	}
 	after = before;
+	/* kvmtool initialises the vGIC last, after every vCPU: here just before KVM_RUN. */
+	if (r->req == KVM_RUN && !(r->fix & (X_NOGIC | X_GIC_RAW | X_GIC_NOINIT)) && !gic_init(&c))
+		RCHECK(!"CTRL_INIT");
 	errno = 0;
 	ret = r->req == KVM_RUN ? kvm_run_bounded(&c, fd) : rk_ioctl(c.h, fd, r->req, arg);
 	err = errno;

@@ -193,6 +193,7 @@ static bool run_kvm(struct layout *L, struct rk_measurements *m)
 		CHECK_EQ(vmm_add_ram(&v, L->slot_base[s], L->slot_size[s]), 0);
 	for (unsigned i = 0; i < L->nvcpus; i++)
 		CHECK(vmm_add_vcpu(&v) >= 0);
+	CHECK(vmm_add_vgic(&v, 0) >= 0); /* a realm's first KVM_RUN needs the in-kernel GIC */
 	CHECK_EQ(vmm_set_reg(&v, 0, KVM_REG_ARM64_PC, L->pc), 0);
 	for (unsigned i = 0; i < 8; i++)
 		CHECK_EQ(vmm_set_reg(&v, 0, KVM_REG_ARM64_X(i), L->gprs[i]), 0);

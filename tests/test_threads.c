@@ -46,7 +46,7 @@ static bool build(struct vmm *v, unsigned nvcpus, const void *img)
 	for (unsigned i = 0; i < nvcpus; i++)
 		if (vmm_add_vcpu(v) < 0)
 			return false;
-	return vmm_set_reg(v, 0, KVM_REG_ARM64_PC, RAM_GPA) == 0 &&
+	return vmm_add_vgic(v, 0) >= 0 && vmm_set_reg(v, 0, KVM_REG_ARM64_PC, RAM_GPA) == 0 &&
 	       vmm_populate(v, RAM_GPA, img, 4096, true) > 0;
 }
 

@@ -35,6 +35,29 @@ static int die(const char *what)
 	return 1;
 }
 
+/* The in-kernel GICv3 at kvmtool's addresses (one vCPU), 64 INTIDs, initialised. */
+static int create_gic(int vm)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = 0x3fff0000, redist = 0x3fff0000 - 0x20000;
+	uint32_t nr_irqs = 64;
+	struct kvm_device_attr a[] = {
+		{ .group = KVM_DEV_ARM_VGIC_GRP_ADDR, .attr = KVM_VGIC_V3_ADDR_TYPE_REDIST,
+		  .addr = (uint64_t)(uintptr_t)&redist },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_ADDR, .attr = KVM_VGIC_V3_ADDR_TYPE_DIST,
+		  .addr = (uint64_t)(uintptr_t)&dist },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS, .addr = (uint64_t)(uintptr_t)&nr_irqs },
+		{ .group = KVM_DEV_ARM_VGIC_GRP_CTRL, .attr = KVM_DEV_ARM_VGIC_CTRL_INIT },
+	};
+
+	if (kvm_ioctl(vm, KVM_CREATE_DEVICE, (unsigned long)&cd) < 0)
+		return -1;
+	for (unsigned i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (kvm_ioctl((int)cd.fd, KVM_SET_DEVICE_ATTR, (unsigned long)&a[i]) < 0)
+			return -1;
+	return (int)cd.fd;
+}
+
 int main(void)
 {
 	struct kvm_create_guest_memfd gmem = { .size = RAM_SIZE };
@@ -47,7 +70,7 @@ int main(void)
 	struct kvm_one_reg reg;
 	struct kvm_run *run;
 	uint64_t pc = RAM_BASE;
-	int kvm, vm, vcpu, gfd;
+	int kvm, vm, vcpu, gfd, gic;
 	void *image;
 
 	host = rk_host_create(NULL);
@@ -70,6 +93,9 @@ int main(void)
 	vcpu = kvm_ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0 || kvm_ioctl(vcpu, KVM_ARM_VCPU_INIT, (unsigned long)&init) < 0)
 		return die("vcpu");
+	gic = create_gic(vm); /* a realm runs only with the in-kernel GICv3 */
+	if (gic < 0)
+		return die("vGIC");
 	reg.id = KVM_REG_ARM64_PC;
 	reg.addr = (uint64_t)(uintptr_t)&pc;
 	if (kvm_ioctl(vcpu, KVM_SET_ONE_REG, (unsigned long)&reg) < 0)
@@ -106,6 +132,7 @@ int main(void)
 		}
 	}
 	close(vcpu);
+	close(gic);
 	close(gfd);
 	close(vm);
 	close(kvm);

@@ -180,6 +180,40 @@ RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, flags) == 24, "populate f
 RK_STATIC_ASSERT(offsetof(struct kvm_arm_rmi_populate, reserved) == 28, "populate reserved");
 #endif
 
+#ifndef KVM_CREATE_DEVICE
+/* KVM_CREATE_DEVICE: an in-kernel device (the vGIC), answered with its fd. */
+struct kvm_create_device {
+	uint32_t type;
+	uint32_t fd;
+	uint32_t flags;
+};
+RK_STATIC_ASSERT(sizeof(struct kvm_create_device) == 12, "kvm_create_device size");
+RK_STATIC_ASSERT(offsetof(struct kvm_create_device, fd) == 4, "kvm_create_device.fd");
+RK_STATIC_ASSERT(offsetof(struct kvm_create_device, flags) == 8, "kvm_create_device.flags");
+#endif
+
+#ifndef KVM_IRQ_LINE
+/* KVM_IRQ_LINE: irq encodes type, vCPU and number (KVM_ARM_IRQ_* below). */
+struct kvm_irq_level {
+	RK_ANON union {
+		uint32_t irq;
+		int32_t status;
+	};
+	uint32_t level;
+};
+RK_STATIC_ASSERT(sizeof(struct kvm_irq_level) == 8, "kvm_irq_level size");
+RK_STATIC_ASSERT(offsetof(struct kvm_irq_level, level) == 4, "kvm_irq_level.level");
+#endif
+
+#ifndef KVM_GET_REG_LIST
+/* KVM_GET_REG_LIST: n in (capacity) and out (count), then the register ids. */
+struct kvm_reg_list {
+	uint64_t n;
+	uint64_t reg[];
+};
+RK_STATIC_ASSERT(sizeof(struct kvm_reg_list) == 8, "kvm_reg_list size");
+#endif
+
 #ifndef KVM_RUN
 /* struct kvm_run: the per-vCPU shared page, mmap()ed from the vCPU fd. */
 struct kvm_run {
@@ -306,6 +340,15 @@ RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #ifndef KVM_ARM_RMI_POPULATE
 #define KVM_ARM_RMI_POPULATE RK_IOWR(KVMIO, 0xd7, struct kvm_arm_rmi_populate)
 #endif
+#ifndef KVM_IRQ_LINE
+#define KVM_IRQ_LINE RK_IOW(KVMIO, 0x61, struct kvm_irq_level)
+#endif
+#ifndef KVM_GET_REG_LIST
+#define KVM_GET_REG_LIST RK_IOWR(KVMIO, 0xb0, struct kvm_reg_list)
+#endif
+#ifndef KVM_CREATE_DEVICE
+#define KVM_CREATE_DEVICE RK_IOWR(KVMIO, 0xe0, struct kvm_create_device)
+#endif
 #ifndef KVM_SET_DEVICE_ATTR
 #define KVM_SET_DEVICE_ATTR RK_IOW(KVMIO, 0xe1, struct kvm_device_attr)
 #endif
@@ -317,6 +360,36 @@ RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #endif
 
 /* ---- capabilities ---- */
+#ifndef KVM_CAP_IRQCHIP
+#define KVM_CAP_IRQCHIP 0
+#endif
+#ifndef KVM_CAP_NR_VCPUS
+#define KVM_CAP_NR_VCPUS 9
+#endif
+#ifndef KVM_CAP_MAX_VCPUS
+#define KVM_CAP_MAX_VCPUS 66
+#endif
+#ifndef KVM_CAP_ONE_REG
+#define KVM_CAP_ONE_REG 70
+#endif
+#ifndef KVM_CAP_ARM_PSCI
+#define KVM_CAP_ARM_PSCI 87
+#endif
+#ifndef KVM_CAP_DEVICE_CTRL
+#define KVM_CAP_DEVICE_CTRL 89
+#endif
+#ifndef KVM_CAP_CHECK_EXTENSION_VM
+#define KVM_CAP_CHECK_EXTENSION_VM 105
+#endif
+#ifndef KVM_CAP_ARM_PMU_V3
+#define KVM_CAP_ARM_PMU_V3 126
+#endif
+#ifndef KVM_CAP_VCPU_ATTRIBUTES
+#define KVM_CAP_VCPU_ATTRIBUTES 127
+#endif
+#ifndef KVM_CAP_MAX_VCPU_ID
+#define KVM_CAP_MAX_VCPU_ID 128
+#endif
 #ifndef KVM_CAP_MP_STATE
 #define KVM_CAP_MP_STATE 14
 #endif
@@ -472,5 +545,109 @@ RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #ifndef KVM_MEMORY_EXIT_FLAG_PRIVATE
 #define KVM_MEMORY_EXIT_FLAG_PRIVATE (1ULL << 3)
 #endif
+
+/* ---- in-kernel devices: KVM_CREATE_DEVICE types (<linux/kvm.h> enum kvm_device_type) ---- */
+#ifndef KVM_CREATE_DEVICE_TEST
+#define KVM_CREATE_DEVICE_TEST 1
+#endif
+#ifndef KVM_DEV_TYPE_ARM_VGIC_V2
+#define KVM_DEV_TYPE_ARM_VGIC_V2 5
+#endif
+#ifndef KVM_DEV_TYPE_ARM_VGIC_V3
+#define KVM_DEV_TYPE_ARM_VGIC_V3 7
+#endif
+#ifndef KVM_DEV_TYPE_ARM_VGIC_ITS
+#define KVM_DEV_TYPE_ARM_VGIC_ITS 8
+#endif
+
+/* ---- the GICv3 device's attributes (arm64 <asm/kvm.h>) ---- */
+#ifndef KVM_VGIC_V3_ADDR_TYPE_DIST
+#define KVM_VGIC_V3_ADDR_TYPE_DIST 2
+#endif
+#ifndef KVM_VGIC_V3_ADDR_TYPE_REDIST
+#define KVM_VGIC_V3_ADDR_TYPE_REDIST 3
+#endif
+#ifndef KVM_VGIC_ITS_ADDR_TYPE
+#define KVM_VGIC_ITS_ADDR_TYPE 4
+#endif
+#ifndef KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION
+#define KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION 5
+#endif
+#ifndef KVM_VGIC_V3_DIST_SIZE
+#define KVM_VGIC_V3_DIST_SIZE 0x10000ULL
+#endif
+#ifndef KVM_VGIC_V3_REDIST_SIZE
+#define KVM_VGIC_V3_REDIST_SIZE 0x20000ULL /* two 64 KiB frames per vCPU */
+#endif
+/* KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION: count[63:52] | base[51:16] | flags[15:12] | index[11:0] */
+#ifndef KVM_VGIC_V3_RDIST_INDEX_MASK
+#define KVM_VGIC_V3_RDIST_INDEX_MASK 0x0000000000000fffULL
+#define KVM_VGIC_V3_RDIST_FLAGS_MASK 0x000000000000f000ULL
+#define KVM_VGIC_V3_RDIST_BASE_MASK  0x000fffffffff0000ULL
+#define KVM_VGIC_V3_RDIST_COUNT_MASK 0xfff0000000000000ULL
+#define KVM_VGIC_V3_RDIST_COUNT_SHIFT 52
+#endif
+#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR
+#define KVM_DEV_ARM_VGIC_GRP_ADDR 0
+#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS 1
+#define KVM_DEV_ARM_VGIC_GRP_CPU_REGS 2
+#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS 3
+#define KVM_DEV_ARM_VGIC_GRP_CTRL 4
+#define KVM_DEV_ARM_VGIC_GRP_REDIST_REGS 5
+#define KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS 6
+#define KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO 7
+#endif
+#ifndef KVM_DEV_ARM_VGIC_CTRL_INIT
+#define KVM_DEV_ARM_VGIC_CTRL_INIT 0
+#endif
+#ifndef KVM_DEV_ARM_ITS_SAVE_TABLES
+#define KVM_DEV_ARM_ITS_SAVE_TABLES 1
+#define KVM_DEV_ARM_ITS_RESTORE_TABLES 2
+#define KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES 3
+#endif
+
+/* ---- KVM_IRQ_LINE's irq field on arm64: vcpu2[31:28] type[27:24] vcpu[23:16] num[15:0] ---- */
+#ifndef KVM_ARM_IRQ_TYPE_SHIFT
+#define KVM_ARM_IRQ_VCPU2_SHIFT 28
+#define KVM_ARM_IRQ_VCPU2_MASK 0xf
+#define KVM_ARM_IRQ_TYPE_SHIFT 24
+#define KVM_ARM_IRQ_TYPE_MASK 0xf
+#define KVM_ARM_IRQ_VCPU_SHIFT 16
+#define KVM_ARM_IRQ_VCPU_MASK 0xff
+#define KVM_ARM_IRQ_NUM_SHIFT 0
+#define KVM_ARM_IRQ_NUM_MASK 0xffff
+#define KVM_ARM_IRQ_TYPE_CPU 0
+#define KVM_ARM_IRQ_TYPE_SPI 1
+#define KVM_ARM_IRQ_TYPE_PPI 2
+#define KVM_ARM_IRQ_CPU_IRQ 0
+#define KVM_ARM_IRQ_CPU_FIQ 1
+#endif
+
+/* ---- vCPU device attributes (arm64 <asm/kvm.h>) ---- */
+#ifndef KVM_ARM_VCPU_PMU_V3_CTRL
+#define KVM_ARM_VCPU_PMU_V3_CTRL 0
+#define KVM_ARM_VCPU_PMU_V3_IRQ 0
+#define KVM_ARM_VCPU_PMU_V3_INIT 1
+#define KVM_ARM_VCPU_PMU_V3_FILTER 2
+#define KVM_ARM_VCPU_PMU_V3_SET_PMU 3
+#endif
+#ifndef KVM_ARM_VCPU_TIMER_CTRL
+#define KVM_ARM_VCPU_TIMER_CTRL 1
+#define KVM_ARM_VCPU_TIMER_IRQ_VTIMER 0
+#define KVM_ARM_VCPU_TIMER_IRQ_PTIMER 1
+#endif
+#ifndef KVM_ARM_VCPU_PVTIME_CTRL
+#define KVM_ARM_VCPU_PVTIME_CTRL 2
+#define KVM_ARM_VCPU_PVTIME_IPA 0
+#endif
+
+/* ---- system registers for KVM_{GET,SET}_ONE_REG: op0, op1, CRn, CRm, op2 ---- */
+#ifndef KVM_REG_ARM64_SYSREG
+#define KVM_REG_ARM64_SYSREG (0x0013ULL << 16)
+#endif
+#define RK_REG_ARM64_SYS(op0, op1, crn, crm, op2)                                           \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG |                          \
+	 ((uint64_t)(op0) << 14) | ((uint64_t)(op1) << 11) | ((uint64_t)(crn) << 7) |       \
+	 ((uint64_t)(crm) << 3) | (uint64_t)(op2))
 
 #endif

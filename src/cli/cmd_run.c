@@ -103,8 +103,8 @@ static void print_json(const struct vmm_plan *p, const struct vmm_result *r, int
 	       (unsigned long long)r->mmio_exits, (unsigned long long)r->mmio_unclaimed,
 	       (unsigned long long)r->memory_faults, (unsigned long long)r->hypercalls);
 	printf(",\"attestation\":{\"rsi_status\":");
-	if (r->attest_rsi_status >= 0)
-		printf("%d", r->attest_rsi_status);
+	if (r->attest_failed)
+		printf("\"0x%llx\"", (unsigned long long)r->attest_rsi_status);
 	else
 		printf("null");
 	printf(",\"token_size\":%zu,\"token_complete\":%s}}\n", r->token_size,
@@ -127,9 +127,9 @@ static void print_text(const struct vmm_plan *p, const struct vmm_result *r, int
 			putchar('\n');
 		}
 	}
-	if (r->attest_rsi_status >= 0)
-		printf("== attestation: the realm's RSI_ATTEST_TOKEN_INIT failed with status %d\n",
-		       r->attest_rsi_status);
+	if (r->attest_failed)
+		printf("== attestation: the realm reports that RSI attestation failed with status "
+		       "0x%llx\n", (unsigned long long)r->attest_rsi_status);
 	else if (r->token_complete)
 		printf("== attestation token: %zu bytes handed back by the realm\n", r->token_size);
 	if (r->mmio_unclaimed)
@@ -205,7 +205,7 @@ int cmd_run(int argc, char **argv)
 	if (o.token_out) {
 		if (!r.token_complete)
 			cli_error("run", "--token-out: the realm handed back no attestation token%s",
-				  r.attest_rsi_status >= 0 ? " (its RSI_ATTEST_TOKEN_INIT failed)" : "");
+				  r.attest_failed ? " (its RSI attestation call failed)" : "");
 		else if (write_file("--token-out", o.token_out, r.token, r.token_size) &&
 			 code == VMM_EXIT_OK)
 			code = VMM_EXIT_ERROR;

@@ -142,6 +142,9 @@ static void file_release(struct rk_host *h, struct rk_file *f)
 	case RK_FILE_GMEM:
 		rk_vm_put(((struct rk_gmem *)f->obj)->vm);
 		break;
+	case RK_FILE_DEVICE:
+		rk_vm_put(((struct rk_vgic *)f->obj)->vm);
+		break;
 	case RK_FILE_SYSTEM:
 		break;
 	}
@@ -327,10 +330,16 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 		ret = system_ioctl(h, req, arg);
 		break;
 	case RK_FILE_VM:
-		ret = rk_vm_ioctl(f->obj, req, (void *)(uintptr_t)arg);
+		ret = ((struct rk_vm *)f->obj)->dead ? -EIO
+						      : rk_vm_ioctl(f->obj, req, (void *)(uintptr_t)arg);
 		break;
 	case RK_FILE_VCPU:
-		ret = rk_vcpu_ioctl(f->obj, req, (void *)(uintptr_t)arg);
+		ret = ((struct rk_vcpu *)f->obj)->vm->dead
+			      ? -EIO
+			      : rk_vcpu_ioctl(f->obj, req, (void *)(uintptr_t)arg);
+		break;
+	case RK_FILE_DEVICE:
+		ret = rk_vgic_device_ioctl(f->obj, req, (void *)(uintptr_t)arg);
 		break;
 	default:
 		ret = -ENOTTY; /* guest_memfd has no ioctls */

@@ -28,7 +28,7 @@
 #define RK_STAGING_PAGES 64 /* populate copies this many pages per read */
 #define RK_POPULATE_CHUNK_MAX (1ULL << 32) /* pages (16 TiB); 0 means no limit */
 
-enum rk_file_type { RK_FILE_SYSTEM, RK_FILE_VM, RK_FILE_VCPU, RK_FILE_GMEM };
+enum rk_file_type { RK_FILE_SYSTEM, RK_FILE_VM, RK_FILE_VCPU, RK_FILE_GMEM, RK_FILE_DEVICE };
 
 /* An open KVM file: a memfd user space holds, watched for its release (host.c). */
 struct rk_file {
@@ -75,6 +75,53 @@ enum rk_pending {
 	RK_PENDING_HOST_CALL, /* KVM_EXIT_HYPERCALL of an RSI host call: return x0..x30 */
 };
 
+/* ---- the in-kernel GICv3 (vgic.c) ---- */
+#define RK_VGIC_ADDR_UNDEF   (~0ULL)
+#define RK_VGIC_NR_PRIVATE   32
+#define RK_VGIC_NR_SGIS      16
+#define RK_VGIC_MAX_RESERVED 1023 /* NR_IRQS above it: EINVAL (Linux's VGIC_MAX_RESERVED) */
+#define RK_VGIC_LEGACY_IRQS  256  /* NR_IRQS when the VMM sets none (VGIC_NR_IRQS_LEGACY) */
+#define RK_VGIC_MAX_RDREGS   16
+#define RK_VGIC_MAX_LRS      16
+
+/* One interrupt's state, as the distributor/redistributor hold it. */
+struct rk_irq {
+	uint32_t intid;
+	uint8_t priority;
+	bool enabled;
+	bool edge;          /* ICFGR: edge-triggered (else level) */
+	bool line_level;    /* level-sensitive input line */
+	bool pending_latch; /* edge latch, or a pending bit set by the guest */
+	bool active;
+	bool in_lr;         /* in one of the target's list registers now */
+	uint64_t route;     /* SPIs: IROUTER (Aff3.Aff2.Aff1.Aff0) */
+};
+
+/* Per-vCPU view of the vGIC: private interrupts and the LRs given to the RMM. */
+struct rk_vgic_cpu {
+	struct rk_irq priv[RK_VGIC_NR_PRIVATE];
+	uint64_t lrs[RK_VGIC_MAX_LRS]; /* as last given to / returned by the RMM */
+	unsigned used_lrs;
+	uint64_t hcr, vmcr, misr;      /* from the last REC exit */
+	bool waker_sleep;              /* GICR_WAKER.ProcessorSleep */
+};
+
+struct rk_vgic {
+	struct rk_vm *vm;
+	struct rk_file *file;
+	bool initialised; /* KVM_DEV_ARM_VGIC_CTRL_INIT done */
+	bool ready;       /* mapped by the first KVM_RUN */
+	uint64_t dist_base;
+	struct {
+		uint64_t base;
+		uint32_t count; /* redistributors; 0: the legacy region, as many as vCPUs */
+	} rdreg[RK_VGIC_MAX_RDREGS];
+	unsigned nrdreg;
+	uint32_t nr_spis; /* 0 until NR_IRQS or CTRL_INIT sets it */
+	bool enabled;     /* GICD_CTLR.EnableGrp1A */
+	struct rk_irq *spis;
+};
+
 /*
  * Locking: vcpu->mutex serialises KVM_RUN (and is taken before host->lock,
  * as Linux takes vcpu->mutex before kvm->lock); host->lock covers every
@@ -104,6 +151,9 @@ struct rk_vcpu {
 	uint64_t aux[RMI_REC_PARAMS_AUX_GRANULES];
 	struct kvm_run *run; /* our mapping of the vCPU file */
 	struct rk_file *file;
+	struct rk_vgic_cpu gic;
+	uint64_t rd_base; /* its redistributor's IPA once the vGIC is mapped, else UNDEF */
+	bool timer_level[2];   /* virtual, physical timer outputs KVM last saw in a REC exit */
 };
 
 struct rk_vm {
@@ -145,6 +195,11 @@ struct rk_vm {
 	/* SMCCC filter: function ID ranges forwarded to user space (KVM_EXIT_HYPERCALL). */
 	struct kvm_smccc_filter filters[16];
 	unsigned nfilters;
+	/* The in-kernel GICv3, once KVM_CREATE_DEVICE made it (the VM keeps it until it goes). */
+	struct rk_vgic *vgic;
+	uint32_t timer_ppi[2]; /* KVM_ARM_VCPU_TIMER_CTRL: virtual, physical timer PPIs (VM-wide) */
+	/* A failure the VM cannot recover from (as kvm_vm_dead()): its ioctls are EIO. */
+	bool dead;
 };
 
 struct rk_host {
@@ -208,6 +263,21 @@ void rk_vcpu_wake(struct rk_vcpu *v);
 int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa);
 /* RTT_SET_RIPAS for @v's pending request over [base, top); returns the IPA reached. */
 uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top);
+
+/* ---- vgic.c ---- */
+int rk_vgic_create(struct rk_vm *vm, struct kvm_create_device *cd);
+int rk_vgic_device_ioctl(struct rk_vgic *g, unsigned long req, void *arg);
+int rk_vgic_irq_line(struct rk_vm *vm, const struct kvm_irq_level *l);
+/* First KVM_RUN: check the addresses and initialisation (Linux's kvm_vgic_map_resources). */
+int rk_vgic_map_resources(struct rk_vm *vm);
+void rk_vgic_vcpu_init(struct rk_vcpu *v);
+/* An interrupt's line changed (@v: the vCPU of a private interrupt, else NULL). */
+int rk_vgic_inject(struct rk_vm *vm, struct rk_vcpu *v, uint32_t intid, bool level);
+struct rk_irq *rk_vgic_irq(struct rk_vm *vm, struct rk_vcpu *v, uint32_t intid);
+struct rk_vcpu *rk_vgic_target(struct rk_vm *vm, struct rk_vcpu *v, const struct rk_irq *irq);
+bool rk_irq_pending(const struct rk_irq *irq);
+void rk_vgic_kick(struct rk_vcpu *v);
+void rk_vgic_free(struct rk_vgic *g);
 
 /* ---- vcpu.c ---- */
 int rk_vcpu_create(struct rk_vm *vm, unsigned long id);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kvm/internal.h"
+#include "machine/cpu.h"
 
 #define FEATURES_SUPPORTED     ((1U << KVM_ARM_VCPU_POWER_OFF) | (1U << KVM_ARM_VCPU_PSCI_0_2))
 #define FEATURES_VALID         ((1U << 9) - 1) /* KVM_VCPU_MAX_FEATURES 9: bits 0..8 */
@@ -32,6 +33,8 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 		return -EEXIST;
 	if (vm->has_run || vm->state == RK_REALM_ACTIVE)
 		return -EBUSY; /* RECs are created at activation: no more vCPUs after it */
+	if (vm->vgic && vm->vgic->initialised)
+		return -EBUSY; /* kvm_arch_vcpu_precreate(): the vGIC is sized already */
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -43,6 +46,7 @@ int rk_vcpu_create(struct rk_vm *vm, unsigned long id)
 		return -errno;
 	}
 	pthread_mutex_init(&v->mutex, NULL);
+	rk_vgic_vcpu_init(v);
 	v->file = rk_file_new(vm->host, RK_FILE_VCPU, v, "kvm-vcpu", RK_MMAP_SIZE,
 			      (void **)&v->run, &fd);
 	if (!v->file) {
@@ -110,9 +114,62 @@ static int set_dfr0(struct rk_vm *vm, uint64_t val)
 	return 0;
 }
 
+/*
+ * The ID registers a VMM reads before it creates the realm (op0 3, op1 0,
+ * CRn 0, CRm 4..7: ID_AA64PFR*, ZFR0, SMFR0, DFR*, AFR*, ISAR*, MMFR*).
+ * KVM starts from the CPU's (the model's reset values, as a host kernel
+ * starts from the sanitised host registers) and shows what the RMM will
+ * present to the realm: no SVE, SME or AMU, the VM's debug shape, and a
+ * PARange that holds the IPA space.  The realm reads the same values.
+ */
+#define IDREG_FIRST RK_REG_ARM64_SYS(3, 0, 0, 4, 0)
+#define IDREG_LAST  RK_REG_ARM64_SYS(3, 0, 0, 7, 7)
+#define IDREG_PFR0  RK_REG_ARM64_SYS(3, 0, 0, 4, 0)
+#define IDREG_ZFR0  RK_REG_ARM64_SYS(3, 0, 0, 4, 4)
+#define IDREG_SMFR0 RK_REG_ARM64_SYS(3, 0, 0, 4, 5)
+#define IDREG_MMFR0 RK_REG_ARM64_SYS(3, 0, 0, 7, 0)
+
+static uint64_t set_field(uint64_t v, unsigned shift, uint64_t field)
+{
+	return (v & ~(0xfULL << shift)) | (field & 0xf) << shift;
+}
+
+static bool idreg(const struct rk_vm *vm, uint64_t id, uint64_t *val)
+{
+	static const unsigned pa_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+	uint64_t v, pa = 6;
+
+	if (id < IDREG_FIRST || id > IDREG_LAST)
+		return false;
+	if (id == KVM_REG_ARM64_ID_AA64DFR0_EL1) {
+		*val = vm->dfr0;
+		return true;
+	}
+	v = cpu_model_sysreg((uint32_t)(id & 0xffff));
+	switch (id) {
+	case IDREG_PFR0:
+		v = set_field(set_field(v, 32, 0), 44, 0); /* SVE, AMU */
+		break;
+	case IDREG_ZFR0:
+	case IDREG_SMFR0:
+		v = 0;
+		break;
+	case IDREG_MMFR0:
+		for (unsigned i = 0; i < 7; i++)
+			if (vm->ipa_bits <= pa_bits[i]) {
+				pa = i;
+				break;
+			}
+		v = set_field(v, 0, pa);
+		break;
+	}
+	*val = v;
+	return true;
+}
+
 static int one_reg(struct rk_vcpu *v, const struct kvm_one_reg *r, bool set)
 {
-	uint64_t val = 0, *reg = NULL;
+	uint64_t val = 0, cur, *reg = NULL;
 
 	if (!v->initialised)
 		return -ENOEXEC;
@@ -125,6 +182,9 @@ static int one_reg(struct rk_vcpu *v, const struct kvm_one_reg *r, bool set)
 			return -EFAULT;
 		if (r->id == KVM_REG_ARM64_ID_AA64DFR0_EL1)
 			return set_dfr0(v->vm, val);
+		/* The other ID registers are the RMM's: only their current value is accepted. */
+		if (idreg(v->vm, r->id, &cur))
+			return val == cur ? 0 : -EINVAL;
 		/* A realm's other registers are the RMM's: only x0..x30 and PC are settable. */
 		if (!reg)
 			return -EINVAL;
@@ -133,8 +193,8 @@ static int one_reg(struct rk_vcpu *v, const struct kvm_one_reg *r, bool set)
 	}
 	if (reg)
 		val = *reg;
-	else if (r->id == KVM_REG_ARM64_ID_AA64DFR0_EL1)
-		val = v->vm->dfr0;
+	else if (idreg(v->vm, r->id, &cur))
+		val = cur;
 	else if (r->id == KVM_REG_ARM64_PSTATE)
 		val = PSTATE_EL1H_MASKED;
 	else if (r->id != KVM_REG_ARM64_SP)
@@ -180,6 +240,18 @@ static int run_loop(struct rk_vcpu *v)
 		return -ENOEXEC;
 	if (!vm->realm)
 		return -ENOSYS; /* only realm VMs are modelled */
+	if (!vm->has_run) {
+		/* kvm_vcpu_first_run_init(): the vGIC's resources, then v14's realm checks. */
+		if (vm->vgic) {
+			ret = rk_vgic_map_resources(vm);
+			if (ret) {
+				vm->dead = true; /* as kvm_vgic_map_resources() failing: kvm_vm_dead() */
+				return ret;
+			}
+		}
+		if (!vm->vgic)
+			return -EOPNOTSUPP; /* v14: a realm needs the in-kernel irqchip */
+	}
 	vm->has_run = true;
 	ret = rk_realm_activate(vm);
 	if (ret)
@@ -255,6 +327,87 @@ static int vcpu_run(struct rk_vcpu *v)
 	return ret;
 }
 
+/* KVM_GET_REG_LIST: x0..x30, SP, PC, PSTATE and the ID registers, in index order. */
+#define REG_LIST_LEN (34 + 32)
+
+static int reg_list(struct rk_vcpu *v, void *arg)
+{
+	struct kvm_reg_list l;
+	uint64_t ids[REG_LIST_LEN], n;
+	unsigned k = 0;
+
+	(void)v;
+	if (rk_copy_from_user(&l, arg, sizeof(l)))
+		return -EFAULT;
+	n = l.n;
+	l.n = REG_LIST_LEN;
+	if (rk_copy_to_user(arg, &l, sizeof(l)))
+		return -EFAULT;
+	if (n < REG_LIST_LEN)
+		return -E2BIG;
+	for (unsigned i = 0; i < 31; i++)
+		ids[k++] = KVM_REG_ARM64_X(i);
+	ids[k++] = KVM_REG_ARM64_SP;
+	ids[k++] = KVM_REG_ARM64_PC;
+	ids[k++] = KVM_REG_ARM64_PSTATE;
+	for (uint64_t id = IDREG_FIRST; id <= IDREG_LAST; id++)
+		ids[k++] = id;
+	return rk_copy_to_user((char *)arg + sizeof(l), ids, sizeof(ids)) ? -EFAULT : 0;
+}
+
+/*
+ * KVM_{SET,GET,HAS}_DEVICE_ATTR on a vCPU.  The timer PPIs (VM-wide, until
+ * the first KVM_RUN) as kvm_arm_timer_{set,get,has}_attr; the PMU as for a
+ * vCPU without the PMU feature (v14 offers realms none); no stolen time.
+ */
+static int vcpu_attr(struct rk_vcpu *v, unsigned long req, void *arg)
+{
+	struct rk_vm *vm = v->vm;
+	struct kvm_device_attr a;
+	void *uaddr;
+	uint32_t irq;
+
+	if (rk_copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	uaddr = (void *)(uintptr_t)a.addr;
+	switch (a.group) {
+	case KVM_ARM_VCPU_TIMER_CTRL:
+		if (req == KVM_HAS_DEVICE_ATTR)
+			return a.attr == KVM_ARM_VCPU_TIMER_IRQ_VTIMER ||
+					       a.attr == KVM_ARM_VCPU_TIMER_IRQ_PTIMER
+				       ? 0
+				       : -ENXIO;
+		if (req == KVM_GET_DEVICE_ATTR) {
+			if (a.attr > KVM_ARM_VCPU_TIMER_IRQ_PTIMER)
+				return -ENXIO;
+			irq = vm->timer_ppi[a.attr];
+			return rk_copy_to_user(uaddr, &irq, sizeof(irq)) ? -EFAULT : 0;
+		}
+		if (!vm->vgic)
+			return -EINVAL;
+		if (rk_copy_from_user(&irq, uaddr, sizeof(irq)))
+			return -EFAULT;
+		if (irq < RK_VGIC_NR_SGIS || irq >= RK_VGIC_NR_PRIVATE)
+			return -EINVAL;
+		if (vm->has_run)
+			return -EBUSY;
+		if (a.attr > KVM_ARM_VCPU_TIMER_IRQ_PTIMER)
+			return -ENXIO;
+		vm->timer_ppi[a.attr] = irq;
+		return 0;
+	case KVM_ARM_VCPU_PMU_V3_CTRL:
+		if (req == KVM_HAS_DEVICE_ATTR)
+			return -ENXIO;
+		if (req == KVM_GET_DEVICE_ATTR && a.attr != KVM_ARM_VCPU_PMU_V3_IRQ)
+			return -ENXIO;
+		if (req == KVM_GET_DEVICE_ATTR && !vm->vgic)
+			return -EINVAL;
+		return -ENODEV; /* no vCPU has the PMU feature */
+	default:
+		return -ENXIO; /* includes PVTIME: stolen time is not offered to realms */
+	}
+}
+
 static int mp_state(struct rk_vcpu *v, void *arg, bool set)
 {
 	struct kvm_mp_state s;
@@ -293,6 +446,14 @@ int rk_vcpu_ioctl(struct rk_vcpu *v, unsigned long req, void *arg)
 		return one_reg(v, &reg, req == KVM_SET_ONE_REG);
 	case KVM_RUN:
 		return vcpu_run(v);
+	case KVM_GET_REG_LIST:
+		if (!v->initialised)
+			return -ENOEXEC;
+		return reg_list(v, arg);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return vcpu_attr(v, req, arg);
 	case KVM_GET_MP_STATE:
 		return mp_state(v, arg, false);
 	case KVM_SET_MP_STATE:

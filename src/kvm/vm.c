@@ -40,6 +40,8 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 	vm->ipa_bits = ipa;
 	vm->refs = 1;
 	vm->dfr0 = rk_dfr0_default(h);
+	vm->timer_ppi[0] = 27; /* KVM's defaults: virtual timer PPI 27, physical 30 */
+	vm->timer_ppi[1] = 30;
 	vm->populate_chunk = h->populate_chunk;
 	vm->file = rk_file_new(h, RK_FILE_VM, vm, "kvm-vm", 0, NULL, &fd);
 	if (!vm->file) {
@@ -50,9 +52,53 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 	return fd;
 }
 
+/*
+ * Arch capabilities a realm VM fd reports (v14's kvm_realm_ext_allowed());
+ * every other arm64 capability is 0 there.  Generic capabilities
+ * (DEVICE_CTRL, CHECK_EXTENSION_VM, the memory ones) are answered before
+ * that filter and are not affected.
+ */
+static bool realm_ext_allowed(long cap)
+{
+	switch (cap) {
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_ARM_PSCI:
+	case KVM_CAP_ARM_PSCI_0_2:
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+	case KVM_CAP_ARM_VM_IPA_SIZE:
+	case KVM_CAP_ARM_RMI:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 {
 	switch (cap) {
+	/* Generic (kvm_vm_ioctl_check_extension_generic). */
+	case KVM_CAP_DEVICE_CTRL:
+	case KVM_CAP_CHECK_EXTENSION_VM:
+		return 1;
+	default:
+		break;
+	}
+	if (vm && vm->realm && !realm_ext_allowed(cap) && cap != KVM_CAP_MP_STATE &&
+	    cap != KVM_CAP_GUEST_MEMFD && cap != KVM_CAP_MEMORY_ATTRIBUTES &&
+	    cap != KVM_CAP_USER_MEMORY2 && cap < 0x7200)
+		return 0;
+	switch (cap) {
+	case KVM_CAP_IRQCHIP:   /* the in-kernel GICv3 */
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_ARM_PSCI:
+	case KVM_CAP_VCPU_ATTRIBUTES:
+		return 1;
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return RK_MAX_VCPUS;
 	case KVM_CAP_GUEST_MEMFD:
 		/* guest_memfd backs realm memory only. */
 		return !vm || vm->realm;
@@ -368,6 +414,8 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 		struct kvm_realmkit_init_ripas ripas;
 		struct kvm_vcpu_init init;
 		struct kvm_device_attr dattr;
+		struct kvm_create_device cd;
+		struct kvm_irq_level irq;
 	} u;
 	int ret;
 
@@ -393,6 +441,16 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 		return create_guest_memfd(vm, &u.gmem);
 	case KVM_CREATE_VCPU:
 		return rk_vcpu_create(vm, (unsigned long)(uintptr_t)arg);
+	case KVM_CREATE_DEVICE:
+		ARG_IN(u.cd, arg);
+		ret = rk_vgic_create(vm, &u.cd);
+		if (ret == 0 && !(u.cd.flags & KVM_CREATE_DEVICE_TEST) &&
+		    rk_copy_to_user(arg, &u.cd, sizeof(u.cd)))
+			return -EFAULT; /* the device stays, as in Linux once its fd exists */
+		return ret;
+	case KVM_IRQ_LINE:
+		ARG_IN(u.irq, arg);
+		return rk_vgic_irq_line(vm, &u.irq);
 	case KVM_ARM_PREFERRED_TARGET:
 		memset(&u.init, 0, sizeof(u.init));
 		u.init.target = KVM_ARM_TARGET_GENERIC_V8;
@@ -439,6 +497,7 @@ void rk_vm_put(struct rk_vm *vm)
 		free(g);
 	}
 	free(vm->gmems);
+	rk_vgic_free(vm->vgic);
 	free(vm->private);
 	free(vm->delegated);
 	free(vm);

@@ -23,6 +23,7 @@
  */
 #include "machine/cpu.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicorn/unicorn.h>
@@ -373,6 +374,35 @@ uint64_t cpu_get_pstate(struct cpu *c)
 
 	uc_reg_read(c->uc, UC_ARM64_REG_PSTATE, &v);
 	return v;
+}
+
+static void split(uint32_t enc, uc_arm64_cp_reg *cp);
+
+/* The CPU model's ID registers (op0 3, op1 0, CRn 0, CRm 4..7), read once. */
+static uint64_t model_idregs[4][8];
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+static void model_read(void)
+{
+	struct cpu_ops ops = { 0 };
+	struct cpu *c = cpu_create(&ops, NULL);
+
+	if (!c)
+		return;
+	for (unsigned crm = 4; crm < 8; crm++)
+		for (unsigned op2 = 0; op2 < 8; op2++)
+			model_idregs[crm - 4][op2] = cpu_get_sysreg(c, CPU_SYSREG(3, 0, 0, crm, op2));
+	cpu_destroy(c);
+}
+
+uint64_t cpu_model_sysreg(uint32_t sysreg)
+{
+	unsigned crm = (sysreg >> 3) & 15;
+
+	if ((sysreg & ~(uint32_t)0x7f) != CPU_SYSREG(3, 0, 0, 0, 0) || crm < 4)
+		return 0;
+	pthread_once(&model_once, model_read);
+	return model_idregs[crm - 4][sysreg & 7];
 }
 
 static void split(uint32_t enc, uc_arm64_cp_reg *cp)

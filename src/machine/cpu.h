@@ -98,6 +98,12 @@ uint64_t cpu_get_pstate(struct cpu *c);
 uint64_t cpu_get_sysreg(struct cpu *c, uint32_t sysreg);
 void cpu_set_sysreg(struct cpu *c, uint32_t sysreg, uint64_t v);
 
+/*
+ * A system register of the CPU model as it comes out of reset (the ID
+ * registers the host kernel sanitises from): any thread.  0 if unknown.
+ */
+uint64_t cpu_model_sysreg(uint32_t sysreg);
+
 /* PSTATE EL1h with DAIF masked, SCTLR_EL1 at its reset value (MMU and caches off). */
 void cpu_reset_el1(struct cpu *c);
 

@@ -3,7 +3,8 @@
  * realmkit run's plan, measured two ways (runplan.h): by the engine, and by
  * doing what the VMM does up to activation on a simulated host, through
  * rk_ioctl only, in the order src/vmm/vmm.c does it: realm configuration,
- * the RAM memslot, the vCPUs and vCPU 0's registers, every region populated
+ * the vGIC, the RAM memslot, the vCPUs, the vGIC's initialisation, vCPU 0's
+ * registers, every region populated
  * in ascending IPA, the VMM's RIPAS ranges, then the first KVM_RUN with
  * immediate_exit set, which activates the realm (RECs, KVM's RIPAS,
  * REALM_ACTIVATE) and returns before realm code runs.
@@ -84,7 +85,7 @@ int rkm_plan_dry_run(const struct vmm_plan *p, struct rk_measurements *m, char *
 {
 	struct rk_host_config cfg = { .dram_size = p->ram_size + (256ULL << 20) };
 	struct rk_host *h = rk_host_create(&cfg);
-	int kvm = -1, vm = -1, gmem = -1, vcpu[VMM_MAX_CPUS];
+	int kvm = -1, vm = -1, gmem = -1, gic = -1, vcpu[VMM_MAX_CPUS];
 	struct kvm_run *run = MAP_FAILED;
 	const char *what = "";
 	int ret = -1;
@@ -111,6 +112,25 @@ int rkm_plan_dry_run(const struct vmm_plan *p, struct rk_measurements *m, char *
 	if (p->ripas != VMM_RIPAS_KVM && cap(h, vm, KVM_CAP_REALMKIT_VMM_RIPAS, 0, 0) < 0)
 		goto fail;
 	{
+		/* The in-kernel GICv3, as kvmtool and the VMM create it (a realm's first KVM_RUN needs it). */
+		struct kvm_create_device d = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+		uint64_t redist = p->gic_redist_base, dist = VMM_GIC_DIST_BASE;
+		struct kvm_device_attr a = { .group = KVM_DEV_ARM_VGIC_GRP_ADDR };
+
+		what = "the vGIC";
+		if (rk_ioctl(h, vm, KVM_CREATE_DEVICE, &d) < 0)
+			goto fail;
+		gic = (int)d.fd;
+		a.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
+		a.addr = (uint64_t)(uintptr_t)&redist;
+		if (rk_ioctl(h, gic, KVM_SET_DEVICE_ATTR, &a) < 0)
+			goto fail;
+		a.attr = KVM_VGIC_V3_ADDR_TYPE_DIST;
+		a.addr = (uint64_t)(uintptr_t)&dist;
+		if (rk_ioctl(h, gic, KVM_SET_DEVICE_ATTR, &a) < 0)
+			goto fail;
+	}
+	{
 		struct kvm_create_guest_memfd g = { .size = p->ram_size };
 		struct kvm_userspace_memory_region2 r = { .flags = KVM_MEM_GUEST_MEMFD,
 							  .guest_phys_addr = p->ram_base,
@@ -134,6 +154,20 @@ int rkm_plan_dry_run(const struct vmm_plan *p, struct rk_measurements *m, char *
 		what = "creating the vCPUs";
 		vcpu[i] = rk_ioctl(h, vm, KVM_CREATE_VCPU, i);
 		if (vcpu[i] < 0 || rk_ioctl(h, vcpu[i], KVM_ARM_VCPU_INIT, &init) < 0)
+			goto fail;
+	}
+	{
+		uint32_t nr = 64; /* one SPI (the UART) rounded to 32, plus the 32 private */
+		struct kvm_device_attr a = { .group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
+					     .addr = (uint64_t)(uintptr_t)&nr };
+
+		what = "the vGIC's initialisation";
+		if (rk_ioctl(h, gic, KVM_SET_DEVICE_ATTR, &a) < 0)
+			goto fail;
+		a.group = KVM_DEV_ARM_VGIC_GRP_CTRL;
+		a.attr = KVM_DEV_ARM_VGIC_CTRL_INIT;
+		a.addr = 0;
+		if (rk_ioctl(h, gic, KVM_SET_DEVICE_ATTR, &a) < 0)
 			goto fail;
 	}
 	{
@@ -200,6 +234,8 @@ out:
 			close(vcpu[i]);
 	if (gmem >= 0)
 		close(gmem);
+	if (gic >= 0)
+		close(gic);
 	if (vm >= 0)
 		close(vm);
 	if (kvm >= 0)

@@ -69,9 +69,10 @@ const char vmm_options_usage[] =
 	"realm:\n"
 	"      --measurement-algo sha256|sha512   the realm's hash algorithm (default sha256)\n"
 	"      --realm-pv HEX       Realm Personalization Value, up to 64 bytes in hex\n"
-	"      --ripas kvm|vmm|none who sets RIPAS RAM over RAM before the realm runs: KVM at\n"
-	"                           activation (default), the VMM before it, or nobody (the\n"
-	"                           realm accepts its memory with RSI)\n"
+	"      --ripas kvm|vmm|images  who sets RIPAS RAM before the realm runs: KVM over all\n"
+	"                           of RAM at activation (default), the VMM over all of RAM,\n"
+	"                           or the VMM over the images' 2 MiB blocks only (the realm\n"
+	"                           accepts the rest with RSI)\n"
 	"      --measure LIST       images populated measured: comma-separated kernel, initrd,\n"
 	"                           dtb, firmware, all or none (default all)\n"
 	"      --no-measure LIST    images populated unmeasured\n"
@@ -260,10 +261,10 @@ enum vmm_parse_result vmm_options_parse(struct vmm_options *o, int argc, char **
 				o->ripas = VMM_RIPAS_KVM;
 			} else if (!strcmp(optarg, "vmm")) {
 				o->ripas = VMM_RIPAS_VMM;
-			} else if (!strcmp(optarg, "none")) {
-				o->ripas = VMM_RIPAS_NONE;
+			} else if (!strcmp(optarg, "images")) {
+				o->ripas = VMM_RIPAS_IMAGES;
 			} else {
-				errf(err, errlen, "--ripas: '%.40s' is not kvm, vmm or none", optarg);
+				errf(err, errlen, "--ripas: '%.40s' is not kvm, vmm or images", optarg);
 				return VMM_PARSE_ERROR;
 			}
 			break;
@@ -355,11 +356,21 @@ enum vmm_parse_result vmm_options_parse(struct vmm_options *o, int argc, char **
 static uint8_t *read_image(const char *what, const char *path, uint64_t limit, size_t *len,
 			   char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	struct stat st;
 	uint8_t *buf;
 	size_t cap;
 
+	/* stat first: opening a FIFO would wait for a writer. */
+	if (stat(path, &st)) {
+		errf(err, errlen, "%s '%.200s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errf(err, errlen, "%s '%.200s': not a regular file", what, path);
+		return NULL;
+	}
+	f = fopen(path, "rb");
 	if (!f) {
 		errf(err, errlen, "%s '%.200s': %s", what, path, strerror(errno));
 		return NULL;
@@ -686,7 +697,10 @@ int vmm_plan_build(const struct vmm_options *o, struct vmm_plan *p, char *err, s
 			goto fail;
 		}
 		dtb->data = b;
-		ret = n < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(b);
+		if (n < 4 || fdt_magic(b) != FDT_MAGIC)
+			ret = -FDT_ERR_BADMAGIC;
+		else
+			ret = n < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(b);
 		if (!ret && fdt_totalsize(b) > n)
 			ret = -FDT_ERR_TRUNCATED;
 		if (ret) {
@@ -721,6 +735,23 @@ int vmm_plan_build(const struct vmm_options *o, struct vmm_plan *p, char *err, s
 		p->nripas = 1;
 	}
 	qsort(p->region, p->nregions, sizeof(p->region[0]), cmp_region);
+	if (p->ripas == VMM_RIPAS_IMAGES) {
+		/* Each image's reserve rounded out to 2 MiB (a raw image's bss is unknown). */
+		for (unsigned i = 0; i < p->nregions; i++) {
+			uint64_t b = align_down(p->region[i].gpa, VMM_DTB_ALIGN);
+			uint64_t t = align_up(p->region[i].gpa + p->region[i].reserve, VMM_DTB_ALIGN);
+
+			if (t > p->ram_base + p->ram_size)
+				t = p->ram_base + p->ram_size;
+			if (p->nripas && b <= p->ripas_range[p->nripas - 1].top) {
+				if (t > p->ripas_range[p->nripas - 1].top)
+					p->ripas_range[p->nripas - 1].top = t;
+				continue;
+			}
+			p->ripas_range[p->nripas].base = b;
+			p->ripas_range[p->nripas++].top = t;
+		}
+	}
 	for (unsigned i = 0; i < p->nregions; i++)
 		if (p->region[i].what == VMM_IMG_DTB)
 			p->dtb = p->region[i].data;

@@ -22,8 +22,9 @@
  *     this order, one KVM_ARM_RMI_POPULATE loop each): data (page-padded
  *     with zeroes), size, and whether it is measured;
  *   - the RIPAS mode: KVM's default (RAM over the memslot at activation,
- *     after the REC descriptors) or VMM-driven ranges (ripas[], initialised
- *     by the VMM after populating and before any vCPU runs) or none;
+ *     after the REC descriptors) or VMM-driven ranges (ripas_range[], set
+ *     by the VMM after populating and before any vCPU runs: all of RAM, or
+ *     only the images' ranges rounded out to 2 MiB);
  *   - vCPU 0's entry registers (PC and x0..x7; the other vCPUs are not
  *     runnable, so they are not measured).
  *
@@ -70,7 +71,8 @@ enum vmm_image {
 enum vmm_ripas_mode {
 	VMM_RIPAS_KVM,  /* KVM sets RAM over the memslot at activation (v14 default) */
 	VMM_RIPAS_VMM,  /* the VMM sets RAM over all of RAM before running */
-	VMM_RIPAS_NONE, /* nobody: the realm accepts its memory itself with RSI */
+	VMM_RIPAS_IMAGES, /* the VMM sets RAM over each image's 2 MiB-rounded range only;
+			   * the realm accepts the rest of its memory itself with RSI */
 };
 
 enum vmm_console {
@@ -143,7 +145,7 @@ struct vmm_plan {
 	uint64_t populate_chunk;
 	bool populate_chunk_set;
 	enum vmm_ripas_mode ripas;
-	struct { uint64_t base, top; } ripas_range[2];
+	struct { uint64_t base, top; } ripas_range[VMM_NR_IMAGES];
 	unsigned nripas;
 	struct vmm_region region[VMM_NR_IMAGES];
 	unsigned nregions;                /* sorted by gpa */

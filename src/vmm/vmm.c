@@ -33,52 +33,6 @@
 #include "realmkit/kvm_realmkit.h"
 #include "vmm/uart.h"
 
-/*
- * The in-kernel vGIC ABI (Linux uapi linux/kvm.h and arm64 asm/kvm.h).
- * TODO(gic merge): these come from realmkit/kvm.h once the gic branch lands.
- */
-#ifndef KVM_CREATE_DEVICE
-struct kvm_create_device {
-	uint32_t type;
-	uint32_t fd;
-	uint32_t flags;
-};
-RK_STATIC_ASSERT(sizeof(struct kvm_create_device) == 12, "kvm_create_device size");
-RK_STATIC_ASSERT(offsetof(struct kvm_create_device, flags) == 8, "kvm_create_device.flags");
-#define KVM_CREATE_DEVICE RK_IOWR(KVMIO, 0xe0, struct kvm_create_device)
-#endif
-#ifndef KVM_IRQ_LINE
-struct kvm_irq_level {
-	uint32_t irq;
-	uint32_t level;
-};
-RK_STATIC_ASSERT(sizeof(struct kvm_irq_level) == 8, "kvm_irq_level size");
-#define KVM_IRQ_LINE RK_IOW(KVMIO, 0x61, struct kvm_irq_level)
-#endif
-#ifndef KVM_DEV_TYPE_ARM_VGIC_V3
-#define KVM_DEV_TYPE_ARM_VGIC_V3 7
-#endif
-#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR
-#define KVM_DEV_ARM_VGIC_GRP_ADDR 0
-#endif
-#ifndef KVM_VGIC_V3_ADDR_TYPE_DIST
-#define KVM_VGIC_V3_ADDR_TYPE_DIST 2
-#define KVM_VGIC_V3_ADDR_TYPE_REDIST 3
-#endif
-#ifndef KVM_DEV_ARM_VGIC_GRP_NR_IRQS
-#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS 3
-#endif
-#ifndef KVM_DEV_ARM_VGIC_GRP_CTRL
-#define KVM_DEV_ARM_VGIC_GRP_CTRL 4
-#endif
-#ifndef KVM_DEV_ARM_VGIC_CTRL_INIT
-#define KVM_DEV_ARM_VGIC_CTRL_INIT 0
-#endif
-#ifndef KVM_ARM_IRQ_TYPE_SHIFT
-#define KVM_ARM_IRQ_TYPE_SHIFT 24
-#define KVM_ARM_IRQ_TYPE_SPI 1
-#endif
-
 #define MAX_UNCLAIMED_REPORTS 8
 
 struct vmm;
@@ -90,8 +44,6 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
-	uint64_t last_fault_gpa, last_fault_size;
-	unsigned repeat_faults;
 };
 
 struct vmm {
@@ -211,8 +163,12 @@ static void set_uart_irq(struct vmm *v, bool level)
 		.level = level,
 	};
 
-	if (v->gic_ok)
-		rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l);
+	static int warned;
+
+	if (v->gic_ok && rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l) &&
+	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		fprintf(stderr, "realmkit run: KVM_IRQ_LINE(UART, SPI %u): %s\n", VMM_UART_INTID,
+			strerror(errno));
 }
 
 static void on_mmio(struct vmm *v, struct vcpu *c)
@@ -277,17 +233,6 @@ static int on_memory_fault(struct vmm *v, struct vcpu *c)
 			  (unsigned long long)(gpa + size), (unsigned long long)v->p->ram_base,
 			  (unsigned long long)top);
 		return -1;
-	}
-	if (gpa == c->last_fault_gpa && size == c->last_fault_size) {
-		if (++c->repeat_faults > 3) {
-			end_realm(v, VMM_END_FAULT, "KVM kept reporting a memory fault at 0x%llx "
-				  "(size 0x%llx)", (unsigned long long)gpa, (unsigned long long)size);
-			return -1;
-		}
-	} else {
-		c->last_fault_gpa = gpa;
-		c->last_fault_size = size;
-		c->repeat_faults = 0;
 	}
 	if (private && v->c->refuse_ram)
 		return 0; /* leave it shared: KVM answers the realm REJECT */
@@ -357,7 +302,8 @@ static int on_hypercall(struct vmm *v, struct vcpu *c)
 			}
 		}
 	} else if (nr == VMM_HC_TOKEN_ERROR) {
-		v->r->attest_rsi_status = (int)x[1];
+		v->r->attest_failed = true;
+		v->r->attest_rsi_status = x[1];
 		ret = 0;
 	}
 	pthread_mutex_unlock(&v->lock);
@@ -545,18 +491,8 @@ static int create_gic(struct vmm *v)
 	struct kvm_create_device d = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t redist = v->p->gic_redist_base, dist = VMM_GIC_DIST_BASE;
 
-	if (rk_ioctl(v->host, v->vm, KVM_CREATE_DEVICE, &d)) {
-		/*
-		 * TODO(gic merge): realmkit's KVM has no in-kernel GIC before the gic
-		 * branch (unknown VM ioctls are EINVAL, as arm64).  Run without
-		 * interrupts until then; remove this tolerance when it is merged.
-		 */
-		if (errno == EINVAL || errno == ENODEV || errno == ENOTTY) {
-			v->gic = -1;
-			return 0;
-		}
+	if (rk_ioctl(v->host, v->vm, KVM_CREATE_DEVICE, &d))
 		return fail(v, "KVM_CREATE_DEVICE(VGIC_V3)");
-	}
 	v->gic = (int)d.fd;
 	if (gic_attr(v, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
 		return fail(v, "vGIC redistributor address");
@@ -573,8 +509,6 @@ static int init_gic(struct vmm *v)
 	struct kvm_device_attr a = { .group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
 				     .addr = (uintptr_t)&nr32 };
 
-	if (v->gic < 0)
-		return 0;
 	if (rk_ioctl(v->host, v->gic, KVM_SET_DEVICE_ATTR, &a))
 		return fail(v, "vGIC NR_IRQS");
 	if (gic_attr(v, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
@@ -774,7 +708,6 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 	double t_run;
 
 	memset(r, 0, sizeof(*r));
-	r->attest_rsi_status = -1;
 	if (!v) {
 		r->ending = VMM_END_ERROR;
 		snprintf(r->detail, sizeof(r->detail), "out of memory");

@@ -70,7 +70,8 @@ struct vmm_result {
 	struct rk_measurements m;
 	struct vmm_timings t;
 	uint64_t mmio_exits, mmio_unclaimed, memory_faults, hypercalls;
-	int attest_rsi_status;      /* -1: not reported; else the RSI status the realm got */
+	bool attest_failed;         /* the realm reported (VMM_HC_TOKEN_ERROR) ... */
+	uint64_t attest_rsi_status; /* ... this RSI status from ATTEST_TOKEN_INIT/CONTINUE */
 	uint8_t *token;             /* the token the realm handed back (VMM_HC_TOKEN) */
 	size_t token_size;
 	bool token_complete;
