@@ -284,7 +284,7 @@ static int hash_batch(struct engine *e, struct slot *sl, uint8_t *buf)
 
 		if (!r->path) {
 			p = (const uint8_t *)r->data + off;
-		} else if (off % RKM_GRANULE == 0) {
+		} else if (off % (uint64_t)sysconf(_SC_PAGESIZE) == 0) {
 			maplen = len;
 			map = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 				   e->fds[sl->region], (off_t)off);
