@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct att_token t;
 	struct att_report r;
 	struct att_anchor a;
-	struct att_verify_opts o = { 0 };
-	uint8_t ch[64] = { 0x40 };
+	struct att_verify_opts o = {0};
+	uint8_t ch[64] = {0x40};
 	char err[256] = "";
 
 	if (!ready) {
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* a failure must say why, on one line */
 		return 0;
 	}
-	a = (struct att_anchor){ .pkey = plat.cpak };
+	a = (struct att_anchor){.pkey = plat.cpak};
 	o.anchors = &a;
 	o.nanchors = 1;
 	o.refvals = &rv;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cbor.h>
+#include <openssl/ec.h>
 
 #include "attest/attest.h"
 #include "attest/refvals.h"
@@ -51,8 +52,8 @@ static bool verify(const uint8_t *tok, size_t len, const struct att_verify_opts 
 static void round_trip(enum att_hash h, bool cmw)
 {
 	struct att_realm_claims c;
-	struct att_anchor a = { .pkey = plat.cpak };
-	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_anchor a = {.pkey = plat.cpak};
+	struct att_verify_opts o = {.anchors = &a, .nanchors = 1};
 	struct att_report r;
 	struct att_token t;
 	uint8_t *tok;
@@ -101,42 +102,53 @@ struct mut {
 };
 
 enum {
-	M_FLIP_REALM_SIG, M_FLIP_PLAT_SIG, M_OTHER_CPAK, M_UNBOUND, M_CHALLENGE, M_RIM, M_REM2,
-	M_RPV, M_SWCOMP, M_IMPL_ID_ANCHOR, M_PLAT_PROFILE, M_LIFECYCLE, M_NOSW,
+	M_FLIP_REALM_SIG,
+	M_FLIP_PLAT_SIG,
+	M_OTHER_CPAK,
+	M_UNBOUND,
+	M_CHALLENGE,
+	M_RIM,
+	M_REM2,
+	M_RPV,
+	M_SWCOMP,
+	M_IMPL_ID_ANCHOR,
+	M_PLAT_PROFILE,
+	M_LIFECYCLE,
+	M_NOSW,
 };
 
 static void mutations(void)
 {
 	static const struct mut m[] = {
-		{ "realm signature flipped", ATT_CHECK_REALM_SIGNATURE, "does not verify",
-		  M_FLIP_REALM_SIG },
-		{ "platform signature flipped", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
-		  M_FLIP_PLAT_SIG },
-		{ "another platform key", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
-		  M_OTHER_CPAK },
-		{ "platform token of another RAK", ATT_CHECK_BINDING, "claim 44237", M_UNBOUND },
-		{ "other challenge", ATT_CHECK_CHALLENGE, "claim 10", M_CHALLENGE },
-		{ "RIM differs", ATT_CHECK_REALM_REFVALS, "cca.rim", M_RIM },
-		{ "REM2 differs", ATT_CHECK_REALM_REFVALS, "cca.rem2", M_REM2 },
-		{ "RPV differs", ATT_CHECK_REALM_REFVALS, "cca.rpv", M_RPV },
-		{ "software component differs", ATT_CHECK_PLATFORM_REFVALS, "software component 2",
-		  M_SWCOMP },
-		{ "implementation ID not the anchor's", ATT_CHECK_IDENTITY, "implementation ID",
-		  M_IMPL_ID_ANCHOR },
-		{ "platform profile SSD ok but lifecycle bad", ATT_CHECK_PLATFORM_PROFILE,
-		  "claim 2395", M_LIFECYCLE },
-		{ "no software components", ATT_CHECK_PLATFORM_PROFILE, "claim 2399", M_NOSW },
+		{"realm signature flipped", ATT_CHECK_REALM_SIGNATURE, "does not verify",
+		 M_FLIP_REALM_SIG},
+		{"platform signature flipped", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		 M_FLIP_PLAT_SIG},
+		{"another platform key", ATT_CHECK_PLATFORM_SIGNATURE, "does not verify",
+		 M_OTHER_CPAK},
+		{"platform token of another RAK", ATT_CHECK_BINDING, "claim 44237", M_UNBOUND},
+		{"other challenge", ATT_CHECK_CHALLENGE, "claim 10", M_CHALLENGE},
+		{"RIM differs", ATT_CHECK_REALM_REFVALS, "cca.rim", M_RIM},
+		{"REM2 differs", ATT_CHECK_REALM_REFVALS, "cca.rem2", M_REM2},
+		{"RPV differs", ATT_CHECK_REALM_REFVALS, "cca.rpv", M_RPV},
+		{"software component differs", ATT_CHECK_PLATFORM_REFVALS, "software component 2",
+		 M_SWCOMP},
+		{"implementation ID not the anchor's", ATT_CHECK_IDENTITY, "implementation ID",
+		 M_IMPL_ID_ANCHOR},
+		{"platform profile SSD ok but lifecycle bad", ATT_CHECK_PLATFORM_PROFILE,
+		 "claim 2395", M_LIFECYCLE},
+		{"no software components", ATT_CHECK_PLATFORM_PROFILE, "claim 2399", M_NOSW},
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		struct att_platform p = plat;
 		struct att_realm_claims c, c0;
-		struct att_anchor a = { .pkey = plat.cpak };
-		struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
-		struct att_refvals rv = { 0 };
+		struct att_anchor a = {.pkey = plat.cpak};
+		struct att_verify_opts o = {.anchors = &a, .nanchors = 1};
+		struct att_refvals rv = {0};
 		struct att_rv_realm *rr = att_refvals_add_realm(&rv);
 		struct att_rv_platform *rp = att_refvals_add_platform(&rv);
-		struct att_rmm other = { 0 };
+		struct att_rmm other = {0};
 		uint8_t *plat_tok = NULL, *realm_tok = NULL, *tok = NULL, ch[32];
 		size_t pl, rl, len;
 		struct att_report r;
@@ -218,8 +230,8 @@ static void mutations(void)
 			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
 				if (k != m[i].check)
 					t_check(r.check[k].verdict != ATT_FAIL, __FILE__, __LINE__,
-						"%s: also failed %s: %s", m[i].name, att_check_name(k),
-						r.check[k].detail);
+						"%s: also failed %s: %s", m[i].name,
+						att_check_name(k), r.check[k].detail);
 		}
 		att_rmm_free(&other);
 		EVP_PKEY_free(k2);
@@ -236,25 +248,31 @@ static void malformed(void)
 	static const struct {
 		const char *name, *hex, *want;
 	} m[] = {
-		{ "empty", "", "empty" },
-		{ "not tagged", "a0", "top level is a map" },
-		{ "other tag", "c1a0", "tag 1," },
-		{ "truncated", "d9018fa119acca58", "truncated" },
-		{ "collection not a map", "d9018f80", "not a map" },
-		{ "collection without realm", "d9018fa119acca40", "no realm token" },
-		{ "collection entry type", "d9018fa219acca0119acd140", "entry 44234 is an unsigned" },
-		{ "duplicate key", "d9018fa219acca4019acca40", "appears twice" },
-		{ "indefinite", "d9018fbfff", "indefinite" },
-		{ "huge array", "9bffffffffffffffff", "more items than the input" },
-		{ "deep", "818181818181818181818181818181818181818100", "nested deeper" },
-		{ "trailing", "a000", "bytes after the end" },
-		{ "cmw record", "d9038ba219acca4019acd140", "not a CMW record" },
-		{ "bare not sign1", "d28340a040", "not an array of 4" },
-		{ "sign1 field types", "d28401024040", "fields are not" },
-		{ "no alg", "d28441a0a04040", "no alg" },
-		{ "payload not map", "d28443a10126a04101" "40", "payload is an unsigned" },
-		{ "claim wrong type", "d28443a10126a0" "4da10a6a0102030405060708090a" "40",
-		  "claim 10 (challenge) is a text string" },
+		{"empty", "", "empty"},
+		{"not tagged", "a0", "top level is a map"},
+		{"other tag", "c1a0", "tag 1,"},
+		{"truncated", "d9018fa119acca58", "truncated"},
+		{"collection not a map", "d9018f80", "not a map"},
+		{"collection without realm", "d9018fa119acca40", "no realm token"},
+		{"collection entry type", "d9018fa219acca0119acd140", "entry 44234 is an unsigned"},
+		{"duplicate key", "d9018fa219acca4019acca40", "appears twice"},
+		{"indefinite", "d9018fbfff", "indefinite"},
+		{"huge array", "9bffffffffffffffff", "more items than the input"},
+		{"deep", "818181818181818181818181818181818181818100", "nested deeper"},
+		{"trailing", "a000", "bytes after the end"},
+		{"cmw record", "d9038ba219acca4019acd140", "not a CMW record"},
+		{"bare not sign1", "d28340a040", "not an array of 4"},
+		{"sign1 field types", "d28401024040", "fields are not"},
+		{"no alg", "d28441a0a04040", "no alg"},
+		{"payload not map",
+		 "d28443a10126a04101"
+		 "40",
+		 "payload is an unsigned"},
+		{"claim wrong type",
+		 "d28443a10126a0"
+		 "4da10a6a0102030405060708090a"
+		 "40",
+		 "claim 10 (challenge) is a text string"},
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
@@ -272,8 +290,9 @@ static void malformed(void)
 
 static bool put(cbor_item_t *m, int64_t k, cbor_item_t *v)
 {
-	cbor_item_t *key = k >= 0 ? cbor_build_uint32((uint32_t)k) : cbor_build_negint32((uint32_t)(-1 - k));
-	bool ok = cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(key), .value = cbor_move(v) });
+	cbor_item_t *key =
+		k >= 0 ? cbor_build_uint32((uint32_t)k) : cbor_build_negint32((uint32_t)(-1 - k));
+	bool ok = cbor_map_add(m, (struct cbor_pair){.key = cbor_move(key), .value = cbor_move(v)});
 
 	return ok;
 }
@@ -285,10 +304,10 @@ static bool put(cbor_item_t *m, int64_t k, cbor_item_t *v)
  */
 static void realm2(bool with_mec)
 {
-	cbor_item_t *m = cbor_new_definite_map(11), *rems = cbor_new_definite_array(4);
+	cbor_item_t *m = cbor_new_definite_map(12), *rems = cbor_new_definite_array(4);
 	uint8_t b64[64], inst[33], *payload = NULL, *realm_tok, *tok;
 	size_t plen, cap, rl, len;
-	struct att_anchor a = { .pkey = plat.cpak };
+	struct att_anchor a = {.pkey = plat.cpak};
 	struct att_token t;
 	struct att_report r;
 	char err[200] = "";
@@ -308,6 +327,7 @@ static void realm2(bool with_mec)
 	put(m, ATT_CLAIM_RAK_HASH_ALG, cbor_build_string("sha-256"));
 	if (with_mec)
 		put(m, ATT_CLAIM_MEC_POLICY, cbor_build_uint8(1));
+	put(m, 99999, cbor_build_uint8(7)); /* a claim outside the profile: kept by key */
 	put(m, ATT_CLAIM_INSTANCE_ID, cbor_build_bytestring(inst, sizeof(inst)));
 	plen = cbor_serialize_alloc(m, &payload, &cap);
 	cbor_decref(&m);
@@ -317,10 +337,14 @@ static void realm2(bool with_mec)
 		CHECK_EQ(t.format, ATT_FMT_COLLECTION_907);
 		CHECK_EQ(t.realm.has_mec, with_mec);
 		CHECK_EQ(t.realm.inst_id.len, 33);
-		att_verify(&t, &(struct att_verify_opts){ .anchors = &a, .nanchors = 1 }, &r);
+		CHECK_EQ(t.realm.unknown, 1);
+		CHECK_EQ(t.realm.nunknown_keys, 1);
+		CHECK_EQ(t.realm.unknown_keys[0], 99999);
+		att_verify(&t, &(struct att_verify_opts){.anchors = &a, .nanchors = 1}, &r);
 		if (with_mec) {
 			CHECK(r.ok);
-			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "realm#2.0.0") != NULL);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "realm#2.0.0") !=
+			      NULL);
 		} else {
 			CHECK_EQ(r.check[ATT_CHECK_REALM_PROFILE].verdict, ATT_FAIL);
 			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "44243") != NULL);
@@ -336,8 +360,8 @@ static void realm2(bool with_mec)
 static void bare(void)
 {
 	struct att_realm_claims c;
-	struct att_anchor a = { .pkey = plat.cpak };
-	struct att_verify_opts o = { .anchors = &a, .nanchors = 1 };
+	struct att_anchor a = {.pkey = plat.cpak};
+	struct att_verify_opts o = {.anchors = &a, .nanchors = 1};
 	struct att_token t;
 	struct att_report r;
 	uint8_t *realm_tok;
@@ -354,8 +378,8 @@ static void bare(void)
 		att_token_free(&t);
 	}
 	claims(&c, ATT_SHA512);
-	CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c,
-			      &realm_tok, &rl));
+	CHECK(att_realm_token(rmm.rak, rmm.rak_hash, rmm.rak_cose, rmm.rak_cose_len, &c, &realm_tok,
+			      &rl));
 	if (t_check(att_decode(realm_tok, rl, &t, err, sizeof(err)), __FILE__, __LINE__, "%s",
 		    err)) {
 		CHECK_EQ(t.format, ATT_FMT_REALM);
@@ -365,6 +389,27 @@ static void bare(void)
 		att_token_free(&t);
 	}
 	free(realm_tok);
+
+	/* A realm token signed by a P-256 RAK: its signature holds, its profile does not. */
+	{
+		EVP_PKEY *k = EVP_EC_gen("P-256");
+		uint8_t *cose = NULL;
+		size_t cl;
+
+		CHECK(k && att_cose_key(k, &cose, &cl));
+		CHECK(att_realm_token(k, ATT_SHA256, cose, cl, &c, &realm_tok, &rl));
+		if (t_check(att_decode(realm_tok, rl, &t, err, sizeof(err)), __FILE__, __LINE__,
+			    "%s", err)) {
+			CHECK(!att_verify(&t, &o, &r));
+			CHECK_EQ(r.check[ATT_CHECK_REALM_SIGNATURE].verdict, ATT_PASS);
+			CHECK(strstr(r.check[ATT_CHECK_REALM_PROFILE].detail, "want ES384") !=
+			      NULL);
+			att_token_free(&t);
+		}
+		free(realm_tok);
+		free(cose);
+		EVP_PKEY_free(k);
+	}
 }
 
 static uint8_t *slurp(const char *name, size_t *len)
@@ -393,24 +438,24 @@ static void vectors(void)
 		enum att_check fails; /* ATT_CHECK_COUNT: none */
 		const char *detail;
 	} v[] = {
-		{ "rust-cca-token-01.cbor", "go-tf-rmm-cca_platform.pub", "rust-rv.json",
-		  ATT_CHECK_COUNT, NULL },
-		{ "rust-cca-token-01.cbor", "rust-cpak.json", NULL, ATT_CHECK_COUNT, NULL },
-		{ "rust-cca-token-draft-ffm-00.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_COUNT,
-		  NULL },
-		{ "rust-cca-token-02.cbor", "rust-ta-02-ok.json", NULL, ATT_CHECK_REALM_PROFILE,
-		  "claim 44238 (RIM) is 64 bytes, want 32 for sha-256" },
-		{ "rust-bug-33-repro.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_BINDING,
-		  "platform challenge" },
-		{ "rust-cca-token-01.cbor", "rust-ta.json", NULL, ATT_CHECK_PLATFORM_SIGNATURE,
-		  "signed with ES384 (alg -35), the key is for ES256" },
+		{"rust-cca-token-01.cbor", "go-tf-rmm-cca_platform.pub", "rust-rv.json",
+		 ATT_CHECK_COUNT, NULL},
+		{"rust-cca-token-01.cbor", "rust-cpak.json", NULL, ATT_CHECK_COUNT, NULL},
+		{"rust-cca-token-draft-ffm-00.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_COUNT,
+		 NULL},
+		{"rust-cca-token-02.cbor", "rust-ta-02-ok.json", NULL, ATT_CHECK_REALM_PROFILE,
+		 "claim 44238 (RIM) is 64 bytes, want 32 for sha-256"},
+		{"rust-bug-33-repro.cbor", "rust-ta-tfa.json", NULL, ATT_CHECK_BINDING,
+		 "platform challenge"},
+		{"rust-cca-token-01.cbor", "rust-ta.json", NULL, ATT_CHECK_PLATFORM_SIGNATURE,
+		 "signed with ES384 (alg -35), the key is for ES256"},
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct att_anchor *a;
 		unsigned na;
 		struct att_refvals rv;
-		struct att_verify_opts o = { 0 };
+		struct att_verify_opts o = {0};
 		struct att_report r;
 		char err[256] = "", path[512];
 		size_t len;
@@ -432,8 +477,9 @@ static void vectors(void)
 		if (t_check(len > 0, __FILE__, __LINE__, "%s missing", v[i].token)) {
 			bool ok = verify(tok, len, &o, &r, err, sizeof(err));
 
-			t_check(ok == (v[i].fails == ATT_CHECK_COUNT) && !err[0], __FILE__, __LINE__,
-				"%s with %s: verify %d (%s)", v[i].token, v[i].key, ok, err);
+			t_check(ok == (v[i].fails == ATT_CHECK_COUNT) && !err[0], __FILE__,
+				__LINE__, "%s with %s: verify %d (%s)", v[i].token, v[i].key, ok,
+				err);
 			for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
 				t_check((r.check[k].verdict == ATT_FAIL) == (k == v[i].fails) &&
 						(k != v[i].fails ||

@@ -79,6 +79,11 @@ head -c 600 "$tok" >"$tmp/trunc.cbor"
 run 4 token verify "$tmp/trunc.cbor" --cpak "$pub"
 has err 'truncated'
 run 4 token show "$tmp/trunc.cbor"
+run 4 token show "$v/rust-ta.json"
+has err 'text, but not the hex or base64'
+xxd -p "$tmp/trunc.cbor" >"$tmp/trunc.hex"
+run 4 token show "$tmp/trunc.hex"
+has err 'truncated'
 run 2 token verify "$tok"
 has err 'needs --cpak'
 run 2 token verify "$tmp/nonexistent" --cpak "$pub"

@@ -42,9 +42,11 @@ static EVP_PKEY *jwk_key(json_t *j, const char *where, char *err, size_t n)
 		fail(err, n, "%s: not an EC JWK (kty \"%s\")", where, kty ? kty : "");
 		return NULL;
 	}
-	nid = !crv ? NID_undef : !strcmp(crv, "P-256") ? NID_X9_62_prime256v1
-		: !strcmp(crv, "P-384") ? NID_secp384r1 : !strcmp(crv, "P-521") ? NID_secp521r1
-		: NID_undef;
+	nid = !crv		      ? NID_undef
+	      : !strcmp(crv, "P-256") ? NID_X9_62_prime256v1
+	      : !strcmp(crv, "P-384") ? NID_secp384r1
+	      : !strcmp(crv, "P-521") ? NID_secp521r1
+				      : NID_undef;
 	c = nid == NID_X9_62_prime256v1 ? 32 : nid == NID_secp384r1 ? 48 : 66;
 	if (nid == NID_undef) {
 		fail(err, n, "%s: JWK curve \"%s\" is not P-256, P-384 or P-521", where,
@@ -74,7 +76,8 @@ static bool hex_field(json_t *o, const char *key, uint8_t *out, size_t *len, con
 		return true;
 	if (!s || !(att_hex_decode(s, strlen(s), out, 64, len) ||
 		    att_b64_decode(s, strlen(s), out, 64, len)))
-		return fail(err, n, "%s: \"%s\" is not hex or base64 of at most 64 bytes", where, key);
+		return fail(err, n, "%s: \"%s\" is not hex or base64 of at most 64 bytes", where,
+			    key);
 	return true;
 }
 
@@ -129,7 +132,8 @@ bool att_anchors_load(const char *path, struct att_anchor **out, unsigned *count
 	}
 	j = json_loadb(buf, len, 0, &je);
 	if (!j)
-		return fail(err, n, "%s: not PEM, and not JSON (line %d: %s)", path, je.line, je.text);
+		return fail(err, n, "%s: not PEM, and not JSON (line %d: %s)", path, je.line,
+			    je.text);
 	if (json_is_object(j)) {
 		k = jwk_key(j, path, err, n);
 		json_decref(j);
@@ -161,7 +165,8 @@ bool att_anchors_load(const char *path, struct att_anchor **out, unsigned *count
 		a[i].pkey = jwk_key(json_object_get(e, "pkey"), where, err, n);
 		*count = (unsigned)i + 1;
 		if (!a[i].pkey ||
-		    !hex_field(e, "implementation-id", a[i].impl_id, &a[i].impl_len, where, err, n) ||
+		    !hex_field(e, "implementation-id", a[i].impl_id, &a[i].impl_len, where, err,
+			       n) ||
 		    !hex_field(e, "instance-id", a[i].inst_id, &a[i].inst_len, where, err, n))
 			goto bad;
 	}

@@ -27,39 +27,39 @@
 #define ATT_KEY_PLATFORM_TOKEN 44234
 #define ATT_KEY_REALM_TOKEN    44241
 
-#define ATT_CLAIM_NONCE        10
+#define ATT_CLAIM_NONCE	       10
 #define ATT_CLAIM_INSTANCE_ID  256
 #define ATT_CLAIM_PROFILE      265
 #define ATT_CLAIM_LIFECYCLE    2395
 #define ATT_CLAIM_IMPL_ID      2396
 #define ATT_CLAIM_SW_COMPS     2399
-#define ATT_CLAIM_VSV          2400
+#define ATT_CLAIM_VSV	       2400
 #define ATT_CLAIM_CONFIG       2401
 #define ATT_CLAIM_PLAT_HASH    2402
-#define ATT_CLAIM_RPV          44235
+#define ATT_CLAIM_RPV	       44235
 #define ATT_CLAIM_HASH_ALG     44236
 #define ATT_CLAIM_RAK_PUB      44237
-#define ATT_CLAIM_RIM          44238
-#define ATT_CLAIM_REMS         44239
+#define ATT_CLAIM_RIM	       44238
+#define ATT_CLAIM_REMS	       44239
 #define ATT_CLAIM_RAK_HASH_ALG 44240
 #define ATT_CLAIM_MEC_POLICY   44243
 
-#define ATT_PROFILE_REALM_1    "tag:arm.com,2023:realm#1.0.0"
-#define ATT_PROFILE_REALM_2    "tag:arm.com,2024:realm#2.0.0"
-#define ATT_PROFILE_PLAT_2023  "tag:arm.com,2023:cca_platform#1.0.0"
-#define ATT_PROFILE_PLAT_SSD   "http://arm.com/CCA-SSD/1.0.0"
+#define ATT_PROFILE_REALM_1   "tag:arm.com,2023:realm#1.0.0"
+#define ATT_PROFILE_REALM_2   "tag:arm.com,2024:realm#2.0.0"
+#define ATT_PROFILE_PLAT_2023 "tag:arm.com,2023:cca_platform#1.0.0"
+#define ATT_PROFILE_PLAT_SSD  "http://arm.com/CCA-SSD/1.0.0"
 
 #define ATT_CHALLENGE_SIZE 64
-#define ATT_RPV_SIZE       64
-#define ATT_MAX_HASH       64
-#define ATT_NUM_REMS       4
-#define ATT_MAX_SWCOMP     16
+#define ATT_RPV_SIZE	   64
+#define ATT_MAX_HASH	   64
+#define ATT_NUM_REMS	   4
+#define ATT_MAX_SWCOMP	   16
 #define ATT_IMPL_ID_SIZE   32
 #define ATT_INST_ID_SIZE   33
 
 /* ---- hashes ---- */
 enum att_hash { ATT_SHA256, ATT_SHA384, ATT_SHA512, ATT_HASH_UNKNOWN };
-const char *att_hash_name(enum att_hash h);  /* "sha-256", ... (IANA Named Information) */
+const char *att_hash_name(enum att_hash h); /* "sha-256", ... (IANA Named Information) */
 enum att_hash att_hash_from_name(const char *name, size_t len);
 size_t att_hash_len(enum att_hash h);
 const EVP_MD *att_hash_md(enum att_hash h);
@@ -77,13 +77,13 @@ bool att_cose_key(EVP_PKEY *key, uint8_t **out, size_t *len);
 
 /* ---- the simulated platform ---- */
 struct att_swcomp {
-	char type[32];          /* measurement-type (1) */
+	char type[32];		    /* measurement-type (1) */
 	uint8_t meas[ATT_MAX_HASH]; /* measurement-value (2) */
 	size_t meas_len;
-	char version[32];       /* version (4) */
+	char version[32];	      /* version (4) */
 	uint8_t signer[ATT_MAX_HASH]; /* signer-id (5) */
 	size_t signer_len;
-	char hash_alg[16];      /* measurement-description / hash-algo-id (6), "" if absent */
+	char hash_alg[16]; /* measurement-description / hash-algo-id (6), "" if absent */
 };
 
 enum att_plat_profile { ATT_PLAT_2023, ATT_PLAT_SSD };
@@ -97,7 +97,7 @@ struct att_platform {
 	uint8_t config[32];
 	size_t config_len;
 	enum att_hash hash; /* platform hash algorithm claim */
-	char vsv[128];      /* verification service indicator */
+	char vsv[128];	    /* verification service indicator */
 	struct att_swcomp sw[ATT_MAX_SWCOMP];
 	unsigned nsw;
 };
@@ -153,11 +153,10 @@ bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, 
 bool att_realm_token(EVP_PKEY *rak, enum att_hash rak_hash, const uint8_t *rak_cose,
 		     size_t rak_cose_len, const struct att_realm_claims *c, uint8_t **out,
 		     size_t *len);
-bool att_collection(const uint8_t *plat, size_t plat_len, const uint8_t *realm,
-		    size_t realm_len, bool cmw, uint8_t **out, size_t *len);
+bool att_collection(const uint8_t *plat, size_t plat_len, const uint8_t *realm, size_t realm_len,
+		    bool cmw, uint8_t **out, size_t *len);
 /* COSE_Sign1 (tag 18) over @payload with @key: ES256/ES384/ES512 by the key's curve. */
-bool att_cose_sign1(EVP_PKEY *key, const uint8_t *payload, size_t plen, uint8_t **out,
-		    size_t *len);
+bool att_cose_sign1(EVP_PKEY *key, const uint8_t *payload, size_t plen, uint8_t **out, size_t *len);
 
 /* ---- decoding and verification (decode.c, verify.c) ---- */
 struct att_bytes {
@@ -178,13 +177,13 @@ struct att_sw_claim {
 enum att_format {
 	ATT_FMT_COLLECTION_399,
 	ATT_FMT_COLLECTION_907,
-	ATT_FMT_REALM,    /* a bare realm COSE_Sign1 */
+	ATT_FMT_REALM,	  /* a bare realm COSE_Sign1 */
 	ATT_FMT_PLATFORM, /* a bare platform COSE_Sign1 */
 };
 
 struct att_sign1 {
 	bool present;
-	int64_t alg;           /* protected header 1 */
+	int64_t alg;	       /* protected header 1 */
 	struct att_bytes prot; /* protected header bytes (for Sig_structure) */
 	struct att_bytes payload, sig;
 };
@@ -196,10 +195,12 @@ struct att_realm_token {
 	struct att_bytes rem[ATT_NUM_REMS];
 	unsigned nrem;
 	bool rems_present;
-	bool rak_raw;      /* 44237 holds a raw EC point, not a COSE_Key (pre-1.0 tokens) */
+	bool rak_raw; /* 44237 holds a raw EC point, not a COSE_Key (pre-1.0 tokens) */
 	bool has_mec;
 	uint64_t mec_policy;
-	unsigned unknown;  /* claims this decoder does not know */
+	unsigned unknown;	 /* claims this decoder does not know */
+	int64_t unknown_keys[8]; /* the first integer keys of those (text keys are not kept) */
+	unsigned nunknown_keys;
 };
 
 struct att_platform_token {
@@ -212,13 +213,15 @@ struct att_platform_token {
 	unsigned nsw;
 	bool sw_present;
 	unsigned unknown;
+	int64_t unknown_keys[8];
+	unsigned nunknown_keys;
 };
 
 struct att_token {
 	enum att_format format;
-	struct att_realm_token realm;       /* cose.present: a realm token is there */
+	struct att_realm_token realm;	    /* cose.present: a realm token is there */
 	struct att_platform_token platform; /* cose.present: a platform token is there */
-	void *priv; /* the CBOR trees the fields point into */
+	void *priv;			    /* the CBOR trees the fields point into */
 };
 
 /*
@@ -283,7 +286,7 @@ struct att_verify_opts {
 	const struct att_anchor *anchors;
 	unsigned nanchors;
 	const struct att_refvals *refvals; /* NULL: not checked */
-	const uint8_t *challenge;          /* NULL: not checked */
+	const uint8_t *challenge;	   /* NULL: not checked */
 	size_t challenge_len;
 };
 
@@ -294,8 +297,7 @@ struct att_report {
 
 const char *att_check_name(enum att_check c);
 /* Run every check on a decoded token; returns report->ok. */
-bool att_verify(const struct att_token *t, const struct att_verify_opts *o,
-		struct att_report *r);
+bool att_verify(const struct att_token *t, const struct att_verify_opts *o, struct att_report *r);
 /* Profile rules alone (presence, type, size of each claim); false with @err. */
 bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t errlen);
 bool att_check_platform_profile(const struct att_platform_token *p, char *err, size_t errlen);

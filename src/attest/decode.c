@@ -18,10 +18,10 @@
 #include "attest/attest.h"
 #include "attest/cose.h"
 
-#define MAX_DEPTH 16
-#define MAX_TREES 8
+#define MAX_DEPTH      16
+#define MAX_TREES      8
 #define ATT_MAX_CLAIMS 64
-#define MAX_SMALL_MAP 16 /* protected header, COSE_Key, software component, collection */
+#define MAX_SMALL_MAP  16 /* protected header, COSE_Key, software component, collection */
 
 struct priv {
 	cbor_item_t *tree[MAX_TREES];
@@ -48,7 +48,7 @@ static bool fail(struct dctx *d, const char *fmt, ...)
 /* ---- the pre-scan ---- */
 
 struct scan {
-	size_t remaining; /* bytes after the current item */
+	size_t remaining;	  /* bytes after the current item */
 	uint64_t left[MAX_DEPTH]; /* items still to come in each open container */
 	unsigned depth;
 	const char *why;
@@ -172,20 +172,37 @@ static void sc_tag(void *c, uint64_t v)
 }
 
 static const struct cbor_callbacks scan_cb = {
-	.uint8 = sc_u8, .uint16 = sc_u16, .uint32 = sc_u32, .uint64 = sc_u64,
-	.negint8 = sc_u8, .negint16 = sc_u16, .negint32 = sc_u32, .negint64 = sc_u64,
-	.byte_string_start = sc_indef, .byte_string = sc_str, .string = sc_str,
-	.string_start = sc_indef, .indef_array_start = sc_indef, .array_start = sc_array,
-	.indef_map_start = sc_indef, .map_start = sc_map, .tag = sc_tag,
-	.float2 = sc_f, .float4 = sc_f, .float8 = sc_d, .undefined = sc_any, .null = sc_any,
-	.boolean = sc_b, .indef_break = sc_indef,
+	.uint8 = sc_u8,
+	.uint16 = sc_u16,
+	.uint32 = sc_u32,
+	.uint64 = sc_u64,
+	.negint8 = sc_u8,
+	.negint16 = sc_u16,
+	.negint32 = sc_u32,
+	.negint64 = sc_u64,
+	.byte_string_start = sc_indef,
+	.byte_string = sc_str,
+	.string = sc_str,
+	.string_start = sc_indef,
+	.indef_array_start = sc_indef,
+	.array_start = sc_array,
+	.indef_map_start = sc_indef,
+	.map_start = sc_map,
+	.tag = sc_tag,
+	.float2 = sc_f,
+	.float4 = sc_f,
+	.float8 = sc_d,
+	.undefined = sc_any,
+	.null = sc_any,
+	.boolean = sc_b,
+	.indef_break = sc_indef,
 };
 
 /* One well-formed CBOR item of a shape libcbor's tree builder handles safely. */
 static bool load(struct dctx *d, const uint8_t *buf, size_t len, const char *what,
 		 cbor_item_t **out)
 {
-	struct scan s = { 0 };
+	struct scan s = {0};
 	size_t off = 0;
 	struct cbor_load_result r;
 
@@ -195,7 +212,8 @@ static bool load(struct dctx *d, const uint8_t *buf, size_t len, const char *wha
 		struct cbor_decoder_result dr;
 
 		if (s.done)
-			return fail(d, "%s: %zu bytes after the end of the CBOR item", what, len - off);
+			return fail(d, "%s: %zu bytes after the end of the CBOR item", what,
+				    len - off);
 		s.remaining = len - off - 1;
 		dr = cbor_stream_decode(buf + off, len - off, &scan_cb, &s);
 		if (dr.status == CBOR_DECODER_NEDATA)
@@ -255,16 +273,15 @@ static cbor_item_t *tag_item(cbor_item_t *t)
 
 static struct att_bytes bytes_of(cbor_item_t *it)
 {
-	return (struct att_bytes){ cbor_bytestring_handle(it) ? cbor_bytestring_handle(it)
-							      : (const uint8_t *)"",
-				   cbor_bytestring_length(it) };
+	return (struct att_bytes){cbor_bytestring_handle(it) ? cbor_bytestring_handle(it)
+							     : (const uint8_t *)"",
+				  cbor_bytestring_length(it)};
 }
 
 static struct att_str str_of(cbor_item_t *it)
 {
-	return (struct att_str){ cbor_string_handle(it) ? (const char *)cbor_string_handle(it)
-							: "",
-				 cbor_string_length(it) };
+	return (struct att_str){cbor_string_handle(it) ? (const char *)cbor_string_handle(it) : "",
+				cbor_string_length(it)};
 }
 
 /* A map key as an integer; false for other key types. */
@@ -290,28 +307,28 @@ struct claim_def {
 };
 
 static const struct claim_def realm_claims[] = {
-	{ ATT_CLAIM_NONCE, "challenge", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_RPV, "personalization value", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_RAK_PUB, "RAK public key", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_RAK_HASH_ALG, "RAK hash algorithm", CBOR_TYPE_STRING },
-	{ ATT_CLAIM_HASH_ALG, "hash algorithm", CBOR_TYPE_STRING },
-	{ ATT_CLAIM_RIM, "RIM", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_REMS, "REMs", CBOR_TYPE_ARRAY },
-	{ ATT_CLAIM_PROFILE, "profile", CBOR_TYPE_STRING },
-	{ ATT_CLAIM_INSTANCE_ID, "realm instance ID", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_MEC_POLICY, "MEC policy", CBOR_TYPE_UINT },
+	{ATT_CLAIM_NONCE, "challenge", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_RPV, "personalization value", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_RAK_PUB, "RAK public key", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_RAK_HASH_ALG, "RAK hash algorithm", CBOR_TYPE_STRING},
+	{ATT_CLAIM_HASH_ALG, "hash algorithm", CBOR_TYPE_STRING},
+	{ATT_CLAIM_RIM, "RIM", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_REMS, "REMs", CBOR_TYPE_ARRAY},
+	{ATT_CLAIM_PROFILE, "profile", CBOR_TYPE_STRING},
+	{ATT_CLAIM_INSTANCE_ID, "realm instance ID", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_MEC_POLICY, "MEC policy", CBOR_TYPE_UINT},
 };
 
 static const struct claim_def platform_claims[] = {
-	{ ATT_CLAIM_PROFILE, "profile", CBOR_TYPE_STRING },
-	{ ATT_CLAIM_NONCE, "challenge", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_IMPL_ID, "implementation ID", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_INSTANCE_ID, "instance ID", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_CONFIG, "platform configuration", CBOR_TYPE_BYTESTRING },
-	{ ATT_CLAIM_LIFECYCLE, "lifecycle", CBOR_TYPE_UINT },
-	{ ATT_CLAIM_SW_COMPS, "software components", CBOR_TYPE_ARRAY },
-	{ ATT_CLAIM_VSV, "verification service", CBOR_TYPE_STRING },
-	{ ATT_CLAIM_PLAT_HASH, "platform hash algorithm", CBOR_TYPE_STRING },
+	{ATT_CLAIM_PROFILE, "profile", CBOR_TYPE_STRING},
+	{ATT_CLAIM_NONCE, "challenge", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_IMPL_ID, "implementation ID", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_INSTANCE_ID, "instance ID", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_CONFIG, "platform configuration", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_LIFECYCLE, "lifecycle", CBOR_TYPE_UINT},
+	{ATT_CLAIM_SW_COMPS, "software components", CBOR_TYPE_ARRAY},
+	{ATT_CLAIM_VSV, "verification service", CBOR_TYPE_STRING},
+	{ATT_CLAIM_PLAT_HASH, "platform hash algorithm", CBOR_TYPE_STRING},
 };
 
 const char *att_claim_name(bool realm, int64_t key)
@@ -331,7 +348,7 @@ typedef bool (*claim_fn)(struct dctx *d, void *tok, int64_t key, cbor_item_t *v)
 
 static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 			const struct claim_def *defs, size_t ndefs, claim_fn fn, void *tok,
-			unsigned *unknown)
+			unsigned *unknown, int64_t *ukeys, unsigned *nukeys)
 {
 	struct cbor_pair *p = cbor_map_handle(m);
 	size_t n = cbor_map_size(m);
@@ -345,14 +362,17 @@ static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 
 		if (!int_key(p[i].key, &k)) {
 			if (!cbor_isa_string(p[i].key))
-				return fail(d, "%s token: a claim key is %s, want an integer or text",
+				return fail(d,
+					    "%s token: a claim key is %s, want an integer or text",
 					    which, type_name(p[i].key));
 			for (size_t j = 0; j < i; j++)
 				if (cbor_isa_string(p[j].key) &&
 				    cbor_string_length(p[j].key) == cbor_string_length(p[i].key) &&
-				    !memcmp(cbor_string_handle(p[j].key), cbor_string_handle(p[i].key),
+				    !memcmp(cbor_string_handle(p[j].key),
+					    cbor_string_handle(p[i].key),
 					    cbor_string_length(p[i].key)))
-					return fail(d, "%s token: a text claim key appears twice", which);
+					return fail(d, "%s token: a text claim key appears twice",
+						    which);
 			(*unknown)++;
 			continue;
 		}
@@ -360,13 +380,16 @@ static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 			int64_t k2;
 
 			if (int_key(p[j].key, &k2) && k2 == k)
-				return fail(d, "%s token: claim %lld appears twice", which, (long long)k);
+				return fail(d, "%s token: claim %lld appears twice", which,
+					    (long long)k);
 		}
 		for (size_t j = 0; j < ndefs; j++)
 			if (defs[j].key == k)
 				def = &defs[j];
 		if (!def) {
 			(*unknown)++;
+			if (*nukeys < 8)
+				ukeys[(*nukeys)++] = k;
 			continue;
 		}
 		if (cbor_typeof(p[i].value) != def->type)
@@ -414,7 +437,9 @@ static bool realm_claim(struct dctx *d, void *tok, int64_t key, cbor_item_t *v)
 			cbor_item_t *e = cbor_array_handle(v)[i];
 
 			if (!cbor_isa_bytestring(e))
-				return fail(d, "realm token: claim 44239 (REMs) entry %zu is %s, want a byte string",
+				return fail(d,
+					    "realm token: claim 44239 (REMs) entry %zu is %s, want "
+					    "a byte string",
 					    i, type_name(e));
 			if (i < ATT_NUM_REMS)
 				r->rem[i] = bytes_of(e);
@@ -447,13 +472,16 @@ static bool sw_component(struct dctx *d, struct att_sw_claim *c, cbor_item_t *m,
 		cbor_item_t *v = p[i].value;
 
 		if (!int_key(p[i].key, &k))
-			return fail(d, "platform token: software component %zu has a key that is %s",
+			return fail(d,
+				    "platform token: software component %zu has a key that is %s",
 				    idx, type_name(p[i].key));
 		for (size_t j = 0; j < i; j++) {
 			int64_t k2;
 
 			if (int_key(p[j].key, &k2) && k2 == k)
-				return fail(d, "platform token: software component %zu: key %lld appears twice",
+				return fail(d,
+					    "platform token: software component %zu: key %lld "
+					    "appears twice",
 					    idx, (long long)k);
 		}
 		if (k < 1 || k > 6 || k == 3)
@@ -461,8 +489,11 @@ static bool sw_component(struct dctx *d, struct att_sw_claim *c, cbor_item_t *m,
 		want = k == 2 || k == 5 ? CBOR_TYPE_BYTESTRING : CBOR_TYPE_STRING;
 		if (cbor_typeof(v) != want)
 			return fail(d, "platform token: software component %zu: %s is %s", idx,
-				    k == 1 ? "measurement-type" : k == 2 ? "measurement-value"
-				    : k == 4 ? "version" : k == 5 ? "signer-id" : "hash-algo-id",
+				    k == 1   ? "measurement-type"
+				    : k == 2 ? "measurement-value"
+				    : k == 4 ? "version"
+				    : k == 5 ? "signer-id"
+					     : "hash-algo-id",
 				    type_name(v));
 		switch (k) {
 		case 1:
@@ -512,15 +543,19 @@ static bool platform_claim(struct dctx *d, void *tok, int64_t key, cbor_item_t *
 	case ATT_CLAIM_SW_COMPS:
 		p->sw_present = true;
 		if (cbor_array_size(v) > ATT_MAX_SWCOMP)
-			return fail(d, "platform token: claim 2399 (software components) has %zu entries, at most %d",
+			return fail(d,
+				    "platform token: claim 2399 (software components) has %zu "
+				    "entries, at most %d",
 				    cbor_array_size(v), ATT_MAX_SWCOMP);
 		p->nsw = (unsigned)cbor_array_size(v);
 		for (size_t i = 0; i < p->nsw; i++) {
 			cbor_item_t *e = cbor_array_handle(v)[i];
 
 			if (!cbor_isa_map(e))
-				return fail(d, "platform token: software component %zu is %s, want a map",
-					    i, type_name(e));
+				return fail(
+					d,
+					"platform token: software component %zu is %s, want a map",
+					i, type_name(e));
 			if (!sw_component(d, &p->sw[i], e, i))
 				return false;
 		}
@@ -567,7 +602,8 @@ static bool sign1(struct dctx *d, const uint8_t *buf, size_t len, const char *wh
 	it = cbor_array_handle(a);
 	if (!cbor_isa_bytestring(it[0]) || !cbor_isa_map(it[1]) || !cbor_isa_bytestring(it[2]) ||
 	    !cbor_isa_bytestring(it[3]))
-		return fail(d, "%s token: COSE_Sign1 fields are not [bstr, map, bstr, bstr]", which);
+		return fail(d, "%s token: COSE_Sign1 fields are not [bstr, map, bstr, bstr]",
+			    which);
 	s->present = true;
 	s->prot = bytes_of(it[0]);
 	s->payload = bytes_of(it[2]);
@@ -576,14 +612,15 @@ static bool sign1(struct dctx *d, const uint8_t *buf, size_t len, const char *wh
 	if (!load(d, s->prot.p, s->prot.len, what, &hdr))
 		return false;
 	if (!cbor_isa_map(hdr) || cbor_map_size(hdr) > MAX_SMALL_MAP)
-		return fail(d, "%s token: protected header is not a map of at most %d entries", which,
-			    MAX_SMALL_MAP);
+		return fail(d, "%s token: protected header is not a map of at most %d entries",
+			    which, MAX_SMALL_MAP);
 	for (size_t i = 0; i < cbor_map_size(hdr); i++) {
 		int64_t k, v;
 
 		if (int_key(cbor_map_handle(hdr)[i].key, &k) && k == 1) {
 			if (!int_key(cbor_map_handle(hdr)[i].value, &v))
-				return fail(d, "%s token: protected header alg (1) is not an integer",
+				return fail(d,
+					    "%s token: protected header alg (1) is not an integer",
 					    which);
 			if (s->alg)
 				return fail(d, "%s token: protected header alg (1) appears twice",
@@ -610,7 +647,7 @@ static bool decode_realm(struct dctx *d, struct att_token *t, const uint8_t *buf
 	return sign1(d, buf, len, "realm", &t->realm.cose, &m) &&
 	       walk_claims(d, m, "realm", realm_claims,
 			   sizeof(realm_claims) / sizeof(realm_claims[0]), realm_claim, &t->realm,
-			   &t->realm.unknown);
+			   &t->realm.unknown, t->realm.unknown_keys, &t->realm.nunknown_keys);
 }
 
 static bool decode_platform(struct dctx *d, struct att_token *t, const uint8_t *buf, size_t len)
@@ -620,7 +657,8 @@ static bool decode_platform(struct dctx *d, struct att_token *t, const uint8_t *
 	return sign1(d, buf, len, "platform", &t->platform.cose, &m) &&
 	       walk_claims(d, m, "platform", platform_claims,
 			   sizeof(platform_claims) / sizeof(platform_claims[0]), platform_claim,
-			   &t->platform, &t->platform.unknown);
+			   &t->platform, &t->platform.unknown, t->platform.unknown_keys,
+			   &t->platform.nunknown_keys);
 }
 
 /* ---- collections ---- */
@@ -628,11 +666,12 @@ static bool decode_platform(struct dctx *d, struct att_token *t, const uint8_t *
 static bool collection(struct dctx *d, struct att_token *t, cbor_item_t *m, bool cmw)
 {
 	struct cbor_pair *p = cbor_map_handle(m);
-	struct att_bytes plat = { 0 }, realm = { 0 };
+	struct att_bytes plat = {0}, realm = {0};
 	const char *name = cmw ? "CMW collection (tag 907)" : "CCA token collection (tag 399)";
 
 	if (cbor_map_size(m) > MAX_SMALL_MAP)
-		return fail(d, "%s: %zu entries, at most %d", name, cbor_map_size(m), MAX_SMALL_MAP);
+		return fail(d, "%s: %zu entries, at most %d", name, cbor_map_size(m),
+			    MAX_SMALL_MAP);
 
 	for (size_t i = 0; i < cbor_map_size(m); i++) {
 		int64_t k;
@@ -643,7 +682,8 @@ static bool collection(struct dctx *d, struct att_token *t, cbor_item_t *m, bool
 			continue; /* "__cmwc_t": the collection's type */
 		if (!int_key(p[i].key, &k) ||
 		    (k != ATT_KEY_PLATFORM_TOKEN && k != ATT_KEY_REALM_TOKEN))
-			return fail(d, "%s: unexpected key (want 44234 platform, 44241 realm)", name);
+			return fail(d, "%s: unexpected key (want 44234 platform, 44241 realm)",
+				    name);
 		dst = k == ATT_KEY_PLATFORM_TOKEN ? &plat : &realm;
 		if (dst->p)
 			return fail(d, "%s: key %lld appears twice", name, (long long)k);
@@ -651,8 +691,10 @@ static bool collection(struct dctx *d, struct att_token *t, cbor_item_t *m, bool
 			if (!cbor_isa_array(v) || cbor_array_size(v) != 2 ||
 			    !cbor_isa_uint(cbor_array_handle(v)[0]) ||
 			    !cbor_isa_bytestring(cbor_array_handle(v)[1]))
-				return fail(d, "%s: entry %lld is not a CMW record [content-format, bstr]",
-					    name, (long long)k);
+				return fail(
+					d,
+					"%s: entry %lld is not a CMW record [content-format, bstr]",
+					name, (long long)k);
 			v = cbor_array_handle(v)[1];
 		} else if (!cbor_isa_bytestring(v)) {
 			return fail(d, "%s: entry %lld is %s, want a byte string", name,
@@ -671,7 +713,7 @@ static bool collection(struct dctx *d, struct att_token *t, cbor_item_t *m, bool
 
 bool att_decode(const uint8_t *buf, size_t len, struct att_token *t, char *err, size_t errlen)
 {
-	struct dctx d = { .err = err, .errlen = errlen };
+	struct dctx d = {.err = err, .errlen = errlen};
 	cbor_item_t *root, *inner;
 	bool ok;
 
@@ -703,10 +745,10 @@ bool att_decode(const uint8_t *buf, size_t len, struct att_token *t, char *err, 
 
 		t->format = cmw ? ATT_FMT_COLLECTION_907 : ATT_FMT_COLLECTION_399;
 		inner = tag_item(root);
-		ok = cbor_isa_map(inner)
-			     ? collection(&d, t, inner, cmw)
-			     : fail(&d, "%s: not a map", cmw ? "CMW collection (tag 907)"
-							     : "CCA token collection (tag 399)");
+		ok = cbor_isa_map(inner) ? collection(&d, t, inner, cmw)
+					 : fail(&d, "%s: not a map",
+						cmw ? "CMW collection (tag 907)"
+						    : "CCA token collection (tag 399)");
 	} else {
 		ok = fail(&d, "token: not a CCA token (tag %llu, want 399, 907 or 18)",
 			  (unsigned long long)cbor_tag_value(root));
@@ -731,8 +773,8 @@ void att_token_free(struct att_token *t)
 cbor_item_t *att_cbor_load_checked(const uint8_t *buf, size_t len, char *err, size_t errlen,
 				   const char *what)
 {
-	struct priv pv = { .ntrees = 0 };
-	struct dctx d = { .pv = &pv, .err = err, .errlen = errlen };
+	struct priv pv = {.ntrees = 0};
+	struct dctx d = {.pv = &pv, .err = err, .errlen = errlen};
 	cbor_item_t *it;
 
 	if (!load(&d, buf, len, what, &it))

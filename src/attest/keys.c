@@ -30,9 +30,9 @@ static const struct {
 	const char *name;
 	size_t len;
 } hashes[] = {
-	[ATT_SHA256] = { "sha-256", 32 },
-	[ATT_SHA384] = { "sha-384", 48 },
-	[ATT_SHA512] = { "sha-512", 64 },
+	[ATT_SHA256] = {"sha-256", 32},
+	[ATT_SHA384] = {"sha-384", 48},
+	[ATT_SHA512] = {"sha-512", 64},
 };
 
 const char *att_hash_name(enum att_hash h)
@@ -105,8 +105,8 @@ static EVP_PKEY *ec_fromdata(int nid, const BIGNUM *priv, const uint8_t *pt, siz
 		goto out;
 	params = OSSL_PARAM_BLD_to_param(b);
 	if (!params || EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, &key, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-			      params) != 1)
+	    EVP_PKEY_fromdata(ctx, &key, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) !=
+		    1)
 		key = NULL;
 out:
 	OSSL_PARAM_free(params);
@@ -202,7 +202,7 @@ static cbor_item_t *cbor_int(int64_t v)
 
 static bool map_put(cbor_item_t *map, cbor_item_t *k, cbor_item_t *v)
 {
-	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){ .key = k, .value = v });
+	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){.key = k, .value = v});
 
 	if (k)
 		cbor_decref(&k);
@@ -225,7 +225,7 @@ bool att_cose_key(EVP_PKEY *key, uint8_t **out, size_t *len)
 	m = cbor_new_definite_map(4);
 	if (!m)
 		return false;
-	ok = map_put(m, cbor_int(1), cbor_int(2)) &&	/* kty: EC2 */
+	ok = map_put(m, cbor_int(1), cbor_int(2)) && /* kty: EC2 */
 	     map_put(m, cbor_int(-1), cbor_int(crv)) &&
 	     map_put(m, cbor_int(-2), cbor_build_bytestring(pt + 1, c)) &&
 	     map_put(m, cbor_int(-3), cbor_build_bytestring(pt + 1 + c, c));
@@ -283,7 +283,8 @@ bool att_platform_init(struct att_platform *p, EVP_PKEY *cpak)
 	memcpy(p->config, "RKCF", 4);
 	p->config_len = 4;
 	p->hash = ATT_SHA256;
-	snprintf(p->vsv, sizeof(p->vsv), "https://veraison.example/.well-known/veraison/verification");
+	snprintf(p->vsv, sizeof(p->vsv),
+		 "https://veraison.example/.well-known/veraison/verification");
 	add_comp(p, "BL1", "simulated boot ROM (src/hw)");
 	add_comp(p, "BL2", "simulated trusted boot (src/machine)");
 	add_comp(p, "RMM", "software RMM (src/rmm, RMI 1.0, RSI 1.0)");

@@ -111,7 +111,8 @@ static bool parse_realm(json_t *o, struct att_rv_realm *r, unsigned idx, char *e
 	snprintf(where, sizeof(where), "realm[%u]", idx);
 	if (!json_is_object(o))
 		return fail(err, n, "%s is not an object", where);
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		bool ok = true;
 
 		if (!strcmp(key, "name")) {
@@ -148,15 +149,15 @@ static bool parse_realm(json_t *o, struct att_rv_realm *r, unsigned idx, char *e
 	return true;
 }
 
-static bool parse_swcomp(json_t *o, struct att_rv_swcomp *s, const char *where, char *err,
-			 size_t n)
+static bool parse_swcomp(json_t *o, struct att_rv_swcomp *s, const char *where, char *err, size_t n)
 {
 	const char *key;
 	json_t *v;
 
 	if (!json_is_object(o))
 		return fail(err, n, "%s is not an object", where);
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		bool ok;
 
 		if (!strcmp(key, "component-type"))
@@ -177,8 +178,7 @@ static bool parse_swcomp(json_t *o, struct att_rv_swcomp *s, const char *where, 
 	return true;
 }
 
-static bool parse_platform(json_t *o, struct att_rv_platform *p, unsigned idx, char *err,
-			   size_t n)
+static bool parse_platform(json_t *o, struct att_rv_platform *p, unsigned idx, char *err, size_t n)
 {
 	char where[48];
 	const char *key;
@@ -187,7 +187,8 @@ static bool parse_platform(json_t *o, struct att_rv_platform *p, unsigned idx, c
 	snprintf(where, sizeof(where), "platform[%u]", idx);
 	if (!json_is_object(o))
 		return fail(err, n, "%s is not an object", where);
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		bool ok = true;
 
 		if (!strcmp(key, "implementation-id")) {
@@ -199,9 +200,11 @@ static bool parse_platform(json_t *o, struct att_rv_platform *p, unsigned idx, c
 			json_t *c;
 
 			if (!json_is_array(v) || json_array_size(v) > ATT_RV_MAX_SWCOMP)
-				return fail(err, n, "%s: \"sw-components\" is not an array of at most %d",
+				return fail(err, n,
+					    "%s: \"sw-components\" is not an array of at most %d",
 					    where, ATT_RV_MAX_SWCOMP);
-			json_array_foreach(v, i, c) {
+			json_array_foreach(v, i, c)
+			{
 				char w[128];
 
 				snprintf(w, sizeof(w), "%s.sw-components[%zu]", where, i);
@@ -234,7 +237,8 @@ bool att_refvals_parse(const char *text, size_t len, struct att_refvals *rv, cha
 		json_decref(root);
 		return fail(err, errlen, "not a JSON object with \"realm\" and/or \"platform\"");
 	}
-	json_object_foreach(root, key, a) {
+	json_object_foreach(root, key, a)
+	{
 		if (strcmp(key, "realm") && strcmp(key, "platform")) {
 			ok = fail(err, errlen, "unknown field \"%s\" (want realm, platform)", key);
 			break;
@@ -243,7 +247,8 @@ bool att_refvals_parse(const char *text, size_t len, struct att_refvals *rv, cha
 			ok = fail(err, errlen, "\"%s\" is not an array", key);
 			break;
 		}
-		json_array_foreach(a, i, e) {
+		json_array_foreach(a, i, e)
+		{
 			if (!strcmp(key, "realm")) {
 				struct att_rv_realm *r = att_refvals_add_realm(rv);
 
@@ -262,7 +267,8 @@ bool att_refvals_parse(const char *text, size_t len, struct att_refvals *rv, cha
 			break;
 	}
 	if (ok && !rv->nrealm && !rv->nplatform)
-		ok = fail(err, errlen, "no reference values (\"realm\" and \"platform\" are empty)");
+		ok = fail(err, errlen,
+			  "no reference values (\"realm\" and \"platform\" are empty)");
 	json_decref(root);
 	if (!ok)
 		att_refvals_free(rv);
@@ -349,7 +355,8 @@ char *att_refvals_write(const struct att_refvals *rv)
 			json_t *c = json_object();
 
 			if (p->sw[k].type[0])
-				json_object_set_new(c, "component-type", json_string(p->sw[k].type));
+				json_object_set_new(c, "component-type",
+						    json_string(p->sw[k].type));
 			put_bytes(c, "measurement-value", &p->sw[k].meas);
 			put_bytes(c, "signer-id", &p->sw[k].signer);
 			if (p->sw[k].version[0])

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ATT_RV_MAX_BYTES 64
+#define ATT_RV_MAX_BYTES  64
 #define ATT_RV_MAX_SWCOMP 16
 
 struct att_rv_bytes {
@@ -37,14 +37,14 @@ struct att_rv_bytes {
 };
 
 struct att_rv_realm {
-	char name[64];     /* free text, "" if none */
+	char name[64];	   /* free text, "" if none */
 	char hash_alg[16]; /* "sha-256"/"sha-512", "" if not given */
 	char rak_hash_alg[16];
 	struct att_rv_bytes rim, rem[4], rpv;
 };
 
 struct att_rv_swcomp {
-	char type[32];   /* component-type, "" if not given */
+	char type[32];	  /* component-type, "" if not given */
 	char version[32]; /* "" if not given */
 	struct att_rv_bytes meas, signer;
 };

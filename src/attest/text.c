@@ -88,8 +88,7 @@ void att_hex(const uint8_t *b, size_t len, char *out)
 
 void att_b64url(const uint8_t *b, size_t len, char *out)
 {
-	static const char d[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char d[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i += 3) {

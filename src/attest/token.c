@@ -22,7 +22,7 @@ static cbor_item_t *cint(int64_t v)
 static bool put(cbor_item_t *map, int64_t key, cbor_item_t *v)
 {
 	cbor_item_t *k = cint(key);
-	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){ .key = k, .value = v });
+	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){.key = k, .value = v});
 
 	if (k)
 		cbor_decref(&k);
@@ -97,8 +97,7 @@ bool att_sig_structure(const uint8_t *prot, size_t plen, const uint8_t *payload,
 	return serialize(a, out, outlen);
 }
 
-bool att_cose_sign1(EVP_PKEY *key, const uint8_t *payload, size_t plen, uint8_t **out,
-		    size_t *len)
+bool att_cose_sign1(EVP_PKEY *key, const uint8_t *payload, size_t plen, uint8_t **out, size_t *len)
 {
 	enum att_hash h;
 	size_t coord, tbslen = 0, protlen = 0, derlen = 0;
@@ -189,8 +188,7 @@ bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, 
 	     put(m, ATT_CLAIM_IMPL_ID, bstr(p->impl_id, sizeof(p->impl_id))) &&
 	     put(m, ATT_CLAIM_INSTANCE_ID, bstr(p->inst_id, sizeof(p->inst_id))) &&
 	     put(m, ATT_CLAIM_CONFIG, bstr(p->config, p->config_len)) &&
-	     put(m, ATT_CLAIM_LIFECYCLE, cint(p->lifecycle)) &&
-	     put(m, ATT_CLAIM_SW_COMPS, sw) &&
+	     put(m, ATT_CLAIM_LIFECYCLE, cint(p->lifecycle)) && put(m, ATT_CLAIM_SW_COMPS, sw) &&
 	     (!p->vsv[0] || put(m, ATT_CLAIM_VSV, tstr(p->vsv))) &&
 	     put(m, ATT_CLAIM_PLAT_HASH, tstr(att_hash_name(p->hash)));
 	if (!ok) {
@@ -253,21 +251,23 @@ static cbor_item_t *cmw_record(const uint8_t *p, size_t len)
 	return a;
 }
 
-bool att_collection(const uint8_t *plat, size_t plat_len, const uint8_t *realm,
-		    size_t realm_len, bool cmw, uint8_t **out, size_t *len)
+bool att_collection(const uint8_t *plat, size_t plat_len, const uint8_t *realm, size_t realm_len,
+		    bool cmw, uint8_t **out, size_t *len)
 {
 	cbor_item_t *m = cbor_new_definite_map(2);
 
 	if (!m)
 		return false;
-	if (!put(m, ATT_KEY_PLATFORM_TOKEN, cmw ? cmw_record(plat, plat_len) : bstr(plat, plat_len)) ||
-	    !put(m, ATT_KEY_REALM_TOKEN, cmw ? cmw_record(realm, realm_len) : bstr(realm, realm_len))) {
+	if (!put(m, ATT_KEY_PLATFORM_TOKEN,
+		 cmw ? cmw_record(plat, plat_len) : bstr(plat, plat_len)) ||
+	    !put(m, ATT_KEY_REALM_TOKEN,
+		 cmw ? cmw_record(realm, realm_len) : bstr(realm, realm_len))) {
 		cbor_decref(&m);
 		return false;
 	}
-	return serialize(cbor_build_tag(cmw ? ATT_TAG_CMW_COLLECTION : ATT_TAG_CCA_COLLECTION,
-					cbor_move(m)),
-			 out, len);
+	return serialize(
+		cbor_build_tag(cmw ? ATT_TAG_CMW_COLLECTION : ATT_TAG_CCA_COLLECTION, cbor_move(m)),
+		out, len);
 }
 
 /* ---- the RMM's attestation state ---- */

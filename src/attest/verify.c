@@ -57,6 +57,20 @@ static enum att_hash str_hash(struct att_str s)
 	return s.p ? att_hash_from_name(s.p, s.len) : ATT_HASH_UNKNOWN;
 }
 
+static const char *alg_name(int64_t alg)
+{
+	switch (alg) {
+	case ATT_COSE_ES256:
+		return "ES256";
+	case ATT_COSE_ES384:
+		return "ES384";
+	case ATT_COSE_ES512:
+		return "ES512";
+	default:
+		return "an unsupported algorithm";
+	}
+}
+
 /* ---- profiles ---- */
 
 bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t n)
@@ -69,6 +83,9 @@ bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t 
 		return fail(err, n, "claim 265 (profile) \"%.*s\" is not a realm profile (%s, %s)",
 			    (int)(r->profile.len > 80 ? 80 : r->profile.len), r->profile.p,
 			    ATT_PROFILE_REALM_1, ATT_PROFILE_REALM_2);
+	if (r->profile.p && r->cose.present && r->cose.alg != ATT_COSE_ES384)
+		return fail(err, n, "signed with %s; the realm profiles want ES384 (a P-384 RAK)",
+			    alg_name(r->cose.alg));
 	if (!r->challenge.p)
 		return fail(err, n, "claim 10 (challenge) is missing");
 	if (r->challenge.len != ATT_CHALLENGE_SIZE)
@@ -81,18 +98,25 @@ bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t 
 	if (!r->rak.p)
 		return fail(err, n, "claim 44237 (RAK public key) is missing");
 	if (r->rak_raw && r->profile.p)
-		return fail(err, n, "claim 44237 (RAK public key) is a raw EC point; the %.*s profile wants a COSE_Key",
+		return fail(err, n,
+			    "claim 44237 (RAK public key) is a raw EC point; the %.*s profile "
+			    "wants a COSE_Key",
 			    (int)r->profile.len, r->profile.p);
 	if (!r->rak_hash_alg.p)
 		return fail(err, n, "claim 44240 (RAK hash algorithm) is missing");
 	if (str_hash(r->rak_hash_alg) == ATT_HASH_UNKNOWN)
-		return fail(err, n, "claim 44240 (RAK hash algorithm) \"%.*s\" is not sha-256, sha-384 or sha-512",
-			    (int)(r->rak_hash_alg.len > 40 ? 40 : r->rak_hash_alg.len), r->rak_hash_alg.p);
+		return fail(err, n,
+			    "claim 44240 (RAK hash algorithm) \"%.*s\" is not sha-256, sha-384 or "
+			    "sha-512",
+			    (int)(r->rak_hash_alg.len > 40 ? 40 : r->rak_hash_alg.len),
+			    r->rak_hash_alg.p);
 	if (!r->hash_alg.p)
 		return fail(err, n, "claim 44236 (hash algorithm) is missing");
 	if (h == ATT_HASH_UNKNOWN)
-		return fail(err, n, "claim 44236 (hash algorithm) \"%.*s\" is not sha-256, sha-384 or sha-512",
-			    (int)(r->hash_alg.len > 40 ? 40 : r->hash_alg.len), r->hash_alg.p);
+		return fail(
+			err, n,
+			"claim 44236 (hash algorithm) \"%.*s\" is not sha-256, sha-384 or sha-512",
+			(int)(r->hash_alg.len > 40 ? 40 : r->hash_alg.len), r->hash_alg.p);
 	if (!r->rim.p)
 		return fail(err, n, "claim 44238 (RIM) is missing");
 	if (r->rim.len != hl)
@@ -108,9 +132,11 @@ bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t 
 				    r->rem[i].len, hl);
 	if (v2) {
 		if (!r->inst_id.p)
-			return fail(err, n, "claim 256 (realm instance ID) is missing (realm#2.0.0)");
+			return fail(err, n,
+				    "claim 256 (realm instance ID) is missing (realm#2.0.0)");
 		if (r->inst_id.len != 33 || r->inst_id.p[0] != 0x01)
-			return fail(err, n, "claim 256 (realm instance ID) is not 0x01 and 32 bytes");
+			return fail(err, n,
+				    "claim 256 (realm instance ID) is not 0x01 and 32 bytes");
 		if (!r->has_mec)
 			return fail(err, n, "claim 44243 (MEC policy) is missing (realm#2.0.0)");
 	}
@@ -139,23 +165,27 @@ bool att_check_platform_profile(const struct att_platform_token *p, char *err, s
 	if (!p->inst_id.p)
 		return fail(err, n, "claim 256 (instance ID) is missing");
 	if (p->inst_id.len != 33 || p->inst_id.p[0] != 0x01)
-		return fail(err, n, "claim 256 (instance ID) is not a RAND UEID (0x01 and 32 bytes)");
+		return fail(err, n,
+			    "claim 256 (instance ID) is not a RAND UEID (0x01 and 32 bytes)");
 	if (!p->config.p)
 		return fail(err, n, "claim 2401 (platform configuration) is missing");
 	if (!p->has_lifecycle)
 		return fail(err, n, "claim 2395 (lifecycle) is missing");
 	major = (unsigned)(p->lifecycle >> 8);
-	if (p->lifecycle > 0x60ff || (major != 0 && major % 0x10) )
+	if (p->lifecycle > 0x60ff || (major != 0 && major % 0x10))
 		return fail(err, n, "claim 2395 (lifecycle) 0x%llx is not a PSA lifecycle state",
 			    (unsigned long long)p->lifecycle);
 	if (!p->sw_present || !p->nsw)
 		return fail(err, n, "claim 2399 (software components) is missing or empty");
 	for (unsigned i = 0; i < p->nsw; i++) {
 		if (!p->sw[i].meas.p)
-			return fail(err, n, "claim 2399 (software components) entry %u has no measurement-value",
+			return fail(err, n,
+				    "claim 2399 (software components) entry %u has no "
+				    "measurement-value",
 				    i);
 		if (!p->sw[i].signer.p)
-			return fail(err, n, "claim 2399 (software components) entry %u has no signer-id",
+			return fail(err, n,
+				    "claim 2399 (software components) entry %u has no signer-id",
 				    i);
 	}
 	if (p->vsv.p && !p->vsv.len)
@@ -166,20 +196,6 @@ bool att_check_platform_profile(const struct att_platform_token *p, char *err, s
 }
 
 /* ---- signatures ---- */
-
-static const char *alg_name(int64_t alg)
-{
-	switch (alg) {
-	case ATT_COSE_ES256:
-		return "ES256";
-	case ATT_COSE_ES384:
-		return "ES384";
-	case ATT_COSE_ES512:
-		return "ES512";
-	default:
-		return "an unsupported algorithm";
-	}
-}
 
 bool att_sign1_verify(const struct att_sign1 *s, EVP_PKEY *key, char *err, size_t n)
 {
@@ -195,8 +211,8 @@ bool att_sign1_verify(const struct att_sign1 *s, EVP_PKEY *key, char *err, size_
 	if (!alg)
 		return fail(err, n, "the key is not an EC P-256/P-384/P-521 key");
 	if (s->alg != alg)
-		return fail(err, n, "signed with %s (alg %lld), the key is for %s", alg_name(s->alg),
-			    (long long)s->alg, alg_name(alg));
+		return fail(err, n, "signed with %s (alg %lld), the key is for %s",
+			    alg_name(s->alg), (long long)s->alg, alg_name(alg));
 	if (s->sig.len != 2 * coord)
 		return fail(err, n, "signature is %zu bytes, want %zu for %s", s->sig.len,
 			    2 * coord, alg_name(alg));
@@ -230,8 +246,10 @@ out:
 
 static int crv_nid(int64_t crv)
 {
-	return crv == 1 ? NID_X9_62_prime256v1 : crv == 2 ? NID_secp384r1
-		       : crv == 3 ? NID_secp521r1 : NID_undef;
+	return crv == 1	  ? NID_X9_62_prime256v1
+	       : crv == 2 ? NID_secp384r1
+	       : crv == 3 ? NID_secp521r1
+			  : NID_undef;
 }
 
 EVP_PKEY *att_realm_rak(const struct att_realm_token *r, char *err, size_t n)
@@ -248,12 +266,15 @@ EVP_PKEY *att_realm_rak(const struct att_realm_token *r, char *err, size_t n)
 		return NULL;
 	}
 	if (r->rak_raw) {
-		int nid = r->rak.len == 65 ? NID_X9_62_prime256v1 : r->rak.len == 97 ? NID_secp384r1
-			  : r->rak.len == 133 ? NID_secp521r1 : NID_undef;
+		int nid = r->rak.len == 65    ? NID_X9_62_prime256v1
+			  : r->rak.len == 97  ? NID_secp384r1
+			  : r->rak.len == 133 ? NID_secp521r1
+					      : NID_undef;
 
 		key = nid != NID_undef ? att_ec_public(nid, r->rak.p, r->rak.len) : NULL;
 		if (!key)
-			fail(err, n, "claim 44237 (RAK public key): not an EC point on P-256/P-384/P-521");
+			fail(err, n,
+			     "claim 44237 (RAK public key): not an EC point on P-256/P-384/P-521");
 		return key;
 	}
 	/* A COSE_Key map, checked like any token CBOR before it is loaded. */
@@ -287,7 +308,9 @@ EVP_PKEY *att_realm_rak(const struct att_realm_token *r, char *err, size_t n)
 		}
 	}
 	if (kty != 2 || crv_nid(crv) == NID_undef || !x || !y || xl != yl || xl > 66) {
-		fail(err, n, "claim 44237 (RAK public key) is not an EC2 COSE_Key on P-256/P-384/P-521 with x and y");
+		fail(err, n,
+		     "claim 44237 (RAK public key) is not an EC2 COSE_Key on P-256/P-384/P-521 "
+		     "with x and y");
 		goto out;
 	}
 	pt[0] = 4;
@@ -338,8 +361,8 @@ static bool realm_entry_matches(const struct att_realm_token *r, const struct at
 		if (e->rem[i].present && !bytes_eq(r->rem[i], &e->rem[i])) {
 			short_hex(r->rem[i].p, r->rem[i].len, a);
 			short_hex(e->rem[i].b, e->rem[i].len, b);
-			return fail(why, n, "cca.rem%u (claim 44239[%u]): token %s, reference %s", i,
-				    i, a, b);
+			return fail(why, n, "cca.rem%u (claim 44239[%u]): token %s, reference %s",
+				    i, i, a, b);
 		}
 	if (e->rpv.present && !bytes_eq(r->rpv, &e->rpv)) {
 		short_hex(r->rpv.p, r->rpv.len, a);
@@ -369,7 +392,8 @@ static bool platform_entry_matches(const struct att_platform_token *p,
 		for (unsigned k = 0; k < e->nsw && !found; k++)
 			found = sw_matches(&p->sw[i], &e->sw[k]);
 		if (!found)
-			return fail(why, n, "software component %u (%.*s, claim 2399) matches no reference",
+			return fail(why, n,
+				    "software component %u (%.*s, claim 2399) matches no reference",
 				    i, (int)(p->sw[i].type.len > 30 ? 30 : p->sw[i].type.len),
 				    p->sw[i].type.p ? p->sw[i].type.p : "");
 	}
@@ -402,7 +426,7 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 	memset(r, 0, sizeof(*r));
 	r->ok = true;
 	set(r, ATT_CHECK_FORMAT, ATT_PASS, "%s",
-	    t->format == ATT_FMT_COLLECTION_399   ? "CCA token collection (tag 399)"
+	    t->format == ATT_FMT_COLLECTION_399	  ? "CCA token collection (tag 399)"
 	    : t->format == ATT_FMT_COLLECTION_907 ? "CMW collection (tag 907)"
 	    : t->format == ATT_FMT_REALM	  ? "bare realm token"
 						  : "bare platform token");
@@ -432,8 +456,8 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 				snprintf(first, sizeof(first), "%s", err);
 		}
 		if (anchor)
-			set(r, ATT_CHECK_PLATFORM_SIGNATURE, ATT_PASS, "verified with trust anchor %u",
-			    (unsigned)(anchor - o->anchors));
+			set(r, ATT_CHECK_PLATFORM_SIGNATURE, ATT_PASS,
+			    "verified with trust anchor %u", (unsigned)(anchor - o->anchors));
 		else
 			set(r, ATT_CHECK_PLATFORM_SIGNATURE, ATT_FAIL, "%s%s", first,
 			    o->nanchors > 1 ? " (nor with any other trust anchor)" : "");
@@ -446,7 +470,8 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 		if (!rak)
 			set(r, ATT_CHECK_REALM_SIGNATURE, ATT_FAIL, "%s", err);
 		else if (att_sign1_verify(&rt->cose, rak, err, sizeof(err)))
-			set(r, ATT_CHECK_REALM_SIGNATURE, ATT_PASS, "verified with the RAK in claim 44237");
+			set(r, ATT_CHECK_REALM_SIGNATURE, ATT_PASS,
+			    "verified with the RAK in claim 44237");
 		else
 			set(r, ATT_CHECK_REALM_SIGNATURE, ATT_FAIL, "%s", err);
 		EVP_PKEY_free(rak);
@@ -466,16 +491,17 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 			    "platform challenge (claim 10) is not %s(RAK public key claim 44237)",
 			    att_hash_name(h));
 		else
-			set(r, ATT_CHECK_BINDING, ATT_PASS, "platform challenge = %s(RAK public key)",
-			    att_hash_name(h));
+			set(r, ATT_CHECK_BINDING, ATT_PASS,
+			    "platform challenge = %s(RAK public key)", att_hash_name(h));
 	}
 	if (anchor && (anchor->impl_len || anchor->inst_len)) {
 		if (anchor->impl_len && (pt->impl_id.len != anchor->impl_len ||
 					 memcmp(pt->impl_id.p, anchor->impl_id, anchor->impl_len)))
 			set(r, ATT_CHECK_IDENTITY, ATT_FAIL,
 			    "implementation ID (claim 2396) is not the trust anchor's");
-		else if (anchor->inst_len && (pt->inst_id.len != anchor->inst_len ||
-					      memcmp(pt->inst_id.p, anchor->inst_id, anchor->inst_len)))
+		else if (anchor->inst_len &&
+			 (pt->inst_id.len != anchor->inst_len ||
+			  memcmp(pt->inst_id.p, anchor->inst_id, anchor->inst_len)))
 			set(r, ATT_CHECK_IDENTITY, ATT_FAIL,
 			    "instance ID (claim 256) is not the trust anchor's");
 		else
@@ -484,15 +510,16 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 	if (o->challenge) {
 		/* The realm's challenge is 64 bytes, zero-padded from what the realm was given. */
 		const struct att_bytes *c = rt ? &rt->challenge : &pt->challenge;
-		uint8_t want[ATT_CHALLENGE_SIZE] = { 0 };
+		uint8_t want[ATT_CHALLENGE_SIZE] = {0};
 		size_t wl = rt ? ATT_CHALLENGE_SIZE : o->challenge_len;
 
 		memcpy(want, o->challenge, o->challenge_len > 64 ? 64 : o->challenge_len);
 		if (o->challenge_len <= 64 && c->p && c->len == wl && !memcmp(c->p, want, wl))
-			set(r, ATT_CHECK_CHALLENGE, ATT_PASS, "%s challenge (claim 10) is the one given",
-			    rt ? "realm" : "platform");
+			set(r, ATT_CHECK_CHALLENGE, ATT_PASS,
+			    "%s challenge (claim 10) is the one given", rt ? "realm" : "platform");
 		else
-			set(r, ATT_CHECK_CHALLENGE, ATT_FAIL, "%s challenge (claim 10) is not the one given",
+			set(r, ATT_CHECK_CHALLENGE, ATT_FAIL,
+			    "%s challenge (claim 10) is not the one given",
 			    rt ? "realm" : "platform");
 	}
 	if (o->refvals && rt) {
@@ -507,29 +534,35 @@ bool att_verify(const struct att_token *t, const struct att_verify_opts *o, stru
 							sizeof(err)))
 					break;
 			if (i < o->refvals->nrealm)
-				set(r, ATT_CHECK_REALM_REFVALS, ATT_PASS, "matches realm entry %u%s%s", i,
-				    o->refvals->realm[i].name[0] ? " " : "", o->refvals->realm[i].name);
+				set(r, ATT_CHECK_REALM_REFVALS, ATT_PASS,
+				    "matches realm entry %u%s%s", i,
+				    o->refvals->realm[i].name[0] ? " " : "",
+				    o->refvals->realm[i].name);
 			else
 				set(r, ATT_CHECK_REALM_REFVALS, ATT_FAIL, "%s%s", why,
-				    o->refvals->nrealm > 1 ? " (entry 0; no other entry matches)" : "");
+				    o->refvals->nrealm > 1 ? " (entry 0; no other entry matches)"
+							   : "");
 		}
 	}
 	if (o->refvals && pt) {
 		if (!o->refvals->nplatform) {
-			set(r, ATT_CHECK_PLATFORM_REFVALS, ATT_SKIPPED, "no platform reference values");
+			set(r, ATT_CHECK_PLATFORM_REFVALS, ATT_SKIPPED,
+			    "no platform reference values");
 		} else {
 			char why[200] = "";
 			unsigned i;
 
 			for (i = 0; i < o->refvals->nplatform; i++)
-				if (platform_entry_matches(pt, &o->refvals->platform[i], i ? err : why,
-							   sizeof(err)))
+				if (platform_entry_matches(pt, &o->refvals->platform[i],
+							   i ? err : why, sizeof(err)))
 					break;
 			if (i < o->refvals->nplatform)
-				set(r, ATT_CHECK_PLATFORM_REFVALS, ATT_PASS, "matches platform entry %u", i);
+				set(r, ATT_CHECK_PLATFORM_REFVALS, ATT_PASS,
+				    "matches platform entry %u", i);
 			else
 				set(r, ATT_CHECK_PLATFORM_REFVALS, ATT_FAIL, "%s%s", why,
-				    o->refvals->nplatform > 1 ? " (entry 0; no other entry matches)" : "");
+				    o->refvals->nplatform > 1 ? " (entry 0; no other entry matches)"
+							      : "");
 		}
 	}
 	return r->ok;

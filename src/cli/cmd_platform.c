@@ -22,8 +22,10 @@
 static void platform_usage(FILE *f)
 {
 	fputs("usage: realmkit platform init [--force] [--platform-dir DIR]\n"
-	      "       realmkit platform show [--json] [--refvals] [--platform-dir DIR | --platform-key PEM]\n"
-	      "       realmkit platform export-cpak [--format pem|jwk|ta-store] [--platform-dir DIR |\n"
+	      "       realmkit platform show [--json] [--refvals] [--platform-dir DIR | "
+	      "--platform-key PEM]\n"
+	      "       realmkit platform export-cpak [--format pem|jwk|ta-store] [--platform-dir "
+	      "DIR |\n"
 	      "                                     --platform-key PEM]\n"
 	      "\n"
 	      "init creates a new CPAK (CCA Platform Attestation Key, EC P-384) in DIR/cpak.pem\n"
@@ -119,20 +121,32 @@ static void platform_refvals(const struct att_platform *p, struct att_refvals *r
 	e->nsw = p->nsw;
 }
 
+/* Hex of @b, malloc'd; "" (static) when out of memory, so it can always be printed. */
+static char none[1];
+
 static char *hexs(const uint8_t *b, size_t n)
 {
 	char *h = malloc(2 * n + 1);
 
-	if (h)
-		att_hex(b, n, h);
+	if (!h)
+		return none;
+	att_hex(b, n, h);
 	return h;
+}
+
+static void hfree(char *h)
+{
+	if (h != none)
+		free(h);
 }
 
 static void show(const struct att_platform *p, const char *source, bool json)
 {
-	char *impl = hexs(p->impl_id, sizeof(p->impl_id)), *inst = hexs(p->inst_id, sizeof(p->inst_id));
+	char *impl = hexs(p->impl_id, sizeof(p->impl_id)),
+	     *inst = hexs(p->inst_id, sizeof(p->inst_id));
 	char *cfg = hexs(p->config, p->config_len), *jwk = att_jwk(p->cpak);
-	const char *prof = p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023;
+	const char *prof =
+		p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023;
 
 	if (json) {
 		json_t *o = json_object(), *sw = json_array();
@@ -150,11 +164,12 @@ static void show(const struct att_platform *p, const char *source, bool json)
 			char *m = hexs(p->sw[i].meas, p->sw[i].meas_len);
 			char *s = hexs(p->sw[i].signer, p->sw[i].signer_len);
 
-			json_array_append_new(sw, json_pack("{s:s, s:s, s:s, s:s}", "component-type",
-							    p->sw[i].type, "measurement-value", m,
-							    "version", p->sw[i].version, "signer-id", s));
-			free(m);
-			free(s);
+			json_array_append_new(sw, json_pack("{s:s, s:s, s:s, s:s}",
+							    "component-type", p->sw[i].type,
+							    "measurement-value", m, "version",
+							    p->sw[i].version, "signer-id", s));
+			hfree(m);
+			hfree(s);
 		}
 		json_object_set_new(o, "sw-components", sw);
 		{
@@ -180,26 +195,26 @@ static void show(const struct att_platform *p, const char *source, bool json)
 
 			printf("software component %u:   %s %s measurement %s\n", i, p->sw[i].type,
 			       p->sw[i].version, m);
-			free(m);
+			hfree(m);
 		}
 	}
-	free(impl);
-	free(inst);
-	free(cfg);
+	hfree(impl);
+	hfree(inst);
+	hfree(cfg);
 	free(jwk);
 }
 
 int cmd_platform(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "platform-dir", required_argument, NULL, 'd' },
-		{ "platform-key", required_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "refvals", no_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"platform-dir", required_argument, NULL, 'd'},
+		{"platform-key", required_argument, NULL, 'k'},
+		{"json", no_argument, NULL, 'j'},
+		{"refvals", no_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{"force", no_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *dir = NULL, *key = NULL, *format = "pem", *sub, *source;
 	bool json = false, refvals = false, force = false;
@@ -249,7 +264,9 @@ int cmd_platform(int argc, char **argv)
 		EVP_PKEY *k;
 
 		if (key) {
-			cli_error("platform", "init writes DIR/cpak.pem; --platform-key is for show/export-cpak");
+			cli_error(
+				"platform",
+				"init writes DIR/cpak.pem; --platform-key is for show/export-cpak");
 			return CLI_EXIT_USAGE;
 		}
 		snprintf(path, sizeof(path), "%s/cpak.pem", dir);
@@ -280,7 +297,7 @@ int cmd_platform(int argc, char **argv)
 		return st;
 	if (!strcmp(sub, "show")) {
 		if (refvals) {
-			struct att_refvals rv = { 0 };
+			struct att_refvals rv = {0};
 			char *txt;
 
 			platform_refvals(&p, &rv);
@@ -305,8 +322,8 @@ int cmd_platform(int argc, char **argv)
 			printf("[\n  {\n    \"pkey\": %s,\n    \"implementation-id\": \"%s\",\n"
 			       "    \"instance-id\": \"%s\"\n  }\n]\n",
 			       jwk ? jwk : "null", impl, inst);
-			free(impl);
-			free(inst);
+			hfree(impl);
+			hfree(inst);
 		}
 		free(jwk);
 	} else {

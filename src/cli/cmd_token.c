@@ -131,11 +131,24 @@ static const char *alg_name(int64_t a)
 	return a == -7 ? "ES256" : a == -35 ? "ES384" : a == -36 ? "ES512" : "unknown";
 }
 
+/* Claims outside the profile: their keys (the first 8 integer ones). */
+static void show_unknown(unsigned n, const int64_t *keys, unsigned nkeys)
+{
+	if (!n)
+		return;
+	printf("  %-34s %u:", "claims not in the profile", n);
+	for (unsigned i = 0; i < nkeys; i++)
+		printf(" %lld", (long long)keys[i]);
+	if (n > nkeys)
+		printf(" (and %u more, text keys or beyond the first 8)", n - nkeys);
+	putchar('\n');
+}
+
 static void show_text(const struct att_token *t)
 {
-	static const char *const fmt[] = { "CCA token collection (CBOR tag 399)",
-					   "CMW collection (CBOR tag 907)", "bare realm token",
-					   "bare platform token" };
+	static const char *const fmt[] = {"CCA token collection (CBOR tag 399)",
+					  "CMW collection (CBOR tag 907)", "bare realm token",
+					  "bare platform token"};
 
 	printf("format: %s\n", fmt[t->format]);
 	if (t->platform.cose.present) {
@@ -162,8 +175,7 @@ static void show_text(const struct att_token *t)
 			hexline("  signer-id (5)", p->sw[i].signer);
 			strline("  hash-algo-id (6)", p->sw[i].hash_alg);
 		}
-		if (p->unknown)
-			printf("  %-34s %u\n", "other claims (not shown)", p->unknown);
+		show_unknown(p->unknown, p->unknown_keys, p->nunknown_keys);
 	}
 	if (t->realm.cose.present) {
 		const struct att_realm_token *r = &t->realm;
@@ -177,7 +189,8 @@ static void show_text(const struct att_token *t)
 		hexline("challenge (10)", r->challenge);
 		hexline("personalization value (44235)", r->rpv);
 		hexline(r->rak_raw ? "RAK public key (44237, raw point)"
-				   : "RAK public key (44237, COSE_Key)", r->rak);
+				   : "RAK public key (44237, COSE_Key)",
+			r->rak);
 		strline("RAK hash algorithm (44240)", r->rak_hash_alg);
 		strline("hash algorithm (44236)", r->hash_alg);
 		hexline("RIM (44238)", r->rim);
@@ -187,9 +200,9 @@ static void show_text(const struct att_token *t)
 		}
 		hexline("realm instance ID (256)", r->inst_id);
 		if (r->has_mec)
-			printf("  %-34s %llu\n", "MEC policy (44243)", (unsigned long long)r->mec_policy);
-		if (r->unknown)
-			printf("  %-34s %u\n", "other claims (not shown)", r->unknown);
+			printf("  %-34s %llu\n", "MEC policy (44243)",
+			       (unsigned long long)r->mec_policy);
+		show_unknown(r->unknown, r->unknown_keys, r->nunknown_keys);
 	}
 }
 
@@ -213,9 +226,19 @@ static void jstr(json_t *o, const char *k, struct att_str s)
 		json_object_set_new(o, k, json_stringn(s.p, s.len));
 }
 
+/* {"count": N, "keys": [the first integer keys]} */
+static json_t *unknown_json(const int64_t *keys, unsigned nkeys, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < nkeys; i++)
+		json_array_append_new(a, json_integer(keys[i]));
+	return json_pack("{s:i, s:o}", "count", (int)n, "keys", a);
+}
+
 static json_t *token_json(const struct att_token *t)
 {
-	static const char *const fmt[] = { "collection-399", "cmw-907", "realm", "platform" };
+	static const char *const fmt[] = {"collection-399", "cmw-907", "realm", "platform"};
 	json_t *root = json_object();
 
 	json_object_set_new(root, "format", json_string(fmt[t->format]));
@@ -244,7 +267,8 @@ static json_t *token_json(const struct att_token *t)
 			json_array_append_new(sw, c);
 		}
 		json_object_set_new(o, "sw-components", sw);
-		json_object_set_new(o, "unknown-claims", json_integer(p->unknown));
+		json_object_set_new(o, "unknown-claims",
+				    unknown_json(p->unknown_keys, p->nunknown_keys, p->unknown));
 		json_object_set_new(root, "platform", o);
 	}
 	if (t->realm.cose.present) {
@@ -256,7 +280,8 @@ static json_t *token_json(const struct att_token *t)
 		jbytes(o, "challenge", r->challenge);
 		jbytes(o, "personalization-value", r->rpv);
 		jbytes(o, "rak-public-key", r->rak);
-		json_object_set_new(o, "rak-format", json_string(r->rak_raw ? "raw-point" : "cose-key"));
+		json_object_set_new(o, "rak-format",
+				    json_string(r->rak_raw ? "raw-point" : "cose-key"));
 		jstr(o, "rak-hash-algorithm", r->rak_hash_alg);
 		jstr(o, "hash-algorithm", r->hash_alg);
 		jbytes(o, "initial-measurement", r->rim);
@@ -270,8 +295,10 @@ static json_t *token_json(const struct att_token *t)
 		json_object_set_new(o, "extensible-measurements", rems);
 		jbytes(o, "realm-instance-id", r->inst_id);
 		if (r->has_mec)
-			json_object_set_new(o, "mec-policy", json_integer((json_int_t)r->mec_policy));
-		json_object_set_new(o, "unknown-claims", json_integer(r->unknown));
+			json_object_set_new(o, "mec-policy",
+					    json_integer((json_int_t)r->mec_policy));
+		json_object_set_new(o, "unknown-claims",
+				    unknown_json(r->unknown_keys, r->nunknown_keys, r->unknown));
 		json_object_set_new(root, "realm", o);
 	}
 	return root;
@@ -305,8 +332,18 @@ static int load_token(const char *cmd, const char *path, struct att_token *t, ui
 		cli_error(cmd, "out of memory");
 		return CLI_EXIT_USAGE;
 	}
-	free(in);
 	if (!att_decode(*raw, blen, t, err, sizeof(err))) {
+		/* Not decoded from hex/base64 (the bytes are as read), yet all text. */
+		bool text = len > 0 && blen == len && !memcmp(*raw, in, len);
+
+		/* Printable text that was neither hex nor base64: say so, not "bad CBOR". */
+		for (size_t i = 0; i < len && text; i++)
+			text = (in[i] >= 0x20 && in[i] < 0x7f) || in[i] == '\n' || in[i] == '\r' ||
+			       in[i] == '\t';
+		if (text)
+			snprintf(err, sizeof(err),
+				 "text, but not the hex or base64 of a CBOR token");
+		free(in);
 		if (json) {
 			json_t *j = json_pack("{s:s, s:s}", "verdict", "malformed", "error", err);
 
@@ -317,6 +354,7 @@ static int load_token(const char *cmd, const char *path, struct att_token *t, ui
 		*raw = NULL;
 		return EXIT_MALFORMED;
 	}
+	free(in);
 	return CLI_EXIT_OK;
 }
 
@@ -329,15 +367,15 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 	struct att_anchor *anchors = NULL;
 	unsigned nanchors = 0;
 	struct att_refvals rv;
-	struct att_verify_opts o = { 0 };
+	struct att_verify_opts o = {0};
 	struct att_report r;
 	uint8_t ch[64], *raw;
 	size_t chl = 0;
 	char err[256];
 	int st;
 
-	if (challenge && (!att_hex_decode(challenge, strlen(challenge), ch, sizeof(ch), &chl) ||
-			  !chl)) {
+	if (challenge &&
+	    (!att_hex_decode(challenge, strlen(challenge), ch, sizeof(ch), &chl) || !chl)) {
 		cli_error("token", "--challenge: not 1 to 64 bytes of hex");
 		return CLI_EXIT_USAGE;
 	}
@@ -369,15 +407,15 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 			enum att_check c;
 			int code;
 		} order[] = {
-			{ ATT_CHECK_PLATFORM_PROFILE, EXIT_MALFORMED },
-			{ ATT_CHECK_REALM_PROFILE, EXIT_MALFORMED },
-			{ ATT_CHECK_PLATFORM_SIGNATURE, EXIT_SIGNATURE },
-			{ ATT_CHECK_REALM_SIGNATURE, EXIT_SIGNATURE },
-			{ ATT_CHECK_BINDING, EXIT_BINDING },
-			{ ATT_CHECK_CHALLENGE, EXIT_CHALLENGE },
-			{ ATT_CHECK_PLATFORM_REFVALS, EXIT_REFVALS },
-			{ ATT_CHECK_REALM_REFVALS, EXIT_REFVALS },
-			{ ATT_CHECK_IDENTITY, CLI_EXIT_FAILED },
+			{ATT_CHECK_PLATFORM_PROFILE, EXIT_MALFORMED},
+			{ATT_CHECK_REALM_PROFILE, EXIT_MALFORMED},
+			{ATT_CHECK_PLATFORM_SIGNATURE, EXIT_SIGNATURE},
+			{ATT_CHECK_REALM_SIGNATURE, EXIT_SIGNATURE},
+			{ATT_CHECK_BINDING, EXIT_BINDING},
+			{ATT_CHECK_CHALLENGE, EXIT_CHALLENGE},
+			{ATT_CHECK_PLATFORM_REFVALS, EXIT_REFVALS},
+			{ATT_CHECK_REALM_REFVALS, EXIT_REFVALS},
+			{ATT_CHECK_IDENTITY, CLI_EXIT_FAILED},
 		};
 
 		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && !st; i++)
@@ -388,14 +426,14 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 		json_t *j = json_object(), *checks = json_array();
 
 		for (unsigned i = 0; i < ATT_CHECK_COUNT; i++) {
-			static const char *const v[] = { "skipped", "pass", "fail" };
+			static const char *const v[] = {"skipped", "pass", "fail"};
 
 			if (r.check[i].verdict == ATT_SKIPPED && !r.check[i].detail[0])
 				continue;
-			json_array_append_new(checks,
-					      json_pack("{s:s, s:s, s:s}", "check", att_check_name(i),
-							"verdict", v[r.check[i].verdict], "detail",
-							r.check[i].detail));
+			json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check",
+								att_check_name(i), "verdict",
+								v[r.check[i].verdict], "detail",
+								r.check[i].detail));
 		}
 		json_object_set_new(j, "checks", checks);
 		json_object_set_new(j, "verdict", json_string(r.ok ? "pass" : "fail"));
@@ -403,7 +441,7 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 		print_json(j);
 	} else {
 		for (unsigned i = 0; i < ATT_CHECK_COUNT; i++) {
-			static const char *const v[] = { "SKIP", "PASS", "FAIL" };
+			static const char *const v[] = {"SKIP", "PASS", "FAIL"};
 
 			if (r.check[i].verdict == ATT_SKIPPED && !r.check[i].detail[0])
 				continue;
@@ -423,12 +461,12 @@ static int verify_main(const char *file, const char *cpak, const char *refvals,
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "cpak", required_argument, NULL, 'k' },
-		{ "refvals", required_argument, NULL, 'r' },
-		{ "challenge", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, 'j'},
+		{"cpak", required_argument, NULL, 'k'},
+		{"refvals", required_argument, NULL, 'r'},
+		{"challenge", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *cpak = NULL, *refvals = NULL, *challenge = NULL, *sub;
 	bool json = false;
