@@ -156,6 +156,76 @@ out:
 	return t;
 }
 
+/*
+ * Interrupt round trips with the irqbench guest (guests/irqbench.c): the
+ * time between its phase markers over its 2000 iterations.  @per[0] timer
+ * (virtual timer due at once -> IRQ exit -> KVM sets PPI 27 -> list register
+ * -> vIRQ -> IAR1/EOIR1 -> maintenance exit), @per[1] SPI (doorbell MMIO
+ * exit -> VMM KVM_IRQ_LINE -> list register -> vIRQ -> IAR1/EOIR1).
+ */
+#define IRQBENCH_N 2000
+
+static bool irq_run(struct rk_host *h, double per[2])
+{
+	double mark[4] = { 0 };
+	struct kvm_run *run;
+	struct vmm v;
+	char path[512];
+	uint8_t *img = aligned_alloc(4096, 64 << 10);
+	size_t len;
+	FILE *f;
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "%s/irqbench.bin", REALMKIT_GUESTS_DIR);
+	f = fopen(path, "rb");
+	memset(img, 0, 64 << 10);
+	len = f ? fread(img, 1, 64 << 10, f) : 0;
+	if (f)
+		fclose(f);
+	if (!len || vmm_open(&v, h, 33) || vmm_add_ram(&v, RAM_GPA, 2 * MiB) ||
+	    vmm_add_vcpu(&v) < 0 || vmm_add_vgic(&v, 0) < 0 ||
+	    vmm_set_reg(&v, 0, KVM_REG_ARM64_PC, RAM_GPA) ||
+	    vmm_populate(&v, RAM_GPA, img, (len + 4095) & ~4095UL, true) < 1)
+		goto out;
+	run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.vcpu[0], 0);
+	if (run == MAP_FAILED)
+		goto out;
+	for (;;) {
+		if (rk_ioctl(h, v.vcpu[0], KVM_RUN, 0)) {
+			fprintf(stderr, "KVM_RUN: %s\n", strerror(errno));
+			break;
+		}
+		if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write) {
+			uint64_t a = run->mmio.phys_addr;
+
+			if (a == 0x0a000200) {
+				struct kvm_irq_level l = { .irq = KVM_ARM_IRQ_TYPE_SPI
+								  << KVM_ARM_IRQ_TYPE_SHIFT |
+							  run->mmio.data[0], .level = 1 };
+
+				rk_ioctl(h, v.vm, KVM_IRQ_LINE, &l);
+				l.level = 0;
+				rk_ioctl(h, v.vm, KVM_IRQ_LINE, &l);
+			} else if (a == 0x0a000300 && run->mmio.data[0] < 4) {
+				mark[run->mmio.data[0]] = now();
+			}
+			continue;
+		}
+		if (run->exit_reason == KVM_EXIT_MMIO)
+			continue;
+		ok = run->exit_reason == KVM_EXIT_SYSTEM_EVENT && mark[3] > 0;
+		break;
+	}
+	per[0] = (mark[2] - mark[1]) / IRQBENCH_N;
+	per[1] = (mark[3] - mark[2]) / IRQBENCH_N;
+	munmap(run, 4096);
+out:
+	vmm_close(&v);
+	rk_host_reap(h);
+	free(img);
+	return ok;
+}
+
 static void report(const char *what, struct series *bare, struct series *realm, uint64_t n,
 		   const char *unit, bool per_op)
 {
@@ -213,6 +283,28 @@ int main(int argc, char **argv)
 	if (exits != trips)
 		printf("(unexpected: %llu MMIO exits for %llu stores)\n", (unsigned long long)exits,
 		       (unsigned long long)trips);
+
+	{
+		/* Interrupt round trips, against the MMIO round trip just measured (the limit). */
+		struct series st = { 0 }, ss = { 0 };
+		double per[2], mmio_rt = series_median(&sr) / (double)trips;
+
+		for (unsigned i = 0; i < runs; i++) {
+			if (!irq_run(h, per)) {
+				printf("irqbench failed\n");
+				rk_host_destroy(h);
+				return 1;
+			}
+			series_add(&st, per[0]);
+			series_add(&ss, per[1]);
+		}
+		printf("%-28s realm %8.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
+		       "virtual timer IRQ", series_median(&st) * 1e6, series_min(&st) * 1e6,
+		       series_max(&st) * 1e6, series_median(&st) / mmio_rt);
+		printf("%-28s realm %8.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
+		       "SPI via KVM_IRQ_LINE", series_median(&ss) * 1e6, series_min(&ss) * 1e6,
+		       series_max(&ss) * 1e6, series_median(&ss) / mmio_rt);
+	}
 	rk_host_destroy(h);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #define RAM_SIZE  (2ULL << 20)
 #define UART_GPA  0x01000000ULL
 #define MMIO_WIN  0x0a000000ULL
+#define DOORBELL  0x0a000100ULL
 
 enum reply { REPLY_ACCEPT, REPLY_REJECT_RAM };
 
@@ -38,7 +39,7 @@ struct guest_run {
 	size_t clen;
 	uint32_t event; /* KVM_SYSTEM_EVENT_* seen by vCPU 0 */
 	int error;      /* first unexpected errno of any vCPU */
-	unsigned mmio_exits, memory_faults, hypercalls;
+	unsigned mmio_exits, memory_faults, hypercalls, irq_lines;
 	uint64_t mmio_log[32][4]; /* addr, len, is_write, data */
 	uint64_t hc_imm_seen;
 	pthread_mutex_t lock;
@@ -99,6 +100,17 @@ static void on_mmio(struct guest_run *g, struct kvm_run *run)
 			g->mmio_log[n][2] = run->mmio.is_write;
 			g->mmio_log[n][3] = data;
 		}
+	} else if (a == DOORBELL && run->mmio.is_write && !strcmp(g->name, "spi")) {
+		/* The spi guest's doorbell: raise the SPI it names, as a device pulses its line. */
+		struct kvm_irq_level l = { .irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT |
+						  run->mmio.data[0], .level = 1 };
+
+		g->irq_lines++;
+		if (rk_ioctl(g->v.host, g->v.vm, KVM_IRQ_LINE, &l) < 0 && !g->error)
+			g->error = errno;
+		l.level = 0;
+		if (rk_ioctl(g->v.host, g->v.vm, KVM_IRQ_LINE, &l) < 0 && !g->error)
+			g->error = errno;
 	} else if (!run->mmio.is_write) {
 		memset(run->mmio.data, 0, sizeof(run->mmio.data)); /* other devices: read as zero */
 	}
@@ -447,6 +459,31 @@ int main(void)
 			CHECK_EQ((kd >> 12) & 0xff0f, (dfr0 >> 12) & 0xff0f); /* BRPs, WRPs */
 		}
 	}
+	done(h, g);
+
+	/* The timers' PPIs through the in-kernel vGIC and the list registers. */
+	{
+		struct rmm_stats before, after;
+
+		rmm_get_stats(rk_host_rmm(h), &before);
+		g = guest(h, "timer", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+		rmm_get_stats(rk_host_rmm(h), &after);
+		CHECK(has_line(g, "vtimer irqs=1 intid=27"));
+		CHECK(has_line(g, "ptimer irqs=1 intid=30"));
+		CHECK_EQ(g->mmio_exits, 0); /* the GIC frames never reached the VMM */
+		CHECK(after.virqs - before.virqs >= 2);
+		done(h, g);
+	}
+
+	/* An SPI the VMM raises with KVM_IRQ_LINE when the guest rings its doorbell. */
+	g = guest(h, "spi", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	CHECK(has_line(g, "spi irqs=1 intid=40"));
+	CHECK_EQ(g->irq_lines, 1);
+	done(h, g);
+
+	/* An SGI from vCPU 0 wakes vCPU 1 asleep in WFI (in KVM_RUN) and is taken there. */
+	g = guest(h, "sgi", 2, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+	CHECK(has_line(g, "sgi cpu1 irqs=1 intid=5"));
 	done(h, g);
 
 	/* Four vCPU threads changing RIPAS, faulting in pages and doing MMIO at once. */

@@ -156,8 +156,10 @@ union arg {
 	} dattr;
 	struct kvm_create_device cd;
 	struct kvm_irq_level irq;
-	struct {
-		struct kvm_reg_list l;
+	struct { /* struct kvm_reg_list with room for 80 ids (no flexible member in a union) */
+		struct {
+			uint64_t n;
+		} l;
 		uint64_t ids[80];
 	} rl;
 };
@@ -1017,7 +1019,9 @@ static void chk_timer_vm_wide(struct ctx *c, const union arg *b, const union arg
 static void chk_reg_list(struct ctx *c, const union arg *b, const union arg *a)
 {
 	struct {
-		struct kvm_reg_list l;
+		struct {
+			uint64_t n;
+		} l;
 		uint64_t ids[4];
 	} small = { { 4 } };
 	uint64_t pfr0 = 0;

@@ -72,9 +72,13 @@ int rk_exit_complete(struct rk_vcpu *v)
 		if (v->mmio_read) {
 			uint64_t val = 0;
 
-			memcpy(&val, v->run->mmio.data, v->mmio_len);
+			if (v->mmio_kernel)
+				val = v->mmio_kval;
+			else
+				memcpy(&val, v->run->mmio.data, v->mmio_len);
 			run->enter.gprs[0] = val;
 		}
+		v->mmio_kernel = false;
 		v->entry_flags |= RMI_REC_ENTRY_FLAG_EMUL_MMIO;
 		break;
 	case RK_PENDING_RIPAS:
@@ -131,6 +135,21 @@ static int handle_dabt(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 		return 1;
 	}
 	len = 1U << ((exit->esr & ESR_SAS_MASK) >> ESR_SAS_SHIFT);
+	{
+		/* The in-kernel vGIC's frames: emulated here, user space sees nothing. */
+		uint64_t val = exit->gprs[0];
+		bool write = exit->esr & ESR_WNR;
+
+		if (rk_vgic_mmio(vm, (ipa & ~shared_bit(vm)) | (exit->far & GRANULE_MASK), len,
+				 write, &val)) {
+			v->mmio_len = len;
+			v->mmio_read = !write;
+			v->mmio_kernel = true;
+			v->mmio_kval = val;
+			v->pending = RK_PENDING_MMIO;
+			return 1;
+		}
+	}
 	v->run->mmio.phys_addr = (ipa & ~shared_bit(vm)) | (exit->far & GRANULE_MASK);
 	v->run->mmio.len = len;
 	v->run->mmio.is_write = !!(exit->esr & ESR_WNR);
@@ -231,16 +250,78 @@ static int handle_host_call(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 	return exit_to_user(v, KVM_EXIT_HYPERCALL);
 }
 
+/* ESR ISS of a trapped MSR/MRS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1]. */
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                                                 \
+	((uint64_t)(op0) << 20 | (uint64_t)(op2) << 17 | (uint64_t)(op1) << 14 |             \
+	 (uint64_t)(crn) << 10 | (uint64_t)(crm) << 1)
+#define SYSREG_ISS_MASK (SYSREG_ISS(3, 7, 15, 15, 7) | 1)
+#define ISS_ICC_SGI1R   SYSREG_ISS(3, 0, 12, 11, 5)
+
+/*
+ * System register accesses the RMM forwards (the ICC registers the virtual
+ * CPU interface does not handle): an SGI for the in-kernel vGIC.  Others
+ * (SGI0R: Group 0, which the vGIC has none of; a DIR KVM never traps) are
+ * ignored.  The RMM has moved the PC past the instruction.
+ */
+static int handle_sysreg(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
+{
+	uint64_t iss = exit->esr & SYSREG_ISS_MASK;
+
+	if (iss == ISS_ICC_SGI1R)
+		rk_vgic_sgi(v, exit->gprs[0]);
+	return 1;
+}
+
+#define CTL_ENABLE  1ULL
+#define CTL_IMASK   2ULL
+#define CTL_ISTATUS 4ULL
+
+/*
+ * kvm_realm_timers_update(): a timer's output (enabled, not masked, condition
+ * met) is the level of its PPI.  With @counter the condition is evaluated at
+ * that counter value (after KVM slept on a WFI); else as the REC exit
+ * reported it (ISTATUS).
+ */
+void rk_timer_update(struct rk_vcpu *v, uint64_t counter)
+{
+	const uint64_t ctl[2] = { v->cntv_ctl, v->cntp_ctl };
+	const uint64_t cval[2] = { v->cntv_cval, v->cntp_cval };
+
+	if (!v->vm->vgic || !v->vm->vgic->initialised)
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		bool met = counter ? counter >= cval[i] : (ctl[i] & CTL_ISTATUS);
+		bool level = (ctl[i] & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE && met;
+
+		if (level != v->timer_level[i]) {
+			v->timer_level[i] = level;
+			rk_vgic_inject(v->vm, v, v->vm->timer_ppi[i], level);
+		}
+	}
+}
+
 int rk_exit_handle(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 {
 	v->entry_flags = 0;
+	/* Every exit reports the realm's timers and list registers (update_arch_timer_irq_lines). */
+	rk_vgic_sync(v, exit);
+	v->cntv_ctl = exit->cntv_ctl;
+	v->cntv_cval = exit->cntv_cval;
+	v->cntp_ctl = exit->cntp_ctl;
+	v->cntp_cval = exit->cntp_cval;
+	rk_timer_update(v, 0);
 	switch (exit->exit_reason) {
 	case RMI_EXIT_SYNC:
 		switch (esr_ec(exit->esr)) {
 		case ESR_EC_DABT_LOWER:
 			return handle_dabt(v, exit);
 		case ESR_EC_WFX:
+			/* A trapped WFI: KVM_RUN waits for an interrupt (kvm_vcpu_wfi). */
+			if (!(exit->esr & ESR_WFX_TI_WFE))
+				v->wfi = true;
 			return 1;
+		case ESR_EC_SYS64:
+			return handle_sysreg(v, exit);
 		default:
 			/* Instruction aborts and unknown classes are fatal, as in Linux. */
 			return -ENXIO;

@@ -146,6 +146,10 @@ struct rk_vcpu {
 	} ripas;
 	unsigned mmio_len;
 	bool mmio_read;
+	bool mmio_kernel;   /* the read was the in-kernel vGIC's: its value is mmio_kval */
+	uint64_t mmio_kval;
+	bool wfi;           /* the realm waits for an interrupt (a trapped WFI) */
+	uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval; /* from the last REC exit */
 	uint64_t rec;       /* REC granule, once activated */
 	uint64_t run_page;  /* NS page for RmiRecRun */
 	uint64_t aux[RMI_REC_PARAMS_AUX_GRANULES];
@@ -257,6 +261,8 @@ int rk_exit_complete(struct rk_vcpu *v);
 /* After REC_ENTER: 1 to re-enter, 0 to return to user space, -errno to fail KVM_RUN. */
 int rk_exit_handle(struct rk_vcpu *v, const struct rmi_rec_exit *exit);
 void rk_vcpu_wake(struct rk_vcpu *v);
+/* The timer outputs as of now (@counter, 0: as the last exit reported them) into the vGIC. */
+void rk_timer_update(struct rk_vcpu *v, uint64_t counter);
 
 /* ---- realm.c (used by exit.c) ---- */
 /* Back the protected page at @ipa with a guest_memfd page (DATA_CREATE_UNKNOWN). */
@@ -277,6 +283,14 @@ struct rk_irq *rk_vgic_irq(struct rk_vm *vm, struct rk_vcpu *v, uint32_t intid);
 struct rk_vcpu *rk_vgic_target(struct rk_vm *vm, struct rk_vcpu *v, const struct rk_irq *irq);
 bool rk_irq_pending(const struct rk_irq *irq);
 void rk_vgic_kick(struct rk_vcpu *v);
+/* REC entry and exit: the list registers (KVM's vgic flush and sync). */
+void rk_vgic_flush(struct rk_vcpu *v, struct rmi_rec_entry *e);
+void rk_vgic_sync(struct rk_vcpu *v, const struct rmi_rec_exit *x);
+bool rk_vgic_vcpu_pending(struct rk_vcpu *v);
+/* ICC_SGI1R_EL1 written by @v's realm. */
+void rk_vgic_sgi(struct rk_vcpu *v, uint64_t val);
+/* A realm access to the vGIC's frames (IPA without the shared bit); false if not the vGIC's. */
+bool rk_vgic_mmio(struct rk_vm *vm, uint64_t gpa, unsigned len, bool write, uint64_t *val);
 void rk_vgic_free(struct rk_vgic *g);
 
 /* ---- vcpu.c ---- */

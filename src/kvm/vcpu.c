@@ -226,6 +226,50 @@ static int vcpu_sleep(struct rk_vcpu *v)
 	return 0;
 }
 
+/*
+ * A trapped WFI (kvm_vcpu_wfi): sleep until an interrupt is pending for the
+ * vCPU, its timer is due (KVM computes when from the last exit's CNTV/CNTP,
+ * as its background timer does), KVM_IRQ_LINE or an SGI wakes it, or a
+ * signal comes.  Host lock held (dropped while asleep).
+ */
+static int vcpu_wfi(struct rk_vcpu *v)
+{
+	struct rk_host *h = v->vm->host;
+	const uint64_t ctl[2] = { v->cntv_ctl, v->cntp_ctl };
+	const uint64_t cval[2] = { v->cntv_cval, v->cntp_cval };
+	uint64_t now = cpu_counter(), due = 0, n;
+	struct pollfd p = { .fd = v->wake_fd, .events = POLLIN };
+	int r, ms = 10; /* at most a tick: immediate_exit set by a handler is seen */
+
+	for (unsigned i = 0; i < 2; i++)
+		if ((ctl[i] & 3) == 1 && (!due || cval[i] < due))
+			due = cval[i];
+	if (rk_vgic_vcpu_pending(v) || (due && due <= now) || v->run->immediate_exit ||
+	    v->vm->system_event || v->power_off) {
+		v->wfi = false;
+		rk_timer_update(v, due ? cpu_counter() : 0);
+		return 0;
+	}
+	if (due) {
+		uint64_t wait_ms = ((due - now) * 1000 + CPU_CNTFRQ - 1) / CPU_CNTFRQ;
+
+		ms = wait_ms < 10 ? (int)wait_ms : 10;
+	}
+	pthread_mutex_unlock(&h->lock);
+	r = poll(&p, 1, ms);
+	pthread_mutex_lock(&h->lock);
+	if (r < 0 && errno == EINTR)
+		return -EINTR;
+	if (r > 0 && read(v->wake_fd, &n, sizeof(n)) < 0) {
+		/* Drained by a racing reader: the state is re-checked. */
+	}
+	if (due && cpu_counter() >= due) {
+		v->wfi = false;
+		rk_timer_update(v, cpu_counter());
+	}
+	return 0;
+}
+
 /* The KVM_RUN loop, with vcpu->mutex and the host lock held. */
 static int run_loop(struct rk_vcpu *v)
 {
@@ -281,7 +325,17 @@ static int run_loop(struct rk_vcpu *v)
 			}
 			continue;
 		}
-		run->enter.flags = v->entry_flags;
+		if (v->wfi) {
+			ret = vcpu_wfi(v);
+			if (ret) {
+				v->run->exit_reason = KVM_EXIT_INTR;
+				return ret;
+			}
+			continue;
+		}
+		/* KVM traps WFI (HCR_EL2.TWI): an idle realm sleeps in KVM_RUN, not in the RMM. */
+		run->enter.flags = v->entry_flags | RMI_REC_ENTRY_FLAG_TRAP_WFI;
+		rk_vgic_flush(v, &run->enter);
 		pthread_mutex_unlock(&h->lock);
 		x0 = rk_rmi(h, RMI_REC_ENTER, v->rec, v->run_page, 0, 0, 0, NULL);
 		pthread_mutex_lock(&h->lock);

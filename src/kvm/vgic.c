@@ -430,3 +430,478 @@ int rk_vgic_irq_line(struct rk_vm *vm, const struct kvm_irq_level *l)
 		return -EINVAL;
 	return rk_vgic_inject(vm, v, num, l->level != 0);
 }
+
+/* ---- the list registers: KVM's side of REC entry and exit ---- */
+
+#define LR_PENDING    (1ULL << 62)
+#define LR_ACTIVE     (1ULL << 63)
+#define LR_GROUP1     (1ULL << 60)
+#define LR_EOI        (1ULL << 41)
+#define LR_PRIO_SHIFT 48
+#define HCR_UIE       (1ULL << 1)
+#define PRIO_MASK     0xf8U /* the list registers hold 5 priority bits */
+
+static bool irq_deliverable(const struct rk_vgic *g, const struct rk_irq *irq)
+{
+	return irq->active || (rk_irq_pending(irq) && irq->enabled && g->enabled);
+}
+
+/* Does @v have an interrupt to take (for WFI)? */
+bool rk_vgic_vcpu_pending(struct rk_vcpu *v)
+{
+	struct rk_vm *vm = v->vm;
+	struct rk_vgic *g = vm->vgic;
+
+	if (!g || !g->initialised || !g->enabled)
+		return false;
+	for (unsigned i = 0; i < RK_VGIC_NR_PRIVATE; i++)
+		if (rk_irq_pending(&v->gic.priv[i]) && v->gic.priv[i].enabled)
+			return true;
+	for (uint32_t i = 0; i < g->nr_spis; i++)
+		if (rk_irq_pending(&g->spis[i]) && g->spis[i].enabled &&
+		    rk_vgic_target(vm, NULL, &g->spis[i]) == v)
+			return true;
+	return false;
+}
+
+/* Order for the LRs: active first, then by priority, then by INTID. */
+static bool lr_before(const struct rk_irq *a, const struct rk_irq *b)
+{
+	if (a->active != b->active)
+		return a->active;
+	if (a->priority != b->priority)
+		return a->priority < b->priority;
+	return a->intid < b->intid;
+}
+
+/*
+ * Before REC_ENTER (vgic_flush_lr_state): the vCPU's active and pending
+ * interrupts, most urgent first, into the entry's list registers.  Level
+ * interrupts ask for a maintenance interrupt at deactivation (EOI) so that
+ * their line is sampled again; edge interrupts hand their pending latch
+ * to the LR.  What does not fit asks for an underflow interrupt.
+ */
+void rk_vgic_flush(struct rk_vcpu *v, struct rmi_rec_entry *e)
+{
+	struct rk_vm *vm = v->vm;
+	struct rk_vgic *g = vm->vgic;
+	struct rk_irq *sel[RK_VGIC_MAX_LRS];
+	unsigned n = 0;
+	bool overflow = false;
+
+	memset(e->gicv3_lrs, 0, sizeof(e->gicv3_lrs));
+	e->gicv3_hcr = 0;
+	v->gic.used_lrs = 0;
+	if (!g || !g->initialised)
+		return;
+	for (uint32_t i = 0; i < RK_VGIC_NR_PRIVATE + g->nr_spis; i++) {
+		struct rk_irq *irq = i < RK_VGIC_NR_PRIVATE ? &v->gic.priv[i]
+							    : &g->spis[i - RK_VGIC_NR_PRIVATE];
+		unsigned k;
+
+		if (!irq_deliverable(g, irq))
+			continue;
+		if (i >= RK_VGIC_NR_PRIVATE && rk_vgic_target(vm, NULL, irq) != v)
+			continue;
+		if (n == RK_VGIC_MAX_LRS) {
+			if (!lr_before(irq, sel[n - 1])) {
+				overflow = true;
+				continue;
+			}
+			n--; /* the least urgent one waits */
+			overflow = true;
+		}
+		for (k = n; k > 0 && lr_before(irq, sel[k - 1]); k--)
+			sel[k] = sel[k - 1];
+		sel[k] = irq;
+		n++;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct rk_irq *irq = sel[i];
+		uint64_t lr = irq->intid | LR_GROUP1 |
+			      (uint64_t)(irq->priority & PRIO_MASK) << LR_PRIO_SHIFT;
+
+		if (irq->active)
+			lr |= LR_ACTIVE;
+		if (irq->edge) {
+			if (irq->pending_latch) {
+				lr |= LR_PENDING;
+				irq->pending_latch = false;
+			}
+		} else {
+			/* A level interrupt is never pending and active in an LR. */
+			if (!irq->active && rk_irq_pending(irq))
+				lr |= LR_PENDING;
+			lr |= LR_EOI;
+		}
+		e->gicv3_lrs[i] = lr;
+	}
+	v->gic.used_lrs = n;
+	memcpy(v->gic.lrs, e->gicv3_lrs, sizeof(v->gic.lrs));
+	e->gicv3_hcr = overflow ? HCR_UIE : 0;
+}
+
+/* After REC_ENTER (vgic_v3_fold_lr_state): what the realm did with the LRs. */
+void rk_vgic_sync(struct rk_vcpu *v, const struct rmi_rec_exit *x)
+{
+	struct rk_vm *vm = v->vm;
+
+	v->gic.hcr = x->gicv3_hcr;
+	v->gic.vmcr = x->gicv3_vmcr;
+	v->gic.misr = x->gicv3_misr;
+	for (unsigned i = 0; i < v->gic.used_lrs; i++) {
+		uint64_t lr = x->gicv3_lrs[i];
+		struct rk_irq *irq = rk_vgic_irq(vm, v, (uint32_t)lr);
+
+		if (!irq)
+			continue;
+		irq->active = lr & LR_ACTIVE;
+		if (irq->edge) {
+			if (lr & LR_PENDING)
+				irq->pending_latch = true;
+		} else if (!(lr & (LR_PENDING | LR_ACTIVE))) {
+			irq->pending_latch = false; /* deactivated: the line is sampled again */
+		}
+	}
+	v->gic.used_lrs = 0;
+}
+
+/* ---- SGIs: ICC_SGI1R_EL1 writes the RMM forwards ---- */
+
+void rk_vgic_sgi(struct rk_vcpu *v, uint64_t val)
+{
+	struct rk_vm *vm = v->vm;
+	uint32_t intid = (uint32_t)(val >> 24) & 0xf;
+	uint64_t aff1 = (val >> 16) & 0xff, aff2 = (val >> 32) & 0xff, aff3 = (val >> 48) & 0xff;
+	bool all = val & (1ULL << 40);
+
+	if (!vm->vgic || !vm->vgic->initialised)
+		return;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct rk_vcpu *t = vm->vcpus[i];
+		unsigned aff0 = i & 0xf;
+
+		if (!t)
+			continue;
+		if (all) {
+			if (t == v)
+				continue;
+		} else if (aff3 || aff2 || aff1 != (i >> 4) || !(val & (1ULL << aff0))) {
+			continue;
+		}
+		t->gic.priv[intid].pending_latch = true;
+		if (t != v && t->gic.priv[intid].enabled)
+			rk_vgic_kick(t);
+	}
+}
+
+/* ---- the distributor and redistributor registers (realm MMIO, handled in KVM) ---- */
+
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IIDR       0x0008
+#define GICD_IGROUPR    0x0080
+#define GICD_ISENABLER  0x0100
+#define GICD_ICENABLER  0x0180
+#define GICD_ISPENDR    0x0200
+#define GICD_ICPENDR    0x0280
+#define GICD_ISACTIVER  0x0300
+#define GICD_ICACTIVER  0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR      0x0c00
+#define GICD_IROUTER    0x6000
+#define GICD_PIDR2      0xffe8
+#define GICR_IIDR       0x0004
+#define GICR_TYPER      0x0008
+#define GICR_WAKER      0x0014
+#define GICR_SGI        0x10000
+#define CTLR_ENABLE_G1A (1U << 1)
+#define CTLR_ARE_NS     (1U << 4)
+#define CTLR_DS         (1U << 6)
+#define IIDR_KVM        (0x4bU << 24 | 3U << 12 | 0x43bU)
+#define PIDR2_GICV3     0x3b
+
+/*
+ * One register bank of bit-, byte- or 2-bit-per-interrupt registers over
+ * @nirq interrupts from @irqs (INTID @first), at @off from its base.
+ */
+static uint64_t bank_read(struct rk_irq *irqs, uint32_t nirq, uint32_t first, unsigned base,
+			  unsigned off, unsigned len)
+{
+	uint64_t v = 0;
+
+	switch (base) {
+	case GICD_IPRIORITYR:
+		for (unsigned b = 0; b < len; b++) {
+			uint32_t n = off + b;
+
+			if (n >= first && n - first < nirq)
+				v |= (uint64_t)irqs[n - first].priority << (8 * b);
+		}
+		return v;
+	case GICD_ICFGR:
+		for (unsigned k = 0; k < 16 * len / 4; k++) {
+			uint32_t n = off * 4 + k;
+
+			if (n >= first && n - first < nirq && irqs[n - first].edge)
+				v |= 2ULL << (2 * k);
+		}
+		return v;
+	}
+	for (unsigned k = 0; k < 8 * len; k++) {
+		uint32_t n = off * 8 + k;
+		const struct rk_irq *irq;
+		bool bit;
+
+		if (n < first || n - first >= nirq)
+			continue;
+		irq = &irqs[n - first];
+		switch (base) {
+		case GICD_IGROUPR:
+			bit = true; /* every interrupt is Group 1 */
+			break;
+		case GICD_ISENABLER:
+		case GICD_ICENABLER:
+			bit = irq->enabled;
+			break;
+		case GICD_ISPENDR:
+		case GICD_ICPENDR:
+			bit = rk_irq_pending(irq);
+			break;
+		default:
+			bit = irq->active;
+			break;
+		}
+		if (bit)
+			v |= 1ULL << k;
+	}
+	return v;
+}
+
+static void bank_write(struct rk_irq *irqs, uint32_t nirq, uint32_t first, unsigned base,
+		       unsigned off, unsigned len, uint64_t v)
+{
+	if (base == GICD_IPRIORITYR) {
+		for (unsigned b = 0; b < len; b++) {
+			uint32_t n = off + b;
+
+			if (n >= first && n - first < nirq)
+				irqs[n - first].priority = (uint8_t)(v >> (8 * b)) & PRIO_MASK;
+		}
+		return;
+	}
+	if (base == GICD_ICFGR) {
+		for (unsigned k = 0; k < 16 * len / 4; k++) {
+			uint32_t n = off * 4 + k;
+
+			/* SGIs are always edge; PPIs and SPIs as written. */
+			if (n >= first && n - first < nirq && n >= RK_VGIC_NR_SGIS)
+				irqs[n - first].edge = (v >> (2 * k + 1)) & 1;
+		}
+		return;
+	}
+	for (unsigned k = 0; k < 8 * len; k++) {
+		uint32_t n = off * 8 + k;
+		struct rk_irq *irq;
+
+		if (!((v >> k) & 1) || n < first || n - first >= nirq)
+			continue;
+		irq = &irqs[n - first];
+		switch (base) {
+		case GICD_ISENABLER:
+			irq->enabled = true;
+			break;
+		case GICD_ICENABLER:
+			irq->enabled = false;
+			break;
+		case GICD_ISPENDR:
+			irq->pending_latch = true;
+			break;
+		case GICD_ICPENDR:
+			irq->pending_latch = false;
+			break;
+		case GICD_ISACTIVER:
+			irq->active = true;
+			break;
+		case GICD_ICACTIVER:
+			irq->active = false;
+			break;
+		default:
+			break; /* IGROUPR: Group 1 only */
+		}
+	}
+}
+
+/* Which bank @off falls in, and the offset within it; false if none. */
+static bool bank_of(unsigned off, unsigned *base, unsigned *rel)
+{
+	static const unsigned bases[] = { GICD_IGROUPR,	  GICD_ISENABLER, GICD_ICENABLER,
+					  GICD_ISPENDR,	  GICD_ICPENDR,	  GICD_ISACTIVER,
+					  GICD_ICACTIVER };
+
+	for (unsigned i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (off >= bases[i] && off < bases[i] + 0x80) {
+			*base = bases[i];
+			*rel = off - bases[i];
+			return true;
+		}
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 0x400) {
+		*base = GICD_IPRIORITYR;
+		*rel = off - GICD_IPRIORITYR;
+		return true;
+	}
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
+		*base = GICD_ICFGR;
+		*rel = off - GICD_ICFGR;
+		return true;
+	}
+	return false;
+}
+
+/* Kick every vCPU with something deliverable: an enable or a pending bit changed. */
+static void kick_pending(struct rk_vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i] && rk_vgic_vcpu_pending(vm->vcpus[i]))
+			rk_vgic_kick(vm->vcpus[i]);
+}
+
+static uint64_t mpidr_of(unsigned id)
+{
+	return (id & 0xf) | (uint64_t)(id >> 4) << 8;
+}
+
+static void dist_access(struct rk_vm *vm, unsigned off, unsigned len, bool write, uint64_t *val)
+{
+	struct rk_vgic *g = vm->vgic;
+	unsigned base, rel;
+
+	if (!write)
+		*val = 0;
+	if (bank_of(off, &base, &rel)) {
+		/* The private interrupts' part of the distributor is RAZ/WI (ARE = 1). */
+		if (write)
+			bank_write(g->spis, g->nr_spis, RK_VGIC_NR_PRIVATE, base, rel, len, *val);
+		else
+			*val = bank_read(g->spis, g->nr_spis, RK_VGIC_NR_PRIVATE, base, rel, len);
+		if (write)
+			kick_pending(vm);
+		return;
+	}
+	if (off >= GICD_IROUTER + 8 * RK_VGIC_NR_PRIVATE && off < GICD_IROUTER + 8 * 1020) {
+		uint32_t n = (off - GICD_IROUTER) / 8;
+		struct rk_irq *irq = n - RK_VGIC_NR_PRIVATE < g->nr_spis
+					     ? &g->spis[n - RK_VGIC_NR_PRIVATE]
+					     : NULL;
+
+		if (!irq || (off & 7) + len > 8)
+			return;
+		if (write) {
+			uint64_t r = irq->route, m = (len == 8 ? ~0ULL : 0xffffffffULL) << 8 * (off & 4);
+
+			r = (r & ~m) | ((*val << 8 * (off & 4)) & m);
+			irq->route = r & 0xff00ffffffULL; /* Aff3..Aff0; IRM is RAZ/WI */
+			kick_pending(vm);
+		} else {
+			*val = irq->route >> 8 * (off & 4);
+		}
+		return;
+	}
+	if (write) {
+		if (off == GICD_CTLR) {
+			g->enabled = *val & CTLR_ENABLE_G1A;
+			kick_pending(vm);
+		}
+		return;
+	}
+	switch (off) {
+	case GICD_CTLR:
+		*val = (g->enabled ? CTLR_ENABLE_G1A : 0) | CTLR_ARE_NS | CTLR_DS;
+		break;
+	case GICD_TYPER:
+		*val = ((RK_VGIC_NR_PRIVATE + g->nr_spis) / 32 - 1) | 9U << 19; /* 10-bit INTIDs */
+		break;
+	case GICD_IIDR:
+		*val = IIDR_KVM;
+		break;
+	case GICD_PIDR2:
+		*val = PIDR2_GICV3;
+		break;
+	}
+}
+
+static void redist_access(struct rk_vcpu *t, unsigned off, unsigned len, bool write,
+			  uint64_t *val)
+{
+	unsigned base, rel;
+
+	if (!write)
+		*val = 0;
+	if (off >= GICR_SGI) {
+		off -= GICR_SGI;
+		/* Only the first register of each bank exists here (private interrupts). */
+		if (bank_of(off, &base, &rel) &&
+		    (base == GICD_IPRIORITYR ? rel < 32 : base == GICD_ICFGR ? rel < 8 : rel < 4)) {
+			if (write) {
+				bank_write(t->gic.priv, RK_VGIC_NR_PRIVATE, 0, base, rel, len, *val);
+				if (rk_vgic_vcpu_pending(t))
+					rk_vgic_kick(t);
+			} else {
+				*val = bank_read(t->gic.priv, RK_VGIC_NR_PRIVATE, 0, base, rel, len);
+			}
+		}
+		return;
+	}
+	if (write)
+		return; /* CTLR (no LPIs), WAKER: RAZ/WI */
+	switch (off) {
+	case GICR_IIDR:
+		*val = IIDR_KVM;
+		break;
+	case GICR_TYPER:
+	case GICR_TYPER + 4: {
+		bool last = true;
+		uint64_t v;
+
+		/* Last: no redistributor of another vCPU follows in the same region. */
+		for (unsigned i = 0; i < t->vm->nvcpus; i++)
+			if (t->vm->vcpus[i] &&
+			    t->vm->vcpus[i]->rd_base == t->rd_base + KVM_VGIC_V3_REDIST_SIZE)
+				last = false;
+		v = mpidr_of(t->id) << 32 | (uint64_t)t->id << 8 | (last ? 1U << 4 : 0);
+		*val = off == GICR_TYPER ? (len == 8 ? v : (uint32_t)v) : v >> 32;
+		break;
+	}
+	case GICD_PIDR2:
+		*val = PIDR2_GICV3;
+		break;
+	}
+}
+
+/*
+ * An access by the realm to unprotected IPA @gpa (the shared bit already
+ * removed): the distributor's or a redistributor's frame is KVM's to
+ * emulate, as the in-kernel vGIC's iodevs take it before user space sees
+ * an MMIO exit.  Returns false if @gpa is not the vGIC's.
+ */
+bool rk_vgic_mmio(struct rk_vm *vm, uint64_t gpa, unsigned len, bool write, uint64_t *val)
+{
+	struct rk_vgic *g = vm->vgic;
+
+	if (!g || !g->ready)
+		return false;
+	if (gpa - g->dist_base < KVM_VGIC_V3_DIST_SIZE) {
+		dist_access(vm, (unsigned)(gpa - g->dist_base), len, write, val);
+		return true;
+	}
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct rk_vcpu *t = vm->vcpus[i];
+
+		if (t && t->rd_base != RK_VGIC_ADDR_UNDEF &&
+		    gpa - t->rd_base < KVM_VGIC_V3_REDIST_SIZE) {
+			redist_access(t, (unsigned)(gpa - t->rd_base), len, write, val);
+			return true;
+		}
+	}
+	return false;
+}

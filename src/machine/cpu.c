@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include "arch/esr.h"
@@ -40,6 +41,7 @@
 #define PSTATE_EL_SHIFT 2
 #define PSTATE_SP       1UL
 #define PSTATE_DAIF     (0xfUL << 6)
+#define PSTATE_I        (1UL << 7)
 #define PSTATE_EL1H     (1UL << PSTATE_EL_SHIFT | PSTATE_SP)
 
 #define INSN_HVC_MASK 0xffe0001fU
@@ -60,6 +62,9 @@ struct cpu {
 	void *owner;
 	uc_hook hooks[7];
 	int kicked; /* cpu_kick(): stop at the next block boundary (atomic) */
+	bool irq_line;     /* a virtual IRQ is signalled: taken where PSTATE.I is clear */
+	uint64_t deadline; /* counter value of the next timer event, 0 if none */
+	unsigned nblocks;
 	bool hvc_past; /* the model stopped past an HVC */
 	struct cpu_stop_info *stop; /* where the hooks report, during cpu_run() */
 	bool stopped;               /* a hook already decided why we stop */
@@ -169,8 +174,27 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
 	struct cpu *c = data;
 
 	(void)addr, (void)size;
-	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE)) {
 		uc_emu_stop(uc);
+		return;
+	}
+	if (c->irq_line) {
+		/*
+		 * Unicorn 2.0 reports no DAIF change (MSR DAIFClr, ERET): the
+		 * interrupt is taken at the first block start where it is unmasked.
+		 */
+		uint32_t ps = 0;
+
+		uc_reg_read(uc, UC_ARM64_REG_PSTATE, &ps);
+		if (!(ps & PSTATE_I)) {
+			stop_with(c, CPU_STOP_IRQ);
+			return;
+		}
+	}
+	/* The counter is read every 16 blocks while a timer is armed (1: already due). */
+	if (c->deadline && (c->deadline == 1 || !(++c->nblocks & 15)) &&
+	    cpu_counter() >= c->deadline)
+		stop_with(c, CPU_STOP_TIMER);
 }
 
 static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data,
@@ -310,6 +334,25 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 	if (stop->reason == CPU_STOP_UNDEF && (stop->insn & INSN_WFX_MASK) == INSN_WFE)
 		stop->reason = CPU_STOP_WFI;
 	return 0;
+}
+
+uint64_t cpu_counter(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec) /
+	       (1000000000ULL / CPU_CNTFRQ);
+}
+
+void cpu_set_irq_line(struct cpu *c, bool up)
+{
+	c->irq_line = up;
+}
+
+void cpu_set_deadline(struct cpu *c, uint64_t deadline)
+{
+	c->deadline = deadline;
 }
 
 void cpu_kick(struct cpu *c)

@@ -58,6 +58,8 @@ enum cpu_stop {
 	CPU_STOP_WFI,   /* WFI/WFE: PC at the instruction */
 	CPU_STOP_BUDGET, /* the instruction budget of cpu_run() ran out */
 	CPU_STOP_EXCEPTION, /* another exception the CPU model cannot describe */
+	CPU_STOP_IRQ,   /* the IRQ line is up and PSTATE.I clear: at a block start */
+	CPU_STOP_TIMER, /* the counter reached the deadline: at a block start */
 };
 
 struct cpu_stop_info {
@@ -80,6 +82,22 @@ void cpu_destroy(struct cpu *c);
 
 /* Run from the current PC until a stop; @budget instructions at most (0: no limit). */
 int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop);
+
+/*
+ * The system counter every PE and the host read (CNTPCT/CNTVCT): CLOCK_MONOTONIC
+ * at CPU_CNTFRQ (62.5 MHz, 16 ns a tick, the frequency QEMU's Arm CPUs use).
+ */
+#define CPU_CNTFRQ 62500000ULL
+uint64_t cpu_counter(void);
+
+/*
+ * The PE's interrupt input (a virtual IRQ signalled by the GIC CPU
+ * interface): while it is up, cpu_run() stops with CPU_STOP_IRQ at the first
+ * block start where PSTATE.I is clear.  Owner's thread only.
+ */
+void cpu_set_irq_line(struct cpu *c, bool up);
+/* Stop with CPU_STOP_TIMER at a block start once cpu_counter() >= @deadline (0: never). */
+void cpu_set_deadline(struct cpu *c, uint64_t deadline);
 
 /* Make a running cpu_run() return with CPU_STOP_KICK soon; any thread. */
 void cpu_kick(struct cpu *c);

@@ -124,6 +124,11 @@ struct rec {
 	uint64_t aux[RMM_REC_AUX_COUNT];
 	uint64_t gic_hcr;
 	uint64_t gic_lrs[RMM_GIC_NUM_LRS];
+	uint64_t gic_vmcr;           /* never exchanged with the host (reported at exit) */
+	uint64_t gic_ap0r, gic_ap1r; /* active priorities (5 bits: one register each) */
+	uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval, cntkctl;
+	uint64_t timer_masked;   /* timers asserted at this entry (bit 0 virtual, 1 physical) */
+	uint64_t timer_reported; /* timers asserted at the last exit */
 	uint64_t last_exit;  /* exit reason of the last exit, ~0 before the first */
 	uint64_t last_esr;   /* ESR of the last exit to the host, as reported */
 	uint64_t last_raw_esr; /* the syndrome of the last abort, as the hardware gave it */

@@ -57,6 +57,8 @@ struct rmm_stats {
 	uint64_t s2_busy;       /* guest accesses retried because stage 2 was being changed */
 	uint64_t shootdowns;    /* running RECs made to drop their stage-2 view */
 	uint64_t injected;      /* exceptions injected into realms */
+	uint64_t gic_accesses;  /* ICC register accesses emulated */
+	uint64_t virqs;         /* virtual IRQs taken by realms */
 };
 void rmm_get_stats(struct rmm *rmm, struct rmm_stats *st);
 /* Realm state of the RD at @rd, or -1 if not an RD. */

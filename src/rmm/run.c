@@ -22,6 +22,7 @@
 #include "arch/insn.h"
 #include "realmkit/psci.h"
 #include "realmkit/rsi.h"
+#include "rmm/gic.h"
 #include "rmm/run.h"
 
 /* GICv3 virtual interface as the simulated platform implements it. */
@@ -34,10 +35,6 @@
 #define GIC_LR_VINTID_MASK  0xffffffffUL
 #define GIC_MAX_VINTID      0xffffUL                    /* IDbits = 16 */
 
-#define SYSREG_CNTP_CTL_EL0  CPU_SYSREG(3, 3, 14, 2, 1)
-#define SYSREG_CNTP_CVAL_EL0 CPU_SYSREG(3, 3, 14, 2, 2)
-#define SYSREG_CNTV_CTL_EL0  CPU_SYSREG(3, 3, 14, 3, 1)
-#define SYSREG_CNTV_CVAL_EL0 CPU_SYSREG(3, 3, 14, 3, 2)
 
 #define PSTATE_EL0_MASK (3UL << 2)
 #define S2TTE_S2AP_W    (1UL << 7)
@@ -46,6 +43,7 @@ struct rec_rt {
 	struct rmm *rmm;
 	uint64_t rd_pa, rec_pa;
 	struct rd *rd;
+	struct rec *rec; /* the REC in its granule (the RMM view) */
 	struct cpu *cpu;
 	pthread_mutex_t mtx;
 	pthread_cond_t cond;
@@ -170,9 +168,20 @@ static uint64_t parange(uint64_t bits)
  */
 static bool rec_sysreg(void *owner, struct cpu *c, uint32_t sysreg, bool read, uint64_t *val)
 {
-	const struct rd *rd = ((struct rec_rt *)owner)->rd;
+	struct rec_rt *rt = owner;
+	const struct rd *rd = rt->rd;
 	uint64_t v;
 
+	/* The timers: the RMM's (the PE's own are never used). */
+	if (timer_sysreg(rt->rec, sysreg, read, val)) {
+		if (!read) {
+			bool fired;
+			uint64_t d = timer_deadline(rt->rec, &fired);
+
+			cpu_set_deadline(c, fired ? 1 : d);
+		}
+		return true;
+	}
 	if (!read)
 		return false;
 	switch (sysreg) {
@@ -209,8 +218,6 @@ static const struct cpu_ops rec_cpu_ops = {
 /* Make @rt drop its view of [lo, hi); returns once it no longer runs on the old one. */
 static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t hi)
 {
-	struct timespec ts;
-
 	pthread_mutex_lock(&rt->mtx);
 	if (!rt->flush) {
 		rt->flush_lo = lo;
@@ -221,17 +228,15 @@ static void rt_shoot(struct rmm *rmm, struct rec_rt *rt, uint64_t lo, uint64_t h
 	}
 	rt->flush = true;
 	rt->waiters++;
-	while (rt->in_guest && rt->flush) {
-		/* A kick that lands just before the PE starts is lost: repeat it. */
+	/*
+	 * One kick is enough: it is a flag the PE keeps until it stops for it
+	 * (a kick raised before uc_emu_start() stops the first block), and the
+	 * PE broadcasts when it leaves the guest.
+	 */
+	if (rt->in_guest)
 		cpu_kick(rt->cpu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&rt->cond, &rt->mtx, &ts);
-	}
+	while (rt->in_guest && rt->flush)
+		pthread_cond_wait(&rt->cond, &rt->mtx);
 	rt->waiters--;
 	pthread_mutex_unlock(&rt->mtx);
 	STAT_INC(rmm, shootdowns);
@@ -334,6 +339,7 @@ static struct rec_rt *rt_create(struct rmm *rmm, uint64_t rd_pa, uint64_t rec_pa
 	rt->rd_pa = rd_pa;
 	rt->rec_pa = rec_pa;
 	rt->rd = rd_find(rmm, rd_pa);
+	rt->rec = rec_map(rmm, rec_pa);
 	pthread_mutex_init(&rt->mtx, NULL);
 	pthread_cond_init(&rt->cond, NULL);
 	rt->all_next = rmm->recs;
@@ -539,6 +545,9 @@ static enum run_action handle_wfx(struct run_ctx *ctx, const struct cpu_stop_inf
 	uint64_t trap = wfe ? RMI_REC_ENTRY_FLAG_TRAP_WFE : RMI_REC_ENTRY_FLAG_TRAP_WFI;
 
 	cpu_set_pc(ctx->cpu, st->pc + 4);
+	/* A WFI completes at once while a virtual interrupt is signalled (masked or not). */
+	if (!wfe && gic_virq(ctx->rec))
+		return RUN_CONTINUE;
 	if (ctx->entry_flags & trap) {
 		ctx->exit->exit_reason = RMI_EXIT_SYNC;
 		ctx->exit->esr = ESR_EC_WFX << ESR_EC_SHIFT | (wfe ? ESR_WFX_TI_WFE : 0);
@@ -547,6 +556,55 @@ static enum run_action handle_wfx(struct run_ctx *ctx, const struct cpu_stop_inf
 	/* Not trapped: the PE would wait for an interrupt, which only the host can raise. */
 	ctx->exit->exit_reason = RMI_EXIT_IRQ;
 	return RUN_EXIT;
+}
+
+/* MRS/MSR (register) with op0 3: bits [31:22] 1101010100, bit 20 set. */
+#define INSN_SYSREG_MASK 0xffd00000U
+#define INSN_SYSREG      0xd5100000U
+#define INSN_SYSREG_READ (1U << 21)
+
+/*
+ * An UNDEFINED instruction: the GIC CPU interface the CPU model lacks
+ * (ICC_* MRS/MSR, emulated over the REC's list registers), else UNDEF.
+ */
+static enum run_action handle_undef(struct run_ctx *ctx, const struct cpu_stop_info *st)
+{
+	bool read = st->insn & INSN_SYSREG_READ;
+	unsigned rt = st->insn & 0x1f;
+	uint32_t enc = (st->insn >> 5) & 0xffff;
+	uint64_t val = 0, esr = 0;
+
+	if ((st->insn & INSN_SYSREG_MASK) != INSN_SYSREG) {
+		inject_undef(ctx);
+		return RUN_CONTINUE;
+	}
+	if (!read)
+		val = cpu_get_x(ctx->cpu, rt); /* x31 reads as zero */
+	switch (gic_sysreg(ctx->rec, enc, read, &val, &esr)) {
+	case GIC_DONE:
+		if (read)
+			cpu_set_x(ctx->cpu, rt, val);
+		cpu_set_pc(ctx->cpu, st->pc + 4);
+		STAT_INC(ctx->rmm, gic_accesses);
+		if (gic_maintenance(ctx->rec)) {
+			/* The maintenance interrupt is the host's: an IRQ exit. */
+			ctx->exit->exit_reason = RMI_EXIT_IRQ;
+			return RUN_EXIT;
+		}
+		return RUN_CONTINUE;
+	case GIC_EXIT:
+		/* SGI generation (or a trapped DIR): the host emulates it; PC past it. */
+		cpu_set_pc(ctx->cpu, st->pc + 4);
+		ctx->exit->exit_reason = RMI_EXIT_SYNC;
+		ctx->exit->esr = esr;
+		ctx->exit->gprs[0] = val;
+		return RUN_EXIT;
+	case GIC_UNDEF:
+	case GIC_NOT_GIC:
+	default:
+		inject_undef(ctx);
+		return RUN_CONTINUE;
+	}
 }
 
 static enum run_action handle_stop(struct run_ctx *ctx, const struct cpu_stop_info *st)
@@ -573,8 +631,18 @@ static enum run_action handle_stop(struct run_ctx *ctx, const struct cpu_stop_in
 		inject_undef(ctx);
 		return RUN_CONTINUE;
 	case CPU_STOP_UNDEF:
-		inject_undef(ctx);
+		return handle_undef(ctx, st);
+	case CPU_STOP_IRQ:
+		/* The vIRQ is taken at this block start (PSTATE.I was clear there). */
+		if (gic_virq(ctx->rec)) {
+			cpu_inject_irq(ctx->cpu);
+			STAT_INC(ctx->rmm, virqs);
+		}
 		return RUN_CONTINUE;
+	case CPU_STOP_TIMER:
+		/* A realm timer fired: the physical interrupt ends the entry. */
+		ctx->exit->exit_reason = RMI_EXIT_IRQ;
+		return RUN_EXIT;
 	case CPU_STOP_SVC:
 		cpu_inject_sync(ctx->cpu, esr_make(ESR_EC_SVC64, st->imm), 0, false);
 		return RUN_CONTINUE;
@@ -826,14 +894,8 @@ static void complete_exit(struct run_ctx *ctx, const struct rmi_rec_entry *entry
 
 static void fill_common_exit(struct run_ctx *ctx, struct rmi_rec_exit *exit)
 {
-	struct rec *rec = ctx->rec;
-
-	exit->gicv3_hcr = rec->gic_hcr;
-	memcpy(exit->gicv3_lrs, rec->gic_lrs, sizeof(exit->gicv3_lrs));
-	exit->cntv_ctl = cpu_get_sysreg(ctx->cpu, SYSREG_CNTV_CTL_EL0);
-	exit->cntv_cval = cpu_get_sysreg(ctx->cpu, SYSREG_CNTV_CVAL_EL0);
-	exit->cntp_ctl = cpu_get_sysreg(ctx->cpu, SYSREG_CNTP_CTL_EL0);
-	exit->cntp_cval = cpu_get_sysreg(ctx->cpu, SYSREG_CNTP_CVAL_EL0);
+	gic_exit(ctx->rec, exit);
+	timer_exit(ctx->rec, exit);
 }
 
 uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
@@ -882,15 +944,27 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	STAT_INC(rmm, rec_enters);
 
 	memset(&run.exit, 0, sizeof(run.exit));
-	ctx.rec->gic_hcr = run.enter.gicv3_hcr;
-	memcpy(ctx.rec->gic_lrs, run.enter.gicv3_lrs, sizeof(ctx.rec->gic_lrs));
+	gic_entry(ctx.rec, &run.enter);
 	complete_exit(&ctx, &run.enter);
 
-	do {
-		pthread_mutex_unlock(&rmm->lock);
-		guest_run(rt, &stop);
-		pthread_mutex_lock(&rmm->lock);
-	} while (handle_stop(&ctx, &stop) == RUN_CONTINUE);
+	if (timer_entry(ctx.rec) || gic_maintenance(ctx.rec)) {
+		/*
+		 * A timer output changed while the REC was out, or the maintenance
+		 * interrupt is already up: the host must see it first (TF-RMM).
+		 */
+		run.exit.exit_reason = RMI_EXIT_IRQ;
+	} else {
+		do {
+			bool fired;
+			uint64_t d = timer_deadline(ctx.rec, &fired);
+
+			cpu_set_deadline(rt->cpu, fired ? 1 : d);
+			cpu_set_irq_line(rt->cpu, gic_virq(ctx.rec));
+			pthread_mutex_unlock(&rmm->lock);
+			guest_run(rt, &stop);
+			pthread_mutex_lock(&rmm->lock);
+		} while (handle_stop(&ctx, &stop) == RUN_CONTINUE);
+	}
 
 	fill_common_exit(&ctx, &run.exit);
 	ctx.rec->last_exit = run.exit.exit_reason;

@@ -136,7 +136,7 @@ static void end_locked(struct vmm *v, enum vmm_ending e, const char *fmt, ...)
 
 	if (v->ended)
 		return;
-	v->ended = true;
+	__atomic_store_n(&v->ended, true, __ATOMIC_RELEASE);
 	v->r->ending = e;
 	if (fmt) {
 		va_start(ap, fmt);
@@ -380,7 +380,8 @@ static void *vcpu_main(void *arg)
 				  reason);
 			break;
 		}
-		if (__atomic_load_n(&c->run->immediate_exit, __ATOMIC_ACQUIRE) && v->ended)
+		if (__atomic_load_n(&c->run->immediate_exit, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&v->ended, __ATOMIC_ACQUIRE))
 			break;
 	}
 	pthread_mutex_lock(&v->lock);
