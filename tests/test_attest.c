@@ -394,7 +394,7 @@ static void bare(void)
 	{
 		EVP_PKEY *k = EVP_EC_gen("P-256");
 		uint8_t *cose = NULL;
-		size_t cl;
+		size_t cl = 0;
 
 		CHECK(k && att_cose_key(k, &cose, &cl));
 		CHECK(att_realm_token(k, ATT_SHA256, cose, cl, &c, &realm_tok, &rl));
