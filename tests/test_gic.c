@@ -51,7 +51,8 @@ static void enter(const uint64_t *lrs, unsigned n, uint64_t hcr)
 	struct rmi_rec_entry e;
 
 	memset(&e, 0, sizeof(e));
-	memcpy(e.gicv3_lrs, lrs, n * sizeof(*lrs));
+	if (n)
+		memcpy(e.gicv3_lrs, lrs, n * sizeof(*lrs));
 	e.gicv3_hcr = hcr;
 	gic_entry(rec, &e);
 }

@@ -42,6 +42,21 @@ head -c 100 "$tmp/good.dtb" >"$tmp/short.dtb"
 head -c 70000 /dev/zero >"$tmp/big.dtb"
 hello=$guests/hello.bin
 
+# The generated DTB is one dtc reads back (skipped without dtc).
+if command -v dtc >/dev/null 2>&1; then
+	if dtc -q -I dtb -O dts -o "$tmp/good.dts" "$tmp/good.dtb" &&
+		grep -q 'compatible = "ns16550a"' "$tmp/good.dts" &&
+		grep -q 'method = "smc"' "$tmp/good.dts"; then
+		echo "ok: dtc -I dtb reads the generated DTB"
+		passes=$((passes + 1))
+	else
+		echo "FAIL: dtc cannot read the generated DTB" >&2
+		fails=$((fails + 1))
+	fi
+else
+	echo "skip: dtc not installed (device-tree-compiler)"
+fi
+
 # Images
 expect 2 "kernel '$tmp/missing.bin': No such file or directory" -k "$tmp/missing.bin"
 expect 2 "kernel '$tmp': not a regular file" -k "$tmp"
