@@ -27,9 +27,10 @@ struct cli_command {
 #define CLI_EXIT_EXPECTED 3 /* a result other than the one expected */
 
 int cmd_rmi(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
-int cmd_run(int argc, char **argv);
 
 /*
  * "realmkit CMD: message" on stderr, after flushing stdout so that

@@ -17,6 +17,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{ "rmi", cmd_rmi, "run an RMI script against a fresh simulated machine and software RMM" },
+	{ "measure", cmd_measure, "the RIM and REMs a launch will produce, and reference values" },
 	{ "run", cmd_run, "launch a realm from images (none: the demo realm) as kvmtool does" },
 	{ "token", cmd_token, "show or verify a CCA attestation token (realmkit's or real firmware's)" },
 	{ "platform", cmd_platform, "the simulated CCA platform's identity: show, init, export-cpak" },
