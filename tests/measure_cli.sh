@@ -52,6 +52,16 @@ real=$(rim_of)
 run 0 measure --json --measurement-algo sha512 --ripas vmm -m 32 --realm-pv 0a0b
 has out "\"rim\":\"$real\""
 has out '"rpv":"0a0b00'
+# The same on an RMM 2.0 (no RIPAS descriptor): the realm running on RMM 2.0 gives the RIM
+# that measure --rmm 2.0 predicts and dry-runs, and it differs from the 1.0 one.
+run 0 measure --json
+rim10=$(rim_of)
+REALMKIT_RMM=2.0 "$rk" run --json --console none >"$tmp/out" 2>"$tmp/err"
+real=$(rim_of)
+run 0 measure --json --rmm 2.0
+has out "\"rim\":\"$real\""
+has out '"dry_run":true'
+if [ -n "$real" ] && [ "$real" != "$rim10" ]; then passes=$((passes + 1)); else fail "RMM 2.0 RIM '$real' should differ from 1.0's '$rim10'"; fi
 run 0 measure --engine-only -q
 has out "RIM  "
 lines out 5

@@ -86,7 +86,7 @@ int main(void)
 		if (t_check(rkm_from_plan(&p, &s, err, sizeof(err)) == 0 &&
 				    rkm_measure(&s.l, NULL, &er, err, sizeof(err)) == 0,
 			    __FILE__, __LINE__, "engine %u: %s", it, err) &&
-		    t_check(rkm_plan_dry_run(&p, &km, err, sizeof(err)) == 0, __FILE__, __LINE__,
+		    t_check(rkm_plan_dry_run(&p, RKM_RMM_1_0, &km, err, sizeof(err)) == 0, __FILE__, __LINE__,
 			    "dry run %u: %s", it, err)) {
 			bool ok = true;
 

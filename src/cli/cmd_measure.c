@@ -422,7 +422,6 @@ int cmd_measure(int argc, char **argv)
 	}
 	if (m.rmm && !strcmp(m.rmm, "2.0")) {
 		spec.l.rmm = RKM_RMM_2_0;
-		m.engine_only = true; /* realmkit's KVM drives an RMM 1.0 */
 	} else if (m.rmm) {
 		spec.l.rmm = RKM_RMM_1_0;
 	}
@@ -435,7 +434,7 @@ int cmd_measure(int argc, char **argv)
 	if (have_plan && !m.engine_only) {
 		struct rk_measurements km;
 
-		if (rkm_plan_dry_run(&plan, &km, err, sizeof(err)) < 0) {
+		if (rkm_plan_dry_run(&plan, spec.l.rmm, &km, err, sizeof(err)) < 0) {
 			cli_error("measure", "%s", err);
 			goto out;
 		}

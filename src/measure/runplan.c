@@ -80,10 +80,11 @@ static int cap(struct rk_host *h, int vm, uint64_t c, uint64_t a0, uint64_t a1)
 	return rk_ioctl(h, vm, KVM_ENABLE_CAP, &e);
 }
 
-int rkm_plan_dry_run(const struct vmm_plan *p, struct rk_measurements *m, char *err,
-		     size_t errlen)
+int rkm_plan_dry_run(const struct vmm_plan *p, unsigned rmm, struct rk_measurements *m,
+		     char *err, size_t errlen)
 {
-	struct rk_host_config cfg = { .dram_size = p->ram_size + (256ULL << 20) };
+	struct rk_host_config cfg = { .dram_size = p->ram_size + (256ULL << 20),
+				      .rmm = rmm == RKM_RMM_2_0 ? RK_RMM_2_0 : RK_RMM_1_0 };
 	struct rk_host *h = rk_host_create(&cfg);
 	int kvm = -1, vm = -1, gmem = -1, gic = -1, vcpu[VMM_MAX_CPUS];
 	struct kvm_run *run = MAP_FAILED;

@@ -13,8 +13,12 @@
 
 /* The launch @p describes, for the engine (its regions point into @p). */
 int rkm_from_plan(const struct vmm_plan *p, struct rkm_spec *s, char *err, size_t errlen);
-/* Build and activate @p's realm on a fresh simulated host; its RIM and REMs in @m. */
-int rkm_plan_dry_run(const struct vmm_plan *p, struct rk_measurements *m, char *err,
-		     size_t errlen);
+/*
+ * Build and activate @p's realm on a fresh simulated host booting the RMM
+ * @rmm (RKM_RMM_1_0 or RKM_RMM_2_0, whatever REALMKIT_RMM says); its RIM and
+ * REMs in @m.
+ */
+int rkm_plan_dry_run(const struct vmm_plan *p, unsigned rmm, struct rk_measurements *m,
+		     char *err, size_t errlen);
 
 #endif
