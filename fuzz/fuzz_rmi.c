@@ -24,6 +24,7 @@
 #include "realmkit/rsi.h"
 #include "realmkit/rmi.h"
 #include "rmm/introspect.h"
+#include "rmm/rmi_cmds.h"
 #include "rmm/rmm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -148,42 +149,12 @@ struct snapshot {
 
 static struct snapshot before, after;
 
-static const struct {
-	uint64_t fid;
-	const char *name;
-} fids[] = {
-	{ RMI_VERSION, "VERSION" },
-	{ RMI_GRANULE_DELEGATE, "GRANULE_DELEGATE" },
-	{ RMI_GRANULE_UNDELEGATE, "GRANULE_UNDELEGATE" },
-	{ RMI_DATA_CREATE, "DATA_CREATE" },
-	{ RMI_DATA_CREATE_UNKNOWN, "DATA_CREATE_UNKNOWN" },
-	{ RMI_DATA_DESTROY, "DATA_DESTROY" },
-	{ RMI_REALM_ACTIVATE, "REALM_ACTIVATE" },
-	{ RMI_REALM_CREATE, "REALM_CREATE" },
-	{ RMI_REALM_DESTROY, "REALM_DESTROY" },
-	{ RMI_REC_CREATE, "REC_CREATE" },
-	{ RMI_REC_DESTROY, "REC_DESTROY" },
-	{ RMI_REC_ENTER, "REC_ENTER" },
-	{ RMI_RTT_CREATE, "RTT_CREATE" },
-	{ RMI_RTT_DESTROY, "RTT_DESTROY" },
-	{ RMI_RTT_MAP_UNPROTECTED, "RTT_MAP_UNPROTECTED" },
-	{ RMI_RTT_READ_ENTRY, "RTT_READ_ENTRY" },
-	{ RMI_RTT_UNMAP_UNPROTECTED, "RTT_UNMAP_UNPROTECTED" },
-	{ RMI_PSCI_COMPLETE, "PSCI_COMPLETE" },
-	{ RMI_FEATURES, "FEATURES" },
-	{ RMI_RTT_FOLD, "RTT_FOLD" },
-	{ RMI_REC_AUX_COUNT, "REC_AUX_COUNT" },
-	{ RMI_RTT_INIT_RIPAS, "RTT_INIT_RIPAS" },
-	{ RMI_RTT_SET_RIPAS, "RTT_SET_RIPAS" },
-};
-#define NFIDS (sizeof(fids) / sizeof(fids[0]))
-
+/* Names from the shared command table; NULL for what RMI 1.0 does not define. */
 static const char *fid_name(uint64_t fid)
 {
-	for (unsigned i = 0; i < NFIDS; i++)
-		if (fids[i].fid == fid)
-			return fids[i].name;
-	return NULL;
+	const struct rmi_cmd *c = rmi_cmd_by_fid(fid, RMI_ABI_1_0);
+
+	return c ? c->name : NULL;
 }
 
 static void print_call(const struct fz_trace *t)
@@ -1651,13 +1622,23 @@ static uint64_t op_any(struct input *in)
 	}
 }
 
+/* The RMI 1.0 commands: the first entries of the shared table, in FID order. */
+static unsigned v1_commands(void)
+{
+	unsigned n = 0;
+
+	while (n < rmi_ncmds && (rmi_cmds[n].abi & RMI_ABI_1_0))
+		n++;
+	return n;
+}
+
 static void op_raw(struct input *in)
 {
 	uint8_t f = in_u8(in);
 	uint64_t fid, x[5];
 
 	if (f < 0xe0)
-		fid = f < 0xd0 ? fids[f % NFIDS].fid : SMC64_STD_FID(0x150 + (f & 0x1f));
+		fid = f < 0xd0 ? rmi_cmds[f % v1_commands()].fid : SMC64_STD_FID(0x150 + (f & 0x1f));
 	else
 		fid = in_u64(in);
 	for (unsigned i = 0; i < 5; i++)

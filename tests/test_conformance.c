@@ -32,6 +32,7 @@
 #include "a64.h"
 #include "arch/esr.h"
 #include "harness.h"
+#include "rmm/rmi_cmds.h"
 #include "realmkit/psci.h"
 #include "realmkit/rsi.h"
 
@@ -202,19 +203,9 @@ static bool expect_eq(const struct ctx *c, uint64_t a, uint64_t b, const char *s
 
 static const char *fid_name(uint64_t fid)
 {
-	static const char *const names[] = {
-		[0x50] = "VERSION", [0x51] = "GRANULE_DELEGATE", [0x52] = "GRANULE_UNDELEGATE",
-		[0x53] = "DATA_CREATE", [0x54] = "DATA_CREATE_UNKNOWN", [0x55] = "DATA_DESTROY",
-		[0x57] = "REALM_ACTIVATE", [0x58] = "REALM_CREATE", [0x59] = "REALM_DESTROY",
-		[0x5a] = "REC_CREATE", [0x5b] = "REC_DESTROY", [0x5c] = "REC_ENTER",
-		[0x5d] = "RTT_CREATE", [0x5e] = "RTT_DESTROY", [0x5f] = "RTT_MAP_UNPROTECTED",
-		[0x61] = "RTT_READ_ENTRY", [0x62] = "RTT_UNMAP_UNPROTECTED",
-		[0x64] = "PSCI_COMPLETE", [0x65] = "FEATURES", [0x66] = "RTT_FOLD",
-		[0x67] = "REC_AUX_COUNT", [0x68] = "RTT_INIT_RIPAS", [0x69] = "RTT_SET_RIPAS",
-	};
-	uint64_t i = fid - SMC64_STD_FID(0x100);
+	const struct rmi_cmd *c = rmi_cmd_by_fid(fid, RMI_ABI_1_0);
 
-	return i < sizeof(names) / sizeof(names[0]) && names[i] ? names[i] : "?";
+	return c ? c->name : "?";
 }
 
 /* Every RMI call of the suite goes through here: the invariants must hold after it. */

@@ -17,61 +17,12 @@
 #include "realmkit/rmi.h"
 #include "realmkit/rmi2.h"
 #include "rmm/introspect.h"
+#include "rmm/rmi_cmds.h"
 
 #define MAX_TOKENS 32
 /* Fills at least this large prefault their pages in one madvise() call. */
 #define FILL_PREFAULT_MIN (1ULL << 20)
 
-struct cmd_desc {
-	const char *name;
-	uint64_t fid;
-	unsigned nargs;   /* input registers x1.. */
-	unsigned outputs; /* bitmask of x1..x4 printed on success (bit 0 = x1) */
-};
-
-static const struct cmd_desc commands[] = {
-	{ "VERSION", RMI_VERSION, 1, 0x3 },
-	{ "GRANULE_DELEGATE", RMI_GRANULE_DELEGATE, 1, 0 },
-	{ "GRANULE_UNDELEGATE", RMI_GRANULE_UNDELEGATE, 1, 0 },
-	{ "DATA_CREATE", RMI_DATA_CREATE, 5, 0 },
-	{ "DATA_CREATE_UNKNOWN", RMI_DATA_CREATE_UNKNOWN, 3, 0 },
-	{ "DATA_DESTROY", RMI_DATA_DESTROY, 2, 0x3 },
-	{ "REALM_ACTIVATE", RMI_REALM_ACTIVATE, 1, 0 },
-	{ "REALM_CREATE", RMI_REALM_CREATE, 2, 0 },
-	{ "REALM_DESTROY", RMI_REALM_DESTROY, 1, 0 },
-	{ "REC_CREATE", RMI_REC_CREATE, 3, 0 },
-	{ "REC_DESTROY", RMI_REC_DESTROY, 1, 0 },
-	{ "REC_ENTER", RMI_REC_ENTER, 2, 0 },
-	{ "RTT_CREATE", RMI_RTT_CREATE, 4, 0 },
-	{ "RTT_DESTROY", RMI_RTT_DESTROY, 3, 0x3 },
-	{ "RTT_MAP_UNPROTECTED", RMI_RTT_MAP_UNPROTECTED, 4, 0 },
-	{ "RTT_READ_ENTRY", RMI_RTT_READ_ENTRY, 3, 0xf },
-	{ "RTT_UNMAP_UNPROTECTED", RMI_RTT_UNMAP_UNPROTECTED, 3, 0x1 },
-	{ "PSCI_COMPLETE", RMI_PSCI_COMPLETE, 3, 0 },
-	{ "FEATURES", RMI_FEATURES, 1, 0x1 },
-	{ "RTT_FOLD", RMI_RTT_FOLD, 3, 0x1 },
-	{ "REC_AUX_COUNT", RMI_REC_AUX_COUNT, 1, 0x1 },
-	{ "RTT_INIT_RIPAS", RMI_RTT_INIT_RIPAS, 3, 0x1 },
-	{ "RTT_SET_RIPAS", RMI_RTT_SET_RIPAS, 4, 0x1 },
-	/* RMI 2.0 (platform rmm=2.0; docs/RMM2.md). RTT_DATA_MAP_INIT reuses 0x153. */
-	{ "RTT_DATA_MAP_INIT", RMI2_RTT_DATA_MAP_INIT, 5, 0 },
-	{ "RMM_CONFIG_SET", RMI2_RMM_CONFIG_SET, 1, 0 },
-	{ "RMM_CONFIG_GET", RMI2_RMM_CONFIG_GET, 1, 0 },
-	{ "RMM_ACTIVATE", RMI2_RMM_ACTIVATE, 0, 0 },
-	{ "GRANULE_TRACKING_GET", RMI2_GRANULE_TRACKING_GET, 2, 0x7 },
-	{ "GRANULE_RANGE_DELEGATE", RMI2_GRANULE_RANGE_DELEGATE, 2, 0x1 },
-	{ "GRANULE_RANGE_UNDELEGATE", RMI2_GRANULE_RANGE_UNDELEGATE, 2, 0x1 },
-	{ "GPT_L1_CREATE", RMI2_GPT_L1_CREATE, 1, 0 },
-	{ "RTT_DATA_MAP", RMI2_RTT_DATA_MAP, 5, 0x1 },
-	{ "RTT_DATA_UNMAP", RMI2_RTT_DATA_UNMAP, 5, 0x7 },
-	{ "RTT_UNPROT_MAP", RMI2_RTT_UNPROT_MAP, 5, 0x1 },
-	{ "RTT_UNPROT_UNMAP", RMI2_RTT_UNPROT_UNMAP, 5, 0x7 },
-	{ "REALM_TERMINATE", RMI2_REALM_TERMINATE, 1, 0 },
-	{ "OP_CONTINUE", RMI2_OP_CONTINUE, 2, 0 },
-	{ "OP_MEM_DONATE", RMI2_OP_MEM_DONATE, 3, 0x1 },
-	{ "OP_MEM_RECLAIM", RMI2_OP_MEM_RECLAIM, 3, 0x1 },
-	{ "OP_CANCEL", RMI2_OP_CANCEL, 1, 0 },
-};
 
 static const char *const status_names[] = {
 	"SUCCESS", "ERROR_INPUT", "ERROR_REALM", "ERROR_REC", "ERROR_RTT",
@@ -87,10 +38,9 @@ static const char *const status_names[] = {
 
 const char *rmi_command_name(uint64_t fid)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].fid == fid)
-			return commands[i].name;
-	return NULL;
+	const struct rmi_cmd *c = rmi_cmd_by_fid(fid, RMI_ABI_1_0 | RMI_ABI_2_0);
+
+	return c ? c->name : NULL;
 }
 
 void rmi_script_default_opts(struct rmi_script_opts *o)
@@ -114,7 +64,7 @@ struct script {
 	struct {
 		bool pending;
 		unsigned line;
-		const struct cmd_desc *cmd;
+		const struct rmi_cmd *cmd;
 		struct smc_result r;
 	} last;
 	/* Script words made printable for messages (a few per message). */
@@ -690,12 +640,9 @@ static int stmt_run_rec(struct script *s, int ntok, char **tok)
 	return 0;
 }
 
-static const struct cmd_desc *find_command(const char *name)
+static const struct rmi_cmd *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
+	return rmi_cmd_by_name(name);
 }
 
 /*
@@ -718,7 +665,7 @@ static const char *status_text(const struct script *s, uint64_t x0, char *buf, s
 	return buf;
 }
 
-static void print_call(struct script *s, const struct cmd_desc *c, const struct smc_args *a,
+static void print_call(struct script *s, const struct rmi_cmd *c, const struct smc_args *a,
 		       int nargs, const struct smc_result *r)
 {
 	unsigned status = RMI_RET_STATUS(r->x[0]), outputs = c->outputs;
@@ -770,7 +717,7 @@ static void print_call(struct script *s, const struct cmd_desc *c, const struct 
 }
 
 /* Make the call, print it, remember it for `expect`, check invariants if asked. */
-static int issue(struct script *s, const struct cmd_desc *c, const struct smc_args *a, int nargs,
+static int issue(struct script *s, const struct rmi_cmd *c, const struct smc_args *a, int nargs,
 		 struct smc_result *r)
 {
 	char why[256];
@@ -789,7 +736,7 @@ static int issue(struct script *s, const struct cmd_desc *c, const struct smc_ar
 static int stmt_call(struct script *s, int ntok, char **tok)
 {
 	static const char *const regs[] = { "x1", "x2", "x3", "x4", "x5", "x6" };
-	const struct cmd_desc *c;
+	const struct rmi_cmd *c;
 	struct smc_args a = { 0 };
 	struct smc_result r;
 
@@ -807,19 +754,16 @@ static int stmt_call(struct script *s, int ntok, char **tok)
 	return issue(s, c, &a, ntok - 2, &r);
 }
 
-static const struct cmd_desc *command_by_fid(uint64_t fid)
+static const struct rmi_cmd *command_by_fid(const struct script *s, uint64_t fid)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].fid == fid)
-			return &commands[i];
-	return NULL;
+	return rmi_cmd_by_fid(fid, s->plat.rmi_v2 ? RMI_ABI_2_0 : RMI_ABI_1_0);
 }
 
 /* Issue a call the `sro` statement makes, printed as a `call` line would be. */
 static int sro_call(struct script *s, uint64_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
 		    struct smc_result *r)
 {
-	const struct cmd_desc *c = command_by_fid(fid);
+	const struct rmi_cmd *c = command_by_fid(s, fid);
 	struct smc_args a = { .fid = fid, .x = { x1, x2, x3 } };
 
 	return issue(s, c, &a, (int)c->nargs, r);
@@ -834,7 +778,7 @@ static int sro_range(struct script *s, uint64_t fid, uint64_t base, uint64_t top
 		if (sro_call(s, fid, base, top, 0, &r) < 0)
 			return ERR_LINE;
 		if (r.x[0] != RMI_RET(RMI_SUCCESS, 0) || r.x[1] <= base)
-			return unexpected(s, "sro: %s 0x%llx failed", command_by_fid(fid)->name,
+			return unexpected(s, "sro: %s 0x%llx failed", command_by_fid(s, fid)->name,
 					  (unsigned long long)base);
 		base = r.x[1];
 	}
