@@ -445,11 +445,46 @@ static void test_slice(void)
 	}
 }
 
+/* MPIDR_EL1 as the realm reads it on REC 1: the REC's MPIDR, bit 31 RES1. */
+static void test_mpidr(void)
+{
+	uint32_t code[GRANULE_SIZE / 4] = { 0 };
+	struct world w;
+	unsigned n = 0;
+	uint64_t src, rec0;
+
+	code[n++] = 0xd53800a0; /* mrs x0, mpidr_el1 */
+	n += a64_mov(code + n, 20, MMIO);
+	code[n++] = a64_str(0, 20);
+	code[n++] = A64_B_SELF;
+	machine_init(&w.m, 64UL << 20, NULL);
+	realm_create(&w.m, &w.r, NULL);
+	realm_map_tables(&w.m, &w.r, CODE, 3);
+	rmi(&w.m, RMI_RTT_INIT_RIPAS, w.r.rd, CODE, SCRATCH, 0, 0);
+	src = ns_granule(&w.m);
+	host_write(&w.m, src, code, sizeof(code));
+	rmi(&w.m, RMI_DATA_CREATE, w.r.rd, delegated_granule(&w.m), CODE, src, 0);
+	rec0 = delegated_granule(&w.m);
+	CHECK_RMI(rmi(&w.m, RMI_REC_CREATE, w.r.rd, rec0, rec_params_at(&w.m, 0, false, CODE), 0,
+		      0),
+		  RMI_SUCCESS, 0);
+	w.rec = delegated_granule(&w.m);
+	CHECK_RMI(rmi(&w.m, RMI_REC_CREATE, w.r.rd, w.rec, rec_params_at(&w.m, 1, true, CODE), 0,
+		      0),
+		  RMI_SUCCESS, 0);
+	w.run = ns_granule(&w.m);
+	CHECK_RMI(rmi(&w.m, RMI_REALM_ACTIVATE, w.r.rd, 0, 0, 0, 0), RMI_SUCCESS, 0);
+	if (enter(&w, 0) && CHECK(is_mmio_write(&run_page(&w)->exit)))
+		CHECK_EQ(run_page(&w)->exit.gprs[0], 1UL | 1UL << 31);
+	machine_fini(&w.m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		run_row(&rows[i]);
 	test_slice();
+	test_mpidr();
 	printf("%zu RSI rows\n", sizeof(rows) / sizeof(rows[0]));
 	return t_done();
 }

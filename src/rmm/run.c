@@ -142,6 +142,8 @@ out:
 #define SYSREG_ID_AA64SMFR0_EL1 CPU_SYSREG(3, 0, 0, 4, 5)
 #define SYSREG_ID_AA64DFR0_EL1 CPU_SYSREG(3, 0, 0, 5, 0)
 #define SYSREG_ID_AA64MMFR0_EL1 CPU_SYSREG(3, 0, 0, 7, 0)
+#define SYSREG_MPIDR_EL1        CPU_SYSREG(3, 0, 0, 0, 5)
+#define MPIDR_EL1_RES1          (1UL << 31)
 
 static uint64_t set_field(uint64_t v, unsigned shift, uint64_t field)
 {
@@ -202,6 +204,10 @@ static bool rec_sysreg(void *owner, struct cpu *c, uint32_t sysreg, bool read, u
 		break;
 	case SYSREG_ID_AA64MMFR0_EL1:
 		v = set_field(cpu_get_sysreg(c, sysreg), 0, parange(rd->s2sz));
+		break;
+	case SYSREG_MPIDR_EL1:
+		/* The REC's MPIDR from REC_CREATE (TF-RMM: VMPIDR_EL2 = mpidr | RES1). */
+		v = rt->rec->mpidr | MPIDR_EL1_RES1;
 		break;
 	default:
 		return false;
