@@ -3,6 +3,7 @@
  * The physical side: granule protection is real (a host touch of a
  * delegated granule faults), scrubbing zeroes, backing is lazy.
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -103,6 +104,41 @@ static void test_lazy_backing(void)
 	pas_destroy(pas);
 }
 
+/* A run changes PAS as one: every granule faults for the host, written ones are scrubbed. */
+static void test_range_gpt_and_scrub(void)
+{
+	struct pas *pas = pas_create(T_DRAM_BASE, 64UL << 20);
+	uint64_t run = T_DRAM_BASE + (16 << 20), before;
+
+	if (!CHECK(pas != NULL))
+		return;
+	before = pas_resident_bytes(pas);
+	memset(pas_host_va(pas, run + 3 * GRANULE_SIZE), 0x5a, GRANULE_SIZE);
+	CHECK_EQ(pas_gpt_set_range(pas, run, 8, PAS_REALM), 0);
+	pas_scrub_range(pas, run, 8);
+	for (uint64_t i = 0; i < 8; i++) {
+		CHECK_EQ(pas_gpt_get(pas, run + i * GRANULE_SIZE), PAS_REALM);
+		CHECK(pas_host_faults(pas, run + i * GRANULE_SIZE));
+		CHECK(pas_is_zero(pas, run + i * GRANULE_SIZE));
+	}
+	/* The written page went back; the holes stayed holes. */
+	CHECK_EQ(pas_resident_bytes(pas), before);
+	/* (Probing a neighbour reads it, which backs it: after the census.) */
+	CHECK(!pas_host_faults(pas, run - GRANULE_SIZE));
+	CHECK(!pas_host_faults(pas, run + 8 * GRANULE_SIZE));
+	/* A written granule in the Realm PAS is scrubbed by the range form too. */
+	memset(pas_rmm_va(pas, run + 5 * GRANULE_SIZE), 0xa5, GRANULE_SIZE);
+	CHECK(!pas_is_zero(pas, run + 5 * GRANULE_SIZE));
+	pas_scrub_range(pas, run, 8);
+	CHECK(pas_is_zero(pas, run + 5 * GRANULE_SIZE));
+	CHECK_EQ(pas_gpt_set_range(pas, run, 8, PAS_NS), 0);
+	CHECK(!pas_host_faults(pas, run + 5 * GRANULE_SIZE));
+	CHECK_EQ(pas_gpt_set_range(pas, run, 0, PAS_REALM), -EINVAL);
+	CHECK_EQ(pas_gpt_set_range(pas, T_DRAM_BASE + (64UL << 20) - GRANULE_SIZE, 2, PAS_REALM),
+		 -EINVAL);
+	pas_destroy(pas);
+}
+
 static void test_bad_pas(void)
 {
 	struct machine m;
@@ -131,6 +167,7 @@ int main(void)
 	test_delegated_granule_faults();
 	test_undelegate_returns_zeroed();
 	test_lazy_backing();
+	test_range_gpt_and_scrub();
 	test_bad_pas();
 	return t_done();
 }

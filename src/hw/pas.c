@@ -105,18 +105,35 @@ enum pas_id pas_gpt_get(const struct pas *pas, uint64_t pa)
 	return (enum pas_id)pas->gpt[pas_granule_index(pas, pa)];
 }
 
-int pas_gpt_set(struct pas *pas, uint64_t pa, enum pas_id id)
+int pas_gpt_set_range(struct pas *pas, uint64_t pa, uint64_t n, enum pas_id id)
 {
 	uint64_t g;
 	int prot = id == PAS_NS ? PROT_READ | PROT_WRITE : PROT_NONE;
 
-	if (!pas_in_dram(pas, pa, GRANULE_SIZE) || (pa & GRANULE_MASK))
+	if (!n || n > pas->size >> GRANULE_SHIFT || (pa & GRANULE_MASK) ||
+	    !pas_in_dram(pas, pa, n << GRANULE_SHIFT))
 		return -EINVAL;
 	g = pas_granule_index(pas, pa);
-	if (mprotect(pas->host + (g << GRANULE_SHIFT), GRANULE_SIZE, prot) < 0)
-		return -errno;
-	pas->gpt[g] = (uint8_t)id;
+	/*
+	 * One mprotect for the whole run: the kernel changes (and shoots down)
+	 * the host mapping of all of it at once, where a call per granule
+	 * would split and re-merge the VMA and flush the TLB every time.
+	 */
+	if (mprotect(pas->host + (g << GRANULE_SHIFT), n << GRANULE_SHIFT, prot) < 0) {
+		int err = errno;
+
+		/* Callers move runs whose granules share one PAS: put that back. */
+		mprotect(pas->host + (g << GRANULE_SHIFT), n << GRANULE_SHIFT,
+			 pas->gpt[g] == PAS_NS ? PROT_READ | PROT_WRITE : PROT_NONE);
+		return -err;
+	}
+	memset(pas->gpt + g, id, n);
 	return 0;
+}
+
+int pas_gpt_set(struct pas *pas, uint64_t pa, enum pas_id id)
+{
+	return pas_gpt_set_range(pas, pa, 1, id);
 }
 
 void *pas_host_va(struct pas *pas, uint64_t pa)
@@ -150,12 +167,31 @@ void *pas_rmm_va(struct pas *pas, uint64_t pa)
 	return pas->rmm + (pa - pas->base);
 }
 
-void pas_scrub(struct pas *pas, uint64_t pa)
+void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n)
 {
 	off_t off = (off_t)((pa & ~GRANULE_MASK) - pas->base);
+	off_t len = (off_t)(n << GRANULE_SHIFT);
+	off_t data;
 
-	if (fallocate(pas->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, GRANULE_SIZE) < 0)
-		memset(pas->rmm + off, 0, GRANULE_SIZE);
+	if (!n)
+		return;
+	/*
+	 * A hole (never backed, or punched out before) already reads as zero
+	 * and has no page to give back: punching it again would only cost an
+	 * unmap of both views and a TLB shootdown on every CPU.  The caller
+	 * owns the granules (nobody can write them meanwhile), so the answer
+	 * holds until the caller hands them on.
+	 */
+	data = lseek(pas->fd, off, SEEK_DATA);
+	if ((data < 0 && errno == ENXIO) || data >= off + len)
+		return;
+	if (fallocate(pas->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len) < 0)
+		memset(pas->rmm + off, 0, (size_t)len);
+}
+
+void pas_scrub(struct pas *pas, uint64_t pa)
+{
+	pas_scrub_range(pas, pa, 1);
 }
 
 bool pas_is_zero(struct pas *pas, uint64_t pa)

@@ -55,6 +55,8 @@ enum pas_id pas_gpt_get(const struct pas *pas, uint64_t pa);
  * -errno if the host mapping could not be changed (the GPT is then unchanged).
  */
 int pas_gpt_set(struct pas *pas, uint64_t pa, enum pas_id id);
+/* The same for the @n granules from @pa, in one change of the host mapping; all or none. */
+int pas_gpt_set_range(struct pas *pas, uint64_t pa, uint64_t n, enum pas_id id);
 
 /*
  * Host (Normal-world) pointer to a PA.  Any access through it to a granule
@@ -66,8 +68,10 @@ bool pas_host_faults(struct pas *pas, uint64_t pa);
 
 /* Realm-world view, for the RMM only. NULL outside DRAM. */
 void *pas_rmm_va(struct pas *pas, uint64_t pa);
-/* Zero a granule and give its backing page back. */
+/* Zero a granule and give its backing page back (nothing to do for a hole). */
 void pas_scrub(struct pas *pas, uint64_t pa);
+/* The same for the @n granules from @pa (in DRAM, checked by the caller). */
+void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n);
 /* True if the granule reads as all zeroes (through the RMM view, without populating it). */
 bool pas_is_zero(struct pas *pas, uint64_t pa);
 

@@ -188,6 +188,8 @@ struct rk_vm {
 	uint64_t *delegated; /* every granule this VM delegated (RTTs, RECs, aux) */
 	uint64_t ndelegated, cap_delegated;
 	uint64_t staging[RK_STAGING_PAGES]; /* NS pages the RMM copies populate data from */
+	/* Populate on RMM 2.0: a run delegated by one RANGE_DELEGATE, not yet used. */
+	uint64_t predel_base, predel_n;
 
 	struct rk_memslot slots[RK_MAX_MEMSLOTS];
 	struct rk_range *private; /* sorted, disjoint PRIVATE ranges */

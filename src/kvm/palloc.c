@@ -50,6 +50,26 @@ static bool page_used(const struct palloc *pa, uint64_t i)
 	return pa->bitmap[i / 64] & (1ULL << (i % 64));
 }
 
+uint64_t palloc_get_run(struct palloc *pa, uint64_t max, uint64_t *n)
+{
+	uint64_t first = palloc_get(pa), i;
+
+	*n = 0;
+	if (!first)
+		return 0;
+	/* Next fit, then as many free pages right after it as there are (up to @max). */
+	*n = 1;
+	i = ((first - pa->base) >> GRANULE_SHIFT) + 1;
+	while (*n < max && i < pa->npages && !page_used(pa, i)) {
+		pa->bitmap[i / 64] |= 1ULL << (i % 64);
+		pa->used++;
+		(*n)++;
+		i++;
+	}
+	pa->cursor = i < pa->npages ? i : 0;
+	return first;
+}
+
 uint64_t palloc_get_contig(struct palloc *pa, uint64_t n)
 {
 	uint64_t run = 0;

@@ -25,6 +25,8 @@ void palloc_fini(struct palloc *pa);
 uint64_t palloc_get(struct palloc *pa);
 /* @n physically contiguous free pages (first PA), or 0. */
 uint64_t palloc_get_contig(struct palloc *pa, uint64_t n);
+/* Up to @max contiguous pages, at least one; *@n says how many (0: none left). */
+uint64_t palloc_get_run(struct palloc *pa, uint64_t max, uint64_t *n);
 void palloc_put(struct palloc *pa, uint64_t addr);
 /* Withhold a page forever: it could not be returned safely. */
 void palloc_leak(struct palloc *pa, uint64_t addr);

@@ -101,3 +101,38 @@ uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr)
 	granule_set_state(g, GRANULE_UNDELEGATED);
 	return RMI_RET(RMI_SUCCESS, 0);
 }
+
+/*
+ * Move the run of granules from @base (below @top, at most @budget) that are
+ * all in the state the transition needs, with one GPT change and one scrub
+ * for the run; returns the number moved (0: @base itself is not movable).
+ * Same order as the single-granule forms: delegate changes the GPT before
+ * scrubbing, undelegate scrubs while the run is still Realm PAS.
+ */
+uint64_t granule_range_transition(struct rmm *rmm, uint64_t base, uint64_t top, uint64_t budget,
+				  bool delegate)
+{
+	enum rmm_granule_state from;
+	uint64_t n = 0, pa;
+
+	from = delegate ? GRANULE_UNDELEGATED : GRANULE_DELEGATED;
+	for (pa = base; pa < top && n < budget && granule_find(rmm, pa, from); pa += GRANULE_SIZE)
+		n++;
+	if (!n)
+		return 0;
+	if (delegate) {
+		for (pa = base; pa < base + (n << GRANULE_SHIFT); pa += GRANULE_SIZE)
+			s2_shootdown_ns(rmm, pa);
+		if (pas_gpt_set_range(rmm->pas, base, n, PAS_REALM) < 0)
+			return 0;
+		pas_scrub_range(rmm->pas, base, n);
+	} else {
+		pas_scrub_range(rmm->pas, base, n);
+		if (pas_gpt_set_range(rmm->pas, base, n, PAS_NS) < 0)
+			return 0;
+	}
+	for (pa = base; pa < base + (n << GRANULE_SHIFT); pa += GRANULE_SIZE)
+		granule_set_state(granule_at(rmm, pa),
+				  delegate ? GRANULE_DELEGATED : GRANULE_UNDELEGATED);
+	return n;
+}

@@ -104,6 +104,8 @@ void smc_version(struct rmm *rmm, uint64_t req, struct smc_result *res);
 void smc_features(struct rmm *rmm, uint64_t index, struct smc_result *res);
 uint64_t smc_granule_delegate(struct rmm *rmm, uint64_t addr);
 uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr);
+uint64_t granule_range_transition(struct rmm *rmm, uint64_t base, uint64_t top, uint64_t budget,
+				  bool delegate);
 
 /* ---- realm (realm.c) ---- */
 struct rd *rd_map(struct rmm *rmm, struct granule *g_rd);

@@ -114,6 +114,9 @@ static void v2_range(struct rmm *rmm, uint64_t base, uint64_t top, bool delegate
 	res->x[1] = base;
 	if ((base | top) & GRANULE_MASK || top <= base)
 		return;
+	/* The run in the right state moves as one GPT change; the rest granule by granule. */
+	n = granule_range_transition(rmm, base, top, RMM_RANGE_BUDGET, delegate);
+	pa = base + (n << GRANULE_SHIFT);
 	while (pa < top && n < RMM_RANGE_BUDGET) {
 		uint64_t r = delegate ? smc_granule_delegate(rmm, pa)
 				      : smc_granule_undelegate(rmm, pa);
