@@ -5,9 +5,11 @@
  * granules a batch at a time into a ring of slots, and the calling thread
  * walks the launch's steps in order, extending the RIM with each batch as
  * it completes.  The ring bounds both memory and how far the hashers run
- * ahead.  Files are mapped one batch at a time (MAP_POPULATE) and hashed in
- * place; only edges (a zero lead, a file that ends mid-granule, an offset
- * that is not granule aligned) are assembled in a per-thread buffer.
+ * ahead.  Files are read a batch at a time with pread() into a per-thread
+ * buffer and hashed there (mapping each batch instead costs twice as much on
+ * a VM: the first touches of a fresh mapping, docs/PERFORMANCE.md); memory
+ * images are hashed in place.  Edges (a zero lead, a file that ends
+ * mid-granule) are assembled in the same buffer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -275,30 +276,18 @@ static int hash_batch(struct engine *e, struct slot *sl, uint8_t *buf)
 	const struct rkm_region *r = &e->l->regions[sl->region];
 	uint64_t mem0 = sl->first * RKM_GRANULE, len = sl->n * RKM_GRANULE;
 	const uint8_t *p = NULL;
-	void *map = MAP_FAILED;
-	size_t maplen = 0;
 
-	/* Fast path: the whole batch is source bytes, at the start of a granule. */
-	if (!r->lead && mem0 + len <= r->length && mem0 + len <= e->fsize[sl->region]) {
-		uint64_t off = r->offset + mem0;
-
-		if (!r->path) {
-			p = (const uint8_t *)r->data + off;
-		} else if (off % (uint64_t)sysconf(_SC_PAGESIZE) == 0) {
-			maplen = len;
-			map = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-				   e->fds[sl->region], (off_t)off);
-			if (map != MAP_FAILED) {
-				madvise(map, maplen, MADV_SEQUENTIAL);
-				p = map;
-			}
-		}
-	}
+	/* Fast path: a memory image whose batch is all content, hashed in place. */
+	if (!r->path && !r->lead && mem0 + len <= r->length && mem0 + len <= e->fsize[sl->region])
+		p = (const uint8_t *)r->data + r->offset + mem0;
 	if (!p) {
 		/* Assemble: lead zeroes, content, zeroes past the content or the source. */
-		memset(buf, 0, len);
+		uint64_t cend = r->lead + r->length;
+
+		if (mem0 < r->lead || mem0 + len > cend)
+			memset(buf, 0, len);
 		for (uint64_t m = mem0; m < mem0 + len;) {
-			uint64_t c0 = m < r->lead ? r->lead : m, cend = r->lead + r->length;
+			uint64_t c0 = m < r->lead ? r->lead : m;
 			uint64_t n;
 
 			if (c0 >= mem0 + len || c0 >= cend)
@@ -312,8 +301,6 @@ static int hash_batch(struct engine *e, struct slot *sl, uint8_t *buf)
 	}
 	for (uint64_t i = 0; i < sl->n; i++)
 		measurement_granule_hash(e->alg, p + i * RKM_GRANULE, sl->hash[i]);
-	if (map != MAP_FAILED)
-		munmap(map, maplen);
 	return 0;
 }
 
