@@ -54,7 +54,9 @@ int rk_vm_create(struct rk_host *h, unsigned long type)
 
 /*
  * Arch capabilities a realm VM fd reports (v14's kvm_realm_ext_allowed());
- * every other arm64 capability is 0 there.  Generic capabilities
+ * every other arm64 capability is 0 there, MP_STATE included (arm64 answers
+ * it in its own list, behind the filter; the ioctls themselves still work on
+ * a realm's vCPUs).  Generic capabilities
  * (DEVICE_CTRL, CHECK_EXTENSION_VM, the memory ones) are answered before
  * that filter and are not affected.
  */
@@ -85,8 +87,7 @@ int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 	default:
 		break;
 	}
-	if (vm && vm->realm && !realm_ext_allowed(cap) && cap != KVM_CAP_MP_STATE &&
-	    cap != KVM_CAP_GUEST_MEMFD && cap != KVM_CAP_MEMORY_ATTRIBUTES &&
+	if (vm && vm->realm && !realm_ext_allowed(cap) && cap != KVM_CAP_GUEST_MEMFD && cap != KVM_CAP_MEMORY_ATTRIBUTES &&
 	    cap != KVM_CAP_USER_MEMORY2 && cap < 0x7200)
 		return 0;
 	switch (cap) {
