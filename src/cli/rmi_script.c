@@ -516,6 +516,46 @@ static int stmt_load(struct script *s, int ntok, char **tok)
 	return ret < 0 ? ERR_LINE : 0;
 }
 
+/*
+ * gic RUN [hcr=V] [lrs=V,V,...]: the GIC part of the run granule's entry for
+ * the next REC_ENTER, as KVM's vgic flush writes it: gicv3_hcr and up to 16
+ * list registers, the rest zero.  `gic RUN` alone clears them.
+ */
+static int stmt_gic(struct script *s, int ntok, char **tok)
+{
+	char *keys[MAX_TOKENS], *vals[MAX_TOKENS];
+	uint64_t run, hcr = 0, lrs[RMI_REC_GIC_NUM_LRS] = { 0 };
+	struct rmi_rec_run *r;
+
+	if (ntok < 2)
+		return fail(s, "usage: gic RUN [hcr=V] [lrs=V,V,...]");
+	if (parse_u64(s, tok[1], "RUN", &run) < 0 || split_kvs(s, ntok, tok, 2, keys, vals) < 0)
+		return ERR_LINE;
+	if (host_range(s, "gic: RUN ", run, GRANULE_SIZE) < 0 || (run & GRANULE_MASK))
+		return fail(s, "gic: RUN must be a 4 KiB-aligned page of host memory");
+	for (int i = 2; i < ntok; i++) {
+		if (!strcmp(keys[i], "hcr")) {
+			if (parse_num(s, vals[i], "hcr", NUM_UNSIGNED, &hcr) < 0)
+				return ERR_LINE;
+		} else if (!strcmp(keys[i], "lrs")) {
+			if (parse_list(s, vals[i], "lrs", lrs, RMI_REC_GIC_NUM_LRS) < 0)
+				return ERR_LINE;
+		} else {
+			return fail(s, "gic: unknown field '%s' (hcr, lrs)", esc(s, keys[i]));
+		}
+	}
+	r = pas_host_va(s->pas, run);
+	r->enter.gicv3_hcr = hcr;
+	memcpy(r->enter.gicv3_lrs, lrs, sizeof(lrs));
+	return 0;
+}
+
+/* CNTx_CTL: ENABLE, IMASK, ISTATUS.  A timer asserts its interrupt when enabled, met, unmasked. */
+static bool timer_asserted(uint64_t ctl)
+{
+	return (ctl & 5) == 5 && !(ctl & 2);
+}
+
 static const char *const exit_names[] = { "SYNC", "IRQ", "FIQ", "PSCI", "RIPAS_CHANGE",
 					  "HOST_CALL", "SERROR" };
 
@@ -559,8 +599,35 @@ static int stmt_run_rec(struct script *s, int ntok, char **tok)
 			break;
 		}
 		r->enter.flags = 0;
-		if (e->exit_reason == RMI_EXIT_IRQ)
-			continue; /* the host tick: timing, not behaviour */
+		/*
+		 * An IRQ exit is the host tick (timing, not behaviour: re-entered
+		 * without a line) unless the realm caused it: one of its timers
+		 * asserts its interrupt, or the GIC asks for maintenance.  Those
+		 * are printed with the state KVM would act on, and end run_rec so
+		 * that the script answers (`gic`) as KVM's vgic does.
+		 */
+		if (e->exit_reason == RMI_EXIT_IRQ && !timer_asserted(e->cntv_ctl) &&
+		    !timer_asserted(e->cntp_ctl) && !e->gicv3_misr)
+			continue;
+		if (e->exit_reason == RMI_EXIT_IRQ) {
+			unsigned last = 0;
+
+			fprintf(s->out,
+				json ? "{\"type\":\"exit\",\"reason\":\"IRQ\",\"cntv_ctl\":\"0x%llx\","
+				       "\"cntp_ctl\":\"0x%llx\",\"misr\":\"0x%llx\",\"lrs\":["
+				     : "exit IRQ cntv_ctl=0x%llx cntp_ctl=0x%llx misr=0x%llx lrs=",
+				(unsigned long long)e->cntv_ctl, (unsigned long long)e->cntp_ctl,
+				(unsigned long long)e->gicv3_misr);
+			/* Up to the last list register in use, at least one. */
+			for (unsigned j = 0; j < RMI_REC_GIC_NUM_LRS; j++)
+				if (e->gicv3_lrs[j])
+					last = j;
+			for (unsigned i = 0; i <= last; i++)
+				fprintf(s->out, json ? "%s\"0x%llx\"" : "%s0x%llx", i ? "," : "",
+					(unsigned long long)e->gicv3_lrs[i]);
+			fprintf(s->out, json ? "]}\n" : "\n");
+			break;
+		}
 		esr = e->esr;
 		ipa = (e->hpfar >> 4) << GRANULE_SHIFT;
 		/* The unprotected bit is the top IPA bit: find it from the exit's address. */
@@ -1053,6 +1120,8 @@ static int run_line(struct script *s, char *line)
 		return stmt_load(s, ntok, tok);
 	if (!strcmp(tok[0], "run_rec"))
 		return stmt_run_rec(s, ntok, tok);
+	if (!strcmp(tok[0], "gic"))
+		return stmt_gic(s, ntok, tok);
 	if (!strcmp(tok[0], "measurements"))
 		return stmt_measurements(s, ntok, tok);
 	if (!strcmp(tok[0], "census"))
