@@ -580,7 +580,12 @@ static enum run_action handle_undef(struct run_ctx *ctx, const struct cpu_stop_i
 	uint32_t enc = (st->insn >> 5) & 0xffff;
 	uint64_t val = 0, esr = 0;
 
-	if ((st->insn & INSN_SYSREG_MASK) != INSN_SYSREG) {
+	/*
+	 * Not a system register access, or one from EL0: every ICC_* register
+	 * the RMM emulates is an EL1 register (op1 0), UNDEFINED at EL0.
+	 */
+	if ((st->insn & INSN_SYSREG_MASK) != INSN_SYSREG ||
+	    !((cpu_get_pstate(ctx->cpu) >> 2) & 3)) {
 		inject_undef(ctx);
 		return RUN_CONTINUE;
 	}
