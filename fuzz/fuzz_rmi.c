@@ -26,6 +26,7 @@
 #include "rmm/introspect.h"
 #include "rmm/rmi_cmds.h"
 #include "rmm/rmm.h"
+#include "../tests/a64.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -1300,14 +1301,6 @@ static uint64_t op_desc(struct input *in, int level)
 /* ---- realm programs ---- */
 
 /* xd = v (MOVZ + 3 MOVK). */
-static unsigned emit_mov(uint32_t *p, unsigned rd, uint64_t v)
-{
-	for (unsigned hw = 0; hw < 4; hw++)
-		p[hw] = (hw ? 0xf2800000u : 0xd2800000u) | hw << 21 |
-			((uint32_t)(v >> (16 * hw)) & 0xffff) << 5 | rd;
-	return 4;
-}
-
 /*
  * An address a realm program might touch: its own pages, RAM it never
  * populated, the unprotected alias for the usual IPA sizes, or anything.
@@ -1359,13 +1352,13 @@ static void write_program(struct input *in, uint64_t pa)
 
 		switch (k & 7) {
 		case 0: /* RSI / PSCI / SMCCC call */
-			n += emit_mov(w + n, 0, prog_fid(in));
+			n += a64_mov(w + n, 0, prog_fid(in));
 			for (unsigned a = 1; a <= 4; a++)
-				n += emit_mov(w + n, a, prog_addr(in));
+				n += a64_mov(w + n, a, prog_addr(in));
 			w[n++] = 0xd4000003; /* smc #0 */
 			break;
 		case 1: /* str/ldr of size 1 << (r & 3) at an address */
-			n += emit_mov(w + n, 9, prog_addr(in));
+			n += a64_mov(w + n, 9, prog_addr(in));
 			w[n++] = (uint32_t)(r & 3) << 30 | 0x39000000u | (r & 4 ? 1u << 22 : 0) |
 				 9u << 5 | (r >> 3);
 			break;
@@ -1387,7 +1380,7 @@ static void write_program(struct input *in, uint64_t pa)
 			w[n++] = 0x17ffffffu - (r & 15);
 			break;
 		default: /* a register from an address */
-			n += emit_mov(w + n, r % 29, prog_addr(in));
+			n += a64_mov(w + n, r % 29, prog_addr(in));
 			break;
 		}
 	}

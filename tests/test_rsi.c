@@ -507,7 +507,7 @@ static void test_icc_el0(void)
 	code[n++] = 0xd5184021; /* msr elr_el1, x1 */
 	n += a64_mov(code + n, 1, 0); /* SPSR: EL0t, DAIF clear */
 	code[n++] = 0xd5184001; /* msr spsr_el1, x1 */
-	code[n++] = 0xd69f03e0; /* eret */
+	code[n++] = A64_ERET;
 	n = el0;
 	code[n++] = 0xd538cc00; /* mrs x0, icc_iar1_el1 */
 	n += a64_mov(code + n, 20, MMIO);
