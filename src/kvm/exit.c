@@ -15,6 +15,7 @@
 
 #include "arch/esr.h"
 #include "kvm/internal.h"
+#include "kvm/rmi.h"
 #include "realmkit/psci.h"
 
 static struct rmi_rec_run *run_page(struct rk_vcpu *v)
@@ -206,8 +207,7 @@ static int handle_psci(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 		t = vcpu_by_mpidr(vm, exit->gprs[1]);
 		if (!t || !t->rec)
 			return -ENXIO; /* the RMM checked the MPIDR: cannot happen */
-		x0 = rk_rmi(vm->host, RMI_PSCI_COMPLETE, v->rec, t->rec, PSCI_RET_SUCCESS, 0, 0,
-			    NULL);
+		x0 = rmi_psci_complete(vm->host, v->rec, t->rec, PSCI_RET_SUCCESS);
 		if (!RMI_RET_STATUS(x0) && (fid == PSCI_CPU_ON_32 || fid == PSCI_CPU_ON_64) &&
 		    t->power_off) {
 			t->power_off = false;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "kvm/internal.h"
+#include "kvm/rmi.h"
 #include "attest/attest.h"
 #include "rmm/introspect.h"
 
@@ -48,32 +49,28 @@ static bool parse_chunk(const char *s, uint64_t *v)
  */
 static int rmm2_bringup(struct rk_host *h, uint64_t dram)
 {
-	struct smc_result r;
-	uint64_t cfg;
+	uint64_t cfg, x0;
 
-	if (rk_rmi(h, RMI_VERSION, RMI2_ABI_VERSION, 0, 0, 0, 0, &r) != RMI_RET(RMI_SUCCESS, 0))
+	if (rmi_version(h, RMI2_ABI_VERSION, NULL, NULL) != RMI_RET(RMI_SUCCESS, 0))
 		return -1;
-	rk_rmi(h, RMI_FEATURES, 0, 0, 0, 0, 0, &r);
-	rk_rmi(h, RMI_FEATURES, 1, 0, 0, 0, 0, &r);
-	if (!(r.x[1] & (1UL << RMI2_FEATURE_REGISTER_1_GRAN_4K_SHIFT)))
+	rmi_features(h, 0);
+	if (!(rmi_features(h, 1) & (1UL << RMI2_FEATURE_REGISTER_1_GRAN_4K_SHIFT)))
 		return -1;
 	cfg = palloc_get(&h->pages);
 	if (!cfg)
 		return -1;
 	memset(pas_host_va(h->pas, cfg), 0, GRANULE_SIZE); /* 4 KiB granules, 1 GiB regions */
-	r.x[0] = rk_rmi(h, RMI2_RMM_CONFIG_SET, cfg, 0, 0, 0, 0, NULL);
+	x0 = rmi2_rmm_config_set(h, cfg);
 	palloc_put(&h->pages, cfg);
-	if (r.x[0] != RMI_RET(RMI_SUCCESS, 0) ||
-	    rk_rmi(h, RMI2_RMM_ACTIVATE, 0, 0, 0, 0, 0, NULL) != RMI_RET(RMI_SUCCESS, 0))
+	if (!rmi_ok(x0) || !rmi_ok(rmi2_rmm_activate(h)))
 		return -1;
 	for (uint64_t b = PAS_DEFAULT_DRAM_BASE; b < PAS_DEFAULT_DRAM_BASE + dram; b += 1UL << 30) {
-		uint64_t top = b + (1UL << 30), x0;
+		uint64_t top = b + (1UL << 30), category;
 
-		if (rk_rmi(h, RMI2_GRANULE_TRACKING_GET, b, top, 0, 0, 0, &r) !=
-			    RMI_RET(RMI_SUCCESS, 0) ||
-		    r.x[2] != RMI2_TRACKING_FINE)
+		if (!rmi_ok(rmi2_granule_tracking_get(h, b, top, &category)) ||
+		    category != RMI2_TRACKING_FINE)
 			return -1;
-		x0 = rk_rmi(h, RMI2_GPT_L1_CREATE, b, 0, 0, 0, 0, NULL);
+		x0 = rmi2_gpt_l1_create(h, b);
 		if (x0 != RMI_RET(RMI_SUCCESS, 0) && x0 != RMI_RET(RMI2_ERROR_GPT, 0))
 			return -1;
 	}
@@ -82,16 +79,13 @@ static int rmm2_bringup(struct rk_host *h, uint64_t dram)
 
 uint64_t rk_rmi_delegate(struct rk_host *h, uint64_t pa, bool delegate)
 {
-	struct smc_result r;
-	uint64_t x0;
+	uint64_t x0, top = 0;
 
 	if (!h->rmi_v2)
-		return rk_rmi(h, delegate ? RMI_GRANULE_DELEGATE : RMI_GRANULE_UNDELEGATE, pa, 0, 0,
-			      0, 0, NULL);
-	x0 = rk_rmi(h, delegate ? RMI2_GRANULE_RANGE_DELEGATE : RMI2_GRANULE_RANGE_UNDELEGATE, pa,
-		    pa + GRANULE_SIZE, 0, 0, 0, &r);
-	return x0 == RMI_RET(RMI_SUCCESS, 0) && r.x[1] != pa + GRANULE_SIZE
-		       ? RMI_RET(RMI_ERROR_INPUT, 0) : x0;
+		return delegate ? rmi_granule_delegate(h, pa) : rmi_granule_undelegate(h, pa);
+	x0 = delegate ? rmi2_granule_range_delegate(h, pa, pa + GRANULE_SIZE, &top)
+		      : rmi2_granule_range_undelegate(h, pa, pa + GRANULE_SIZE, &top);
+	return rmi_ok(x0) && top != pa + GRANULE_SIZE ? RMI_RET(RMI_ERROR_INPUT, 0) : x0;
 }
 
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)

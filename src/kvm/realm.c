@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kvm/internal.h"
+#include "kvm/rmi.h"
 
 #define DFR0_DEBUGVER_V8 0x6ULL
 #define DFR0_BRPS_SHIFT  12
@@ -28,18 +29,11 @@ static uint64_t level_size(int level)
 
 uint64_t rk_dfr0_default(struct rk_host *h)
 {
-	struct smc_result r;
-	uint64_t bps, wps;
+	uint64_t f0 = rmi_features(h, 0);
+	uint64_t bps = (f0 >> RMI_FEATURE_REGISTER_0_NUM_BPS_SHIFT) & 0x3f;
+	uint64_t wps = (f0 >> RMI_FEATURE_REGISTER_0_NUM_WPS_SHIFT) & 0x3f;
 
-	rk_rmi(h, RMI_FEATURES, 0, 0, 0, 0, 0, &r);
-	bps = (r.x[1] >> RMI_FEATURE_REGISTER_0_NUM_BPS_SHIFT) & 0x3f;
-	wps = (r.x[1] >> RMI_FEATURE_REGISTER_0_NUM_WPS_SHIFT) & 0x3f;
 	return DFR0_DEBUGVER_V8 | (bps & 0xf) << DFR0_BRPS_SHIFT | (wps & 0xf) << DFR0_WRPS_SHIFT;
-}
-
-static bool rmi_ok(uint64_t x0)
-{
-	return RMI_RET_STATUS(x0) == RMI_SUCCESS;
 }
 
 static int track(struct rk_vm *vm, uint64_t pa)
@@ -177,7 +171,7 @@ int rk_realm_ensure_created(struct rk_vm *vm)
 	p->rtt_base = rtt;
 	p->rtt_level_start = vm->rtt_level_start;
 	p->rtt_num_start = vm->rtt_num_start;
-	if (!rmi_ok(rk_rmi(h, RMI_REALM_CREATE, rd, params, 0, 0, 0, NULL)))
+	if (!rmi_ok(rmi_realm_create(h, rd, params)))
 		goto undo;
 	palloc_put(&h->pages, params);
 	vm->rd = rd;
@@ -205,8 +199,7 @@ static int rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to)
 
 		if (!rtt)
 			return -ENOMEM;
-		if (!rmi_ok(rk_rmi(vm->host, RMI_RTT_CREATE, vm->rd, rtt,
-				   ipa & ~(level_size(l - 1) - 1), (uint64_t)l, 0, NULL)))
+		if (!rmi_ok(rmi_rtt_create(vm->host, vm->rd, rtt, ipa & ~(level_size(l - 1) - 1), l)))
 			return -ENXIO; /* stays tracked: undelegated at teardown */
 	}
 	return 0;
@@ -310,12 +303,13 @@ static int data_page(struct rk_vm *vm, uint64_t gpa, uint64_t src, uint64_t rmi_
 	for (;;) {
 		/* 2.0: RTT_DATA_MAP_INIT has DATA_CREATE's number and inputs; RTT_DATA_MAP maps. */
 		if (src)
-			x0 = rk_rmi(h, RMI_DATA_CREATE, vm->rd, pa, gpa, src, rmi_flags, NULL);
+			x0 = h->rmi_v2 ? rmi2_rtt_data_map_init(h, vm->rd, pa, gpa, src, rmi_flags)
+				       : rmi_data_create(h, vm->rd, pa, gpa, src, rmi_flags);
 		else if (h->rmi_v2)
-			x0 = rk_rmi(h, RMI2_RTT_DATA_MAP, vm->rd, gpa, gpa + GRANULE_SIZE,
-				    RMI2_ADDR_TYPE_SINGLE, RMI2_RDESC(pa, 1, RMI2_PAGE_L3), NULL);
+			x0 = rmi2_rtt_data_map(h, vm->rd, gpa, gpa + GRANULE_SIZE,
+					       RMI2_ADDR_TYPE_SINGLE, RMI2_RDESC(pa, 1, RMI2_PAGE_L3));
 		else
-			x0 = rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, gpa, 0, 0, NULL);
+			x0 = rmi_data_create_unknown(h, vm->rd, pa, gpa);
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
 		ret = rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
@@ -354,8 +348,7 @@ int rk_realm_populate_staged(struct rk_vm *vm, uint64_t gpa, unsigned i, bool me
 static void populate_predelegate(struct rk_vm *vm, uint64_t n)
 {
 	struct rk_host *h = vm->host;
-	uint64_t base, got, top, pa;
-	struct smc_result r;
+	uint64_t base, got, top, pa, out;
 
 	if (!h->rmi_v2 || vm->predel_n || n < 2)
 		return;
@@ -365,10 +358,9 @@ static void populate_predelegate(struct rk_vm *vm, uint64_t n)
 	top = base + (got << GRANULE_SHIFT);
 	pa = base;
 	while (pa < top) {
-		if (!rmi_ok(rk_rmi(h, RMI2_GRANULE_RANGE_DELEGATE, pa, top, 0, 0, 0, &r)) ||
-		    r.x[1] <= pa || r.x[1] > top)
+		if (!rmi_ok(rmi2_granule_range_delegate(h, pa, top, &out)) || out <= pa || out > top)
 			break;
-		pa = r.x[1];
+		pa = out;
 	}
 	for (uint64_t p = pa; p < top; p += GRANULE_SIZE)
 		palloc_put(&h->pages, p);
@@ -491,8 +483,8 @@ static int init_ripas(struct rk_vm *vm, uint64_t *base, uint64_t top, uint64_t b
 	uint64_t start = *base;
 
 	while (*base < top && (*base - start) >> GRANULE_SHIFT < budget) {
-		uint64_t left = budget - ((*base - start) >> GRANULE_SHIFT), lim = top;
-		struct smc_result r;
+		uint64_t left = budget - ((*base - start) >> GRANULE_SHIFT), lim = top, x0, out;
+		struct rmi_rtt_entry e = { .walk_level = 3 };
 		uint64_t size;
 		int level;
 
@@ -502,30 +494,30 @@ static int init_ripas(struct rk_vm *vm, uint64_t *base, uint64_t top, uint64_t b
 		 * on the chunk size.
 		 */
 		if (left < (top - *base) >> GRANULE_SHIFT) {
-			rk_rmi(h, RMI_RTT_READ_ENTRY, vm->rd, *base, 3, 0, 0, &r);
-			size = level_size(rmi_ok(r.x[0]) ? (int)r.x[1] : 3);
+			rmi_rtt_read_entry(h, vm->rd, *base, 3, &e); /* level 3 if it fails */
+			size = level_size((int)e.walk_level);
 			lim = *base + (left << GRANULE_SHIFT);
 			if (lim < (*base & ~(size - 1)) + size)
 				lim = (*base & ~(size - 1)) + size;
 			if (lim > top)
 				lim = top;
 		}
-		rk_rmi(h, RMI_RTT_INIT_RIPAS, vm->rd, *base, lim, 0, 0, &r);
-		if (rmi_ok(r.x[0])) {
-			*base = r.x[1];
+		x0 = rmi_rtt_init_ripas(h, vm->rd, *base, lim, &out);
+		if (rmi_ok(x0)) {
+			*base = out;
 			continue;
 		}
-		if (RMI_RET_STATUS(r.x[0]) != RMI_ERROR_RTT)
+		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT ||
+		    !rmi_ok(rmi_rtt_read_entry(h, vm->rd, *base, 3, &e)))
 			return -ENXIO;
-		rk_rmi(h, RMI_RTT_READ_ENTRY, vm->rd, *base, 3, 0, 0, &r);
-		level = (int)r.x[1];
+		level = (int)e.walk_level;
 		size = level_size(level);
-		if (r.x[2] == RMI_ASSIGNED) {
+		if (e.state == RMI_ASSIGNED) {
 			/* Populated: DATA_CREATE already made it RAM (and measured it). */
 			*base = (*base & ~(size - 1)) + size;
 			continue;
 		}
-		if (r.x[2] != RMI_UNASSIGNED || level >= 3)
+		if (e.state != RMI_UNASSIGNED || level >= 3)
 			return -ENXIO;
 		if (rtt_create_levels(vm, *base, level, level + 1) < 0)
 			return -ENOMEM;
@@ -587,15 +579,13 @@ static void gmem_page_gone(struct rk_vm *vm, uint64_t ipa, uint64_t pa, bool lea
 /* Unmap the DATA page at @ipa: DATA_DESTROY, or 2.0's RTT_DATA_UNMAP; its PA or 0. */
 static uint64_t data_unmap(struct rk_vm *vm, uint64_t ipa)
 {
-	struct smc_result r;
+	uint64_t data = 0;
 
-	if (!vm->host->rmi_v2) {
-		rk_rmi(vm->host, RMI_DATA_DESTROY, vm->rd, ipa, 0, 0, 0, &r);
-		return rmi_ok(r.x[0]) ? r.x[1] : 0;
-	}
-	rk_rmi(vm->host, RMI2_RTT_DATA_UNMAP, vm->rd, ipa, ipa + GRANULE_SIZE,
-	       RMI2_ADDR_TYPE_SINGLE, 0, &r);
-	return rmi_ok(r.x[0]) && r.x[2] ? RMI2_RDESC_ADDR(r.x[2]) : 0;
+	if (!vm->host->rmi_v2)
+		return rmi_ok(rmi_data_destroy(vm->host, vm->rd, ipa, &data, NULL)) ? data : 0;
+	rmi2_rtt_data_unmap(vm->host, vm->rd, ipa, ipa + GRANULE_SIZE, RMI2_ADDR_TYPE_SINGLE, 0,
+			    NULL, &data);
+	return data ? RMI2_RDESC_ADDR(data) : 0;
 }
 
 /* The private page at @ipa goes (memory the realm made EMPTY): destroy and free it. */
@@ -615,12 +605,11 @@ uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
 	uint64_t addr = base;
 
 	while (addr < top) {
-		struct smc_result r;
+		uint64_t out = addr, x0 = rmi_rtt_set_ripas(h, vm->rd, v->rec, addr, top, &out);
 
-		rk_rmi(h, RMI_RTT_SET_RIPAS, vm->rd, v->rec, addr, top, 0, &r);
-		if (rmi_ok(r.x[0])) {
+		if (rmi_ok(x0)) {
 			if (v->ripas.ripas == RMI_EMPTY)
-				for (uint64_t a = addr; a < r.x[1]; a += GRANULE_SIZE) {
+				for (uint64_t a = addr; a < out; a += GRANULE_SIZE) {
 					struct rk_memslot *s = rk_vm_slot_of(vm, a);
 
 					if (s && s->gmem &&
@@ -628,14 +617,13 @@ uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
 							   GRANULE_SHIFT])
 						destroy_private(vm, a);
 				}
-			addr = r.x[1];
+			addr = out;
 			continue;
 		}
-		if (RMI_RET_STATUS(r.x[0]) != RMI_ERROR_RTT || RMI_RET_INDEX(r.x[0]) >= 3)
+		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
 		/* The range starts or ends inside a block: split it. */
-		if (rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(r.x[0]),
-				      (int)RMI_RET_INDEX(r.x[0]) + 1) < 0)
+		if (rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(x0), (int)RMI_RET_INDEX(x0) + 1) < 0)
 			break;
 	}
 	return addr;
@@ -662,7 +650,7 @@ static uint64_t sro_loop(struct rk_vm *vm, uint64_t x0, uint64_t handle, struct 
 		uint64_t *l = pas_host_va(h->pas, list);
 
 		if (st == RMI2_BUSY || st == RMI2_BLOCKED) {
-			x0 = rk_rmi(h, RMI2_OP_CONTINUE, handle, 0, 0, 0, 0, r);
+			x0 = rmi2_op_continue(h, handle, r);
 			continue;
 		}
 		if (st != RMI2_INCOMPLETE)
@@ -679,17 +667,15 @@ static uint64_t sro_loop(struct rk_vm *vm, uint64_t x0, uint64_t handle, struct 
 				}
 				l[i] = RMI2_RDESC(pa, 1, RMI2_PAGE_L3);
 			}
-			if (!n && rk_rmi(h, RMI2_OP_CANCEL, handle, 0, 0, 0, 0, r) !=
-					  RMI_RET(RMI_SUCCESS, 0)) {
+			if (!n && !rmi_ok(rmi2_op_cancel(h, handle, r))) {
 				x0 = r->x[0];
 				continue;
 			}
-			x0 = n ? rk_rmi(h, RMI2_OP_MEM_DONATE, handle, list, n, 0, 0, r)
-			       : RMI_RET(RMI_ERROR_INPUT, 0);
+			x0 = n ? rmi2_op_mem_donate(h, handle, list, n, r) : RMI_RET(RMI_ERROR_INPUT, 0);
 		} else if (RMI2_OP_MEM_REQ(x0) == RMI2_OP_MEM_REQ_RECLAIM) {
-			x0 = rk_rmi(h, RMI2_OP_MEM_RECLAIM, handle, list, GRANULE_SIZE / 8, 0, 0, r);
+			x0 = rmi2_op_mem_reclaim(h, handle, list, GRANULE_SIZE / 8, r);
 		} else {
-			x0 = rk_rmi(h, RMI2_OP_CONTINUE, handle, 0, 0, 0, 0, r);
+			x0 = rmi2_op_continue(h, handle, r);
 		}
 	}
 	palloc_put(&h->pages, list);
@@ -724,7 +710,7 @@ static int create_recs(struct rk_vm *vm)
 		if (h->rmi_v2) {
 			/* 2.0: no aux in the params; REC_CREATE asks for them by donation. */
 			struct smc_result r;
-			uint64_t x0 = rk_rmi(h, RMI_REC_CREATE, vm->rd, v->rec, params, 0, 0, &r);
+			uint64_t x0 = rmi_rec_create(h, vm->rd, v->rec, params, &r);
 
 			ok = rmi_ok(sro_loop(vm, x0, r.x[1], &r));
 			goto created;
@@ -738,7 +724,7 @@ static int create_recs(struct rk_vm *vm)
 			}
 			p->aux[a] = v->aux[a];
 		}
-		ok = rmi_ok(rk_rmi(h, RMI_REC_CREATE, vm->rd, v->rec, params, 0, 0, NULL));
+		ok = rmi_ok(rmi_rec_create(h, vm->rd, v->rec, params, NULL));
 created:
 		palloc_put(&h->pages, params);
 		if (!ok) {
@@ -786,7 +772,7 @@ int rk_realm_activate(struct rk_vm *vm)
 			ret = init_ripas(vm, &base, slots[i]->gpa + slots[i]->size, UINT64_MAX);
 		}
 	}
-	if (!ret && !rmi_ok(rk_rmi(vm->host, RMI_REALM_ACTIVATE, vm->rd, 0, 0, 0, 0, NULL)))
+	if (!ret && !rmi_ok(rmi_realm_activate(vm->host, vm->rd)))
 		ret = -ENXIO;
 	/* A failed activation leaves the realm unusable, as in Linux: it can only be destroyed. */
 	vm->state = ret ? RK_REALM_DEAD : RK_REALM_ACTIVE;
@@ -837,22 +823,19 @@ static void teardown_rtt(struct rk_vm *vm, uint64_t base, int level, uint64_t ne
 
 	for (uint64_t i = 0; i < nentries; i++) {
 		uint64_t ipa = base + i * size;
-		struct smc_result r;
+		struct rmi_rtt_entry e;
 
-		rk_rmi(h, RMI_RTT_READ_ENTRY, vm->rd, ipa, (uint64_t)level, 0, 0, &r);
-		if (!rmi_ok(r.x[0]))
+		if (!rmi_ok(rmi_rtt_read_entry(h, vm->rd, ipa, level, &e)))
 			return;
-		if (r.x[2] == RMI_TABLE) {
+		if (e.state == RMI_TABLE) {
 			teardown_rtt(vm, ipa, level + 1, 512);
-			rk_rmi(h, RMI_RTT_DESTROY, vm->rd, ipa, (uint64_t)level + 1, 0, 0, &r);
-		} else if (r.x[2] == RMI_ASSIGNED && ipa >= protected_top) {
+			rmi_rtt_destroy(h, vm->rd, ipa, level + 1, NULL, NULL);
+		} else if (e.state == RMI_ASSIGNED && ipa >= protected_top) {
 			if (h->rmi_v2)
-				rk_rmi(h, RMI2_RTT_UNPROT_UNMAP, vm->rd, ipa, ipa + size,
-				       RMI2_ADDR_TYPE_NONE, 0, &r);
+				rmi2_rtt_unprot_unmap(h, vm->rd, ipa, ipa + size, NULL);
 			else
-				rk_rmi(h, RMI_RTT_UNMAP_UNPROTECTED, vm->rd, ipa, (uint64_t)level, 0,
-				       0, &r);
-		} else if (r.x[2] == RMI_ASSIGNED && level == 3) {
+				rmi_rtt_unmap_unprotected(h, vm->rd, ipa, level, NULL);
+		} else if (e.state == RMI_ASSIGNED && level == 3) {
 			uint64_t pa = data_unmap(vm, ipa);
 
 			if (pa)
@@ -868,19 +851,18 @@ void rk_realm_destroy(struct rk_vm *vm)
 	if (vm->state != RK_REALM_NONE) {
 		/* 2.0 (v14): the realm becomes a ZOMBIE first; RECs go by stateful operation. */
 		if (h->rmi_v2)
-			rk_rmi(h, RMI2_REALM_TERMINATE, vm->rd, 0, 0, 0, 0, NULL);
+			rmi2_realm_terminate(h, vm->rd);
 		for (unsigned i = 0; i < vm->nvcpus; i++)
 			if (vm->vcpus[i] && vm->vcpus[i]->rec) {
 				struct smc_result r;
-				uint64_t x0 = rk_rmi(h, RMI_REC_DESTROY, vm->vcpus[i]->rec, 0, 0, 0,
-						     0, &r);
+				uint64_t x0 = rmi_rec_destroy(h, vm->vcpus[i]->rec, &r);
 
 				if (h->rmi_v2)
 					sro_loop(vm, x0, r.x[1], &r);
 			}
 		teardown_rtt(vm, 0, vm->rtt_level_start,
 			     (1ULL << vm->ipa_bits) / level_size(vm->rtt_level_start));
-		rk_rmi(h, RMI_REALM_DESTROY, vm->rd, 0, 0, 0, 0, NULL);
+		rmi_realm_destroy(h, vm->rd);
 		/* RD, RTTs, RECs and aux: undelegated, or leaked if the RMM refuses. */
 		for (uint64_t i = 0; i < vm->ndelegated; i++)
 			undelegate_free(h, vm->delegated[i]);

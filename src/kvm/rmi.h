@@ -77,26 +77,20 @@ static inline uint64_t rmi_realm_destroy(struct rk_host *h, uint64_t rd)
 
 /* ---- RECs ---- */
 
-/* 2.0: may return INCOMPLETE; *handle is then the SRO's handle (rmi_sro_* below). */
+/*
+ * 2.0: REC_CREATE and REC_DESTROY are stateful operations: they may return
+ * INCOMPLETE with @r's x1 the handle and x2 the memory request, which the
+ * caller's SRO loop answers (rmi2_op_* below).  @r may be NULL under 1.0.
+ */
 static inline uint64_t rmi_rec_create(struct rk_host *h, uint64_t rd, uint64_t rec,
-				      uint64_t params, uint64_t *handle)
+				      uint64_t params, struct smc_result *r)
 {
-	struct smc_result r;
-	uint64_t x0 = rk_rmi(h, RMI_REC_CREATE, rd, rec, params, 0, 0, &r);
-
-	if (handle)
-		*handle = r.x[1];
-	return x0;
+	return rk_rmi(h, RMI_REC_CREATE, rd, rec, params, 0, 0, r);
 }
 
-static inline uint64_t rmi_rec_destroy(struct rk_host *h, uint64_t rec, uint64_t *handle)
+static inline uint64_t rmi_rec_destroy(struct rk_host *h, uint64_t rec, struct smc_result *r)
 {
-	struct smc_result r;
-	uint64_t x0 = rk_rmi(h, RMI_REC_DESTROY, rec, 0, 0, 0, 0, &r);
-
-	if (handle)
-		*handle = r.x[1];
-	return x0;
+	return rk_rmi(h, RMI_REC_DESTROY, rec, 0, 0, 0, 0, r);
 }
 
 static inline uint64_t rmi_rec_enter(struct rk_host *h, uint64_t rec, uint64_t run)

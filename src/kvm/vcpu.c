@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kvm/internal.h"
+#include "kvm/rmi.h"
 #include "machine/cpu.h"
 
 #define FEATURES_SUPPORTED     ((1U << KVM_ARM_VCPU_POWER_OFF) | (1U << KVM_ARM_VCPU_PSCI_0_2))
@@ -341,7 +342,7 @@ static int run_loop(struct rk_vcpu *v)
 		run->enter.flags = v->entry_flags | RMI_REC_ENTRY_FLAG_TRAP_WFI;
 		rk_vgic_flush(v, &run->enter);
 		pthread_mutex_unlock(&h->lock);
-		x0 = rk_rmi(h, RMI_REC_ENTER, v->rec, v->run_page, 0, 0, 0, NULL);
+		x0 = rmi_rec_enter(h, v->rec, v->run_page);
 		pthread_mutex_lock(&h->lock);
 		switch (RMI_RET_STATUS(x0)) {
 		case RMI_SUCCESS:

@@ -9,15 +9,13 @@
 #include <sys/stat.h>
 
 #include "kvm/internal.h"
+#include "kvm/rmi.h"
 
 #define KVM_VM_TYPE_ARM_PROTECTED (1UL << 31)
 
 static unsigned ipa_limit(struct rk_host *h)
 {
-	struct smc_result r;
-
-	rk_rmi(h, RMI_FEATURES, 0, 0, 0, 0, 0, &r);
-	return (unsigned)(r.x[1] & 0xff);
+	return (unsigned)(rmi_features(h, 0) & 0xff);
 }
 
 int rk_vm_create(struct rk_host *h, unsigned long type)
