@@ -34,10 +34,12 @@ static const char usage[] =
 	"input (one; default: realmkit run's options below, dry-run through KVM):\n"
 	"      --manifest FILE      a JSON launch manifest\n"
 	"      --vmm kvmtool|qemu   that VMM's layout of -k/-i/-d/--firmware in -m MiB of RAM\n"
+	"                           (kvmtool without -d: its DTB, generated from -c, -m, -p)\n"
 	"      --measurement-log    (--vmm) the VMM's event-log area, loaded unmeasured\n"
 	"      --event-log FILE     replay a TCG2 event log (CCEL); --image FILE for each\n"
 	"                           image its blob events name by digest\n"
-	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4)\n"
+	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4;\n"
+	"                           also --num-bps, --num-wps)\n"
 	"      --engine-only        (run options) skip the dry run through KVM\n"
 	"      --threads N          hashing threads (default: one per CPU)\n"
 	"      --rmm 1.0|2.0        the RMM's measurement rules (2.0: no RIPAS descriptor;\n"
@@ -81,13 +83,15 @@ static const struct {
 	{ "breakpoints", O_BPS, true },     { "watchpoints", O_WPS, true },
 	{ "measurement-log", O_MLOG, false }, { "help", O_HELP, false },
 	{ "rmm", O_RMM, true },             { "with-rems", O_WITH_REMS, false },
+	/* cca-realm-measurements' spelling of --breakpoints and --watchpoints */
+	{ "num-bps", O_BPS, true },         { "num-wps", O_WPS, true },
 };
 
 struct mopts {
 	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect, *rmm;
 	const char *images[16];
 	unsigned nimages, threads, bps, wps;
-	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems;
+	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems, ipa_given;
 };
 
 static void hexs(FILE *f, const uint8_t *b, size_t n)
@@ -136,6 +140,8 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 		if (k == sizeof(own) / sizeof(own[0])) {
 			if (!strncmp(a, "--measurement-algo", 18))
 				m->algo_given = true;
+			if (!strncmp(a, "--ipa-bits", 10))
+				m->ipa_given = true;
 			rargv[(*rargc)++] = argv[i];
 			continue;
 		}
@@ -373,6 +379,8 @@ int cmd_measure(int argc, char **argv)
 			.kernel = vo.image[VMM_IMG_KERNEL], .initrd = vo.image[VMM_IMG_INITRD],
 			.dtb = vo.image[VMM_IMG_DTB], .firmware = vo.image[VMM_IMG_FIRMWARE],
 			.mem = vo.mem_mib << 20, .measurement_log = m.mlog,
+			.cpus = vo.cpus_set ? vo.cpus : 1, .params_str = vo.params,
+			.ipa_bits_given = m.ipa_given, .dump_dtb = vo.dump_dtb,
 		};
 		bool qemu = !strcmp(m.vmm, "qemu");
 
