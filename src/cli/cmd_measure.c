@@ -24,6 +24,7 @@
 #include "measure/export.h"
 #include "measure/runplan.h"
 #include "measure/spec.h"
+#include "realmkit/rmi.h"
 
 static const char usage[] =
 	"usage: realmkit measure [input] [output options]\n"
@@ -38,6 +39,7 @@ static const char usage[] =
 	"      --measurement-log    (--vmm) the VMM's event-log area, loaded unmeasured\n"
 	"      --event-log FILE     replay a TCG2 event log (CCEL); --image FILE for each\n"
 	"                           image its blob events name by digest\n"
+	"      --pmu-counters N     (--vmm) a PMU with N counters (realm flag and DTB node)\n"
 	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4;\n"
 	"                           also --num-bps, --num-wps)\n"
 	"      --engine-only        (run options) skip the dry run through KVM\n"
@@ -66,7 +68,7 @@ static const char usage[] =
 
 enum { O_MANIFEST = 1, O_VMM, O_LOG, O_IMAGE, O_BASE64, O_JSON, O_CORIM, O_COMID, O_REFVALS,
        O_NAME, O_QUIET, O_THREADS, O_ENGINE_ONLY, O_EXPECT, O_BPS, O_WPS, O_MLOG, O_HELP,
-       O_RMM, O_WITH_REMS };
+       O_RMM, O_WITH_REMS, O_PMU };
 
 static const struct {
 	const char *name;
@@ -85,12 +87,14 @@ static const struct {
 	{ "rmm", O_RMM, true },             { "with-rems", O_WITH_REMS, false },
 	/* cca-realm-measurements' spelling of --breakpoints and --watchpoints */
 	{ "num-bps", O_BPS, true },         { "num-wps", O_WPS, true },
+	{ "pmu-counters", O_PMU, true },
 };
 
 struct mopts {
 	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect, *rmm;
 	const char *images[16];
-	unsigned nimages, threads, bps, wps;
+	unsigned nimages, threads, bps, wps, pmu_counters;
+	bool pmu;
 	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems, ipa_given;
 };
 
@@ -188,6 +192,18 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 			}
 			m->rmm = v;
 			break;
+		case O_PMU: {
+			uint64_t x;
+			const char *end;
+
+			if (cli_parse_number(v, &end, &x) || *end || x > 31) {
+				cli_error("measure", "--pmu-counters: '%s' is not 0 to 31", v);
+				return -1;
+			}
+			m->pmu = true;
+			m->pmu_counters = (unsigned)x;
+			break;
+		}
 		case O_THREADS:
 		case O_BPS:
 		case O_WPS: {
@@ -393,6 +409,10 @@ int cmd_measure(int argc, char **argv)
 		a.params.ipa_bits = vo.ipa_bits;
 		a.params.num_bps = (m.bps ? m.bps : 6) - 1;
 		a.params.num_wps = (m.wps ? m.wps : 4) - 1;
+		if (m.pmu) {
+			a.params.flags |= RMI_REALM_FLAGS_PMU;
+			a.params.pmu_num_ctrs = m.pmu_counters;
+		}
 		memcpy(a.params.rpv, vo.rpv, sizeof(vo.rpv));
 		if ((qemu ? rkm_layout_qemu : rkm_layout_kvmtool)(&a, &spec, err, sizeof(err)) < 0) {
 			cli_error("measure", "%s", err);

@@ -2,8 +2,9 @@
 /*
  * The device trees a VMM's layout measures when the user gives none (`-d`):
  * generated as veraison/cca-realm-measurements (commit 08aaf5a) generates
- * them for kvmtool (src/kvmtool.rs, src/fdt.rs), byte for byte, so that
- * `realmkit measure --vmm kvmtool` reproduces that tool's RIMs.  That tool
+ * them for kvmtool (src/kvmtool.rs, src/fdt.rs) and QEMU's virt machine
+ * (src/qemu.rs), byte for byte, so that `realmkit measure --vmm kvmtool|qemu`
+ * reproduces that tool's RIMs.  That tool
  * writes DTBs with the vm-fdt crate, whose string table holds each distinct
  * property name once in order of first use; libfdt's sequential writer
  * shares suffixes and stores names newest first, and it puts the memory
@@ -35,6 +36,27 @@ struct rkm_kvmtool_dtb {
  * the tree, then zeroes.  0, or -1 with one line in @err.
  */
 int rkm_kvmtool_dtb(const struct rkm_kvmtool_dtb *c, uint8_t **out, char *err, size_t errlen);
+
+#define RKM_QEMU_DTB_MAX 0x100000 /* QEMU's DTB slot (1 MiB) */
+
+struct rkm_qemu_dtb {
+	unsigned cpus;
+	uint64_t mem_base, mem_size;
+	/* the virt machine's high regions above RAM (layout.c) */
+	uint64_t high_redist, high_pci_cfg, high_pci_mmio;
+	const char *bootargs;              /* -append; NULL: no bootargs property */
+	uint64_t initrd_base, initrd_size; /* size 0: no initrd */
+	uint64_t log_base, log_size;       /* size 0: no event-log reservation */
+	bool its, pmu;
+};
+
+/*
+ * QEMU virt's DTB for @c as that model generates it (src/qemu.rs gen_dtb):
+ * a malloc'd buffer in *@out of *@len bytes (the tree only: QEMU's DTB is
+ * measured at its own size).  0, or -1 with one line in @err.
+ */
+int rkm_qemu_dtb(const struct rkm_qemu_dtb *c, uint8_t **out, size_t *len, char *err,
+		 size_t errlen);
 
 /*
  * Lay out the finished FDT in @fdt (a buffer of @bufsize bytes) as vm-fdt
