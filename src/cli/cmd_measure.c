@@ -61,7 +61,9 @@ static const char usage[] =
 	"\n"
 	"realmkit run's image and realm options (realmkit help run) select the images\n"
 	"and the realm: -k/--kernel, -i/--initrd, -d/--dtb, --firmware, -m/--mem, -c/--cpus,\n"
-	"--ipa-bits, --measurement-algo, --realm-pv, --ripas, --measure, --no-measure.\n"
+	"-p/--params, --ipa-bits, --measurement-algo, --realm-pv, --ripas, --measure,\n"
+	"--no-measure, --dump-dtb (with --vmm: the generated DTB).  With --vmm, --ipa-bits\n"
+	"is the host's limit: the width is the VMM's own (docs/MEASURE.md).\n"
 	"\n"
 	"exit status: 0 measured; 1 bad input (manifest, layout, event log); 2 bad options\n"
 	"or unreadable files; 3 --expect-rim differs or the dry run and the engine disagree.\n";
