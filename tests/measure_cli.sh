@@ -139,10 +139,76 @@ run 0 measure --vmm qemu -k "$tmp/Image" -i "$tmp/initrd" -d "$tmp/dtb" -m 256 -
 has out '"hash_algo":"sha512"'
 run 1 measure --vmm kvmtool -k "$tmp/initrd" -d "$tmp/dtb" -m 256
 has err "is not an arm64 Image"
-run 1 measure --vmm kvmtool -k "$tmp/Image" -m 256
-has err "--dtb FILE is needed"
+# Without -d the layout generates the VMM's DTB: a valid tree, kvmtool's 64 KiB slot.
+run 0 measure --vmm kvmtool -k "$tmp/Image" -m 256 -c 2 -p "quiet" --dump-dtb "$tmp/kt.dtb"
+[ "$(wc -c <"$tmp/kt.dtb")" -eq 65536 ] && passes=$((passes + 1)) || fail "kvmtool DTB is not 64 KiB"
+if command -v dtc >/dev/null 2>&1; then
+	dtc -I dtb -O dts -o "$tmp/kt.dts" "$tmp/kt.dtb" 2>/dev/null
+	desc="dtc of the generated kvmtool DTB"
+	has kt.dts 'bootargs = " console=hvc0 root=/dev/vda rw  quiet";'
+	has kt.dts "cpu@1 {"
+	has kt.dts 'reg = <0x00 0x3fff0000 0x00 0x10000 0x00 0x3ffb0000 0x00 0x40000>;'
+fi
+# kvmtool's 33 IPA bits cannot hold RAM that ends above 4 GiB in the protected half.
+run 1 measure --vmm kvmtool -k "$tmp/Image" -m 3072
+has err "outside the protected IPA space [0, 0x100000000)"
+run 1 measure --vmm qemu -m 256 --ipa-bits 40
+has err "needs 41 IPA bits; --ipa-bits 40 is less"
+run 1 measure --vmm qemu -i "$tmp/initrd" -m 256
+has err "--initrd needs --kernel"
+run 2 measure --vmm qemu -m 256 --pmu-counters 32
+has err "--pmu-counters: '32' is not 0 to 31"
 run 2 measure --vmm lkvm -k "$tmp/Image"
 has err "neither kvmtool nor qemu"
+
+# ---- published RIMs: veraison/cca-realm-measurements tests/cmdline.rs at 08aaf5a ----
+# Their tool (the model at that same commit: src/kvmtool.rs, src/qemu.rs, src/fdt.rs,
+# src/realm.rs) run with the arguments in the comment gives these RIMs; measure must give the
+# same with the equivalent options (RMM 1.0: their model's rules).  Their inputs: a firmware
+# file "FW CONTENT", an initrd "INITRD CONTENT", testdata/linux.bin (tests/measure/README.md).
+printf 'FW CONTENT' >"$tmp/firmware"
+printf 'INITRD CONTENT' >"$tmp/initrd14"
+lb=$src/tests/measure/linux.bin
+published() { # published RIM-prefix measure-args...
+	published_rim=$1
+	shift
+	run 0 measure --rmm 1.0 --num-wps 6 --num-bps 6 "$@"
+	has out "RIM  $published_rim"
+}
+kt="--vmm kvmtool -c 1 -m 512"
+# kvmtool_params "minimum working kvmtool cmdline": kvmtool --realm -c 1 -m 512M
+published 998dfdf6401d69f73ed88ac53d62d5ea2cfac6320b887ce4599aa8671791d4d $kt
+# kvmtool_measurements "measure firmware": -f FW kvmtool --realm --firmware firmware -c 1 -m 512M
+published cf37146fce0ad50e1be1a04580c1024e5449b430b0dd96b6ef5c9a2b73767bf5 $kt --firmware "$tmp/firmware"
+# ... and with --print-b64
+published zzcUb84K1Q4b4aBFgMECTlRJtDCw3Za271yaK3N2e/U= $kt --firmware "$tmp/firmware" --base64
+# qemu_params (--ipa-bits 52 --pmu-num-ctrs 6: host limits; QEMU's default -m 128M, SHA-512):
+# "no arguments" (also -cpu pmu=off, and --pmu true with pmu=off)
+qp="--vmm qemu -m 128"
+published cf409055d866eea6c8d5e7862b540ff1cac9b11f125d088587d5ae97a0e3341667cf8fb3983e7377bca5c01d037bd97081ebf3b4dcb648442149749f4d65eeb0 $qp
+# -cpu pmu=on (the host's 6 counters)
+published 8120ef921a987a3f8b9d4bb5e40f8489e2b4fc69c5e1b17b1a9b040884a1211d99b2bddc3fddcc99ec99f4244743fe3dcd3d9020583b47f7b66a2ec66bb897b9 $qp --pmu-counters 6
+# -cpu pmu=on,num-pmu-counters=2
+published ef4e6f78ea9630f66146b33a405a07b669ef94dd9aca6935d4fd23fea32f98f964241a2f9a9c20c9fcd74e20031c51c4beb8e577873e0348e891ee2d727e2807 $qp --pmu-counters 2
+# qemu_measurements: -object rme-guest,measurement-algorithm=sha256 -smp 2 -m 1G
+qm="--vmm qemu -m 1024 -c 2 --measurement-algo sha256"
+# -bios firmware (also -bios firmware -kernel Image: the kernel goes through fw_cfg)
+published cbf533a94009dfa6b83016a89b428d1d910fb3593856bb386d7b2bd07a1bc834 $qm --firmware "$tmp/firmware"
+# -bios firmware -kernel Image -append root=/dev/vda2: only the DTB's bootargs reach the RIM
+published fd3ce1072c3e95cd3a4d1a07729756564f260f9f7e95014418b416673a268b7a $qm --firmware "$tmp/firmware" -p root=/dev/vda2
+# -kernel Image
+published e8862e21b8eb6b4bdeeff244dc59d2935c26d92c52d346f06e224fe712267a6 $qm -k "$lb"
+# -kernel Image -initrd initrd
+published 9af47a8e4d6ac775e05f8a8893f9e383694688719d1bbb4281ed1c25056e0911 $qm -k "$lb" -i "$tmp/initrd14"
+# -kernel Image -initrd initrd -append root=/dev/vda2
+published 22d398e695e776385bc268454587b418dde16e34bc69d9a24fc96abb3050a24e $qm -k "$lb" -i "$tmp/initrd14" -p root=/dev/vda2
+# qemu_dtb "generate dtb": measurement-algorithm=sha512 -smp 2 -m 1G -bios firmware
+published 3175b3c0c201081ad410defe6c32e145fd77ff03e63518a9f00831b12b6ec2070f743f43f0ff3290902ecebd4e6bea8d5926dca19dc1a06fb8d51d551a4a2b79 --vmm qemu -m 1024 -c 2 --firmware "$tmp/firmware" --dump-dtb "$tmp/qemu.dtb"
+# ... and "input exact dtb": that DTB given back with -d (and -smp 8, which it then ignores)
+published 3175b3c0c201081ad410defe6c32e145fd77ff03e63518a9f00831b12b6ec2070f743f43f0ff3290902ecebd4e6bea8d5926dca19dc1a06fb8d51d551a4a2b79 --vmm qemu -m 1024 -c 8 --firmware "$tmp/firmware" -d "$tmp/qemu.dtb"
+# A change in any input changes the RIM (the vectors are not reproduced by accident).
+run 0 measure --rmm 1.0 --num-wps 6 --num-bps 6 $kt -c 2
+if grep -q 998dfdf6401d69f7 "$tmp/out"; then fail "kvmtool -c 2 gives -c 1's RIM"; else passes=$((passes + 1)); fi
 
 # ---- event logs ----
 head -c 100 /dev/urandom >"$tmp/garbage.log"

@@ -24,6 +24,7 @@
 #include "measure/export.h"
 #include "measure/runplan.h"
 #include "measure/spec.h"
+#include "realmkit/rmi.h"
 
 static const char usage[] =
 	"usage: realmkit measure [input] [output options]\n"
@@ -34,10 +35,13 @@ static const char usage[] =
 	"input (one; default: realmkit run's options below, dry-run through KVM):\n"
 	"      --manifest FILE      a JSON launch manifest\n"
 	"      --vmm kvmtool|qemu   that VMM's layout of -k/-i/-d/--firmware in -m MiB of RAM\n"
+	"                           (kvmtool without -d: its DTB, generated from -c, -m, -p)\n"
 	"      --measurement-log    (--vmm) the VMM's event-log area, loaded unmeasured\n"
 	"      --event-log FILE     replay a TCG2 event log (CCEL); --image FILE for each\n"
 	"                           image its blob events name by digest\n"
-	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4)\n"
+	"      --pmu-counters N     (--vmm) a PMU with N counters (realm flag and DTB node)\n"
+	"      --breakpoints N, --watchpoints N   (--vmm) the realm's counts (default 6, 4;\n"
+	"                           also --num-bps, --num-wps)\n"
 	"      --engine-only        (run options) skip the dry run through KVM\n"
 	"      --threads N          hashing threads (default: one per CPU)\n"
 	"      --rmm 1.0|2.0        the RMM's measurement rules (2.0: no RIPAS descriptor;\n"
@@ -57,14 +61,16 @@ static const char usage[] =
 	"\n"
 	"realmkit run's image and realm options (realmkit help run) select the images\n"
 	"and the realm: -k/--kernel, -i/--initrd, -d/--dtb, --firmware, -m/--mem, -c/--cpus,\n"
-	"--ipa-bits, --measurement-algo, --realm-pv, --ripas, --measure, --no-measure.\n"
+	"-p/--params, --ipa-bits, --measurement-algo, --realm-pv, --ripas, --measure,\n"
+	"--no-measure, --dump-dtb (with --vmm: the generated DTB).  With --vmm, --ipa-bits\n"
+	"is the host's limit: the width is the VMM's own (docs/MEASURE.md).\n"
 	"\n"
 	"exit status: 0 measured; 1 bad input (manifest, layout, event log); 2 bad options\n"
 	"or unreadable files; 3 --expect-rim differs or the dry run and the engine disagree.\n";
 
 enum { O_MANIFEST = 1, O_VMM, O_LOG, O_IMAGE, O_BASE64, O_JSON, O_CORIM, O_COMID, O_REFVALS,
        O_NAME, O_QUIET, O_THREADS, O_ENGINE_ONLY, O_EXPECT, O_BPS, O_WPS, O_MLOG, O_HELP,
-       O_RMM, O_WITH_REMS };
+       O_RMM, O_WITH_REMS, O_PMU };
 
 static const struct {
 	const char *name;
@@ -81,13 +87,17 @@ static const struct {
 	{ "breakpoints", O_BPS, true },     { "watchpoints", O_WPS, true },
 	{ "measurement-log", O_MLOG, false }, { "help", O_HELP, false },
 	{ "rmm", O_RMM, true },             { "with-rems", O_WITH_REMS, false },
+	/* cca-realm-measurements' spelling of --breakpoints and --watchpoints */
+	{ "num-bps", O_BPS, true },         { "num-wps", O_WPS, true },
+	{ "pmu-counters", O_PMU, true },
 };
 
 struct mopts {
 	const char *manifest, *vmm, *log, *corim, *comid, *refvals, *name, *expect, *rmm;
 	const char *images[16];
-	unsigned nimages, threads, bps, wps;
-	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems;
+	unsigned nimages, threads, bps, wps, pmu_counters;
+	bool pmu;
+	bool base64, json, quiet, engine_only, mlog, help, algo_given, with_rems, ipa_given;
 };
 
 static void hexs(FILE *f, const uint8_t *b, size_t n)
@@ -136,6 +146,8 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 		if (k == sizeof(own) / sizeof(own[0])) {
 			if (!strncmp(a, "--measurement-algo", 18))
 				m->algo_given = true;
+			if (!strncmp(a, "--ipa-bits", 10))
+				m->ipa_given = true;
 			rargv[(*rargc)++] = argv[i];
 			continue;
 		}
@@ -182,6 +194,18 @@ static int split_args(int argc, char **argv, struct mopts *m, int *rargc, char *
 			}
 			m->rmm = v;
 			break;
+		case O_PMU: {
+			uint64_t x;
+			const char *end;
+
+			if (cli_parse_number(v, &end, &x) || *end || x > 31) {
+				cli_error("measure", "--pmu-counters: '%s' is not 0 to 31", v);
+				return -1;
+			}
+			m->pmu = true;
+			m->pmu_counters = (unsigned)x;
+			break;
+		}
 		case O_THREADS:
 		case O_BPS:
 		case O_WPS: {
@@ -373,6 +397,8 @@ int cmd_measure(int argc, char **argv)
 			.kernel = vo.image[VMM_IMG_KERNEL], .initrd = vo.image[VMM_IMG_INITRD],
 			.dtb = vo.image[VMM_IMG_DTB], .firmware = vo.image[VMM_IMG_FIRMWARE],
 			.mem = vo.mem_mib << 20, .measurement_log = m.mlog,
+			.cpus = vo.cpus_set ? vo.cpus : 1, .params_str = vo.params,
+			.ipa_bits_given = m.ipa_given, .dump_dtb = vo.dump_dtb,
 		};
 		bool qemu = !strcmp(m.vmm, "qemu");
 
@@ -385,6 +411,10 @@ int cmd_measure(int argc, char **argv)
 		a.params.ipa_bits = vo.ipa_bits;
 		a.params.num_bps = (m.bps ? m.bps : 6) - 1;
 		a.params.num_wps = (m.wps ? m.wps : 4) - 1;
+		if (m.pmu) {
+			a.params.flags |= RMI_REALM_FLAGS_PMU;
+			a.params.pmu_num_ctrs = m.pmu_counters;
+		}
 		memcpy(a.params.rpv, vo.rpv, sizeof(vo.rpv));
 		if ((qemu ? rkm_layout_qemu : rkm_layout_kvmtool)(&a, &spec, err, sizeof(err)) < 0) {
 			cli_error("measure", "%s", err);

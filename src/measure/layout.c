@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "measure/spec.h"
+#include "measure/vmmdtb.h"
+#include "realmkit/rmi.h"
 
 #define KIB (1ULL << 10)
 #define MIB (1ULL << 20)
@@ -78,10 +80,51 @@ static int file_size(const char *what, const char *path, uint64_t *size, char *e
 	return 0;
 }
 
+static int write_file(const char *path, const void *p, size_t n, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(p, 1, n, f) != n) {
+		snprintf(err, errlen, "--dump-dtb: cannot write %s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (fclose(f)) {
+		snprintf(err, errlen, "--dump-dtb: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct blob {
 	const char *name, *path;
 	uint64_t addr;
+	const void *data; /* instead of @path: @len bytes the spec owns */
+	uint64_t len;
 };
+
+/* A measured region of in-memory bytes at a granule-aligned @b->addr. */
+static int add_data(struct rkm_spec *s, const struct blob *b, char *err, size_t errlen)
+{
+	struct rkm_region r = { .name = rkm_spec_str(s, b->name), .data = b->data,
+				.length = b->len, .ipa = b->addr, .measured = true };
+	struct rkm_step st = { .type = RKM_STEP_DATA };
+	int idx;
+
+	r.size = (b->len + RKM_GRANULE - 1) / RKM_GRANULE * RKM_GRANULE;
+	idx = rkm_spec_add_region(s, &r);
+	if (!r.name || idx < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	st.region = (unsigned)idx;
+	if (rkm_spec_add_step(s, &st) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
 
 static int blob_cmp(const void *a, const void *b)
 {
@@ -101,7 +144,9 @@ static int finish(struct rkm_spec *s, uint64_t ram, uint64_t mem, struct blob *b
 		goto oom;
 	qsort(b, nb, sizeof(*b), blob_cmp);
 	for (unsigned i = 0; i < nb; i++)
-		if (rkm_spec_add_file(s, b[i].name, b[i].path, b[i].addr, true, err, errlen) < 0)
+		if (b[i].data ? add_data(s, &b[i], err, errlen) < 0
+			      : rkm_spec_add_file(s, b[i].name, b[i].path, b[i].addr, true, err,
+						  errlen) < 0)
 			return -1;
 	memset(&st, 0, sizeof(st));
 	st.type = RKM_STEP_REC;
@@ -127,10 +172,31 @@ oom:
 	return -1;
 }
 
+/*
+ * The IPA width kvmtool gives a realm: one bit more than the highest set bit
+ * of RAM's last byte, at least 33 (cca-realm-measurements' kvmtool.rs).  A
+ * host's --ipa-bits is a limit: kvmtool cannot start with less.
+ */
+static int kvmtool_ipa_bits(const struct rkm_vmm_args *a, uint64_t last, unsigned *bits,
+			    char *err, size_t errlen)
+{
+	unsigned hi = 63 - (unsigned)__builtin_clzll(last);
+
+	*bits = (hi > 32 ? hi : 32) + 1;
+	if (a->ipa_bits_given && a->params.ipa_bits < *bits) {
+		snprintf(err, errlen, "kvmtool: RAM up to 0x%" PRIx64 " needs %u IPA bits; "
+				      "--ipa-bits %u is less", last, *bits, a->params.ipa_bits);
+		return -1;
+	}
+	return 0;
+}
+
 int rkm_layout_kvmtool(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err, size_t errlen)
 {
 	const uint64_t ram = 0x80000000ULL, fdt_limit = ram + 256 * MIB;
-	const uint64_t fdt_align = 2 * MIB, fdt_size = 0x10000, log_size = 64 * KIB;
+	const uint64_t fdt_align = 2 * MIB, fdt_size = RKM_KVMTOOL_DTB_SIZE, log_size = 64 * KIB;
+	struct rkm_kvmtool_dtb gen = { .cpus = a->cpus ? a->cpus : 1, .mem_base = ram,
+				       .mem_size = a->mem, .params = a->params_str, .its = true };
 	struct blob b[4];
 	unsigned nb = 0;
 	uint64_t dtb_base, pc = 0, log_base = 0, sz, text, isz;
@@ -141,23 +207,22 @@ int rkm_layout_kvmtool(const struct rkm_vmm_args *a, struct rkm_spec *s, char *e
 		snprintf(err, errlen, "kvmtool: --mem is needed, a multiple of 2 MiB");
 		return -1;
 	}
-	if (!a->dtb) {
-		snprintf(err, errlen, "kvmtool: --dtb FILE is needed: the DTB kvmtool generates "
-				      "(lkvm run --dump-dtb FILE with the same options) is measured");
+	if (kvmtool_ipa_bits(a, ram + a->mem - 1, &s->l.params.ipa_bits, err, errlen) < 0)
 		return -1;
-	}
 	/* The DTB sits in the last 2 MiB-aligned slot below min(end of RAM, RAM + 256 MiB). */
 	dtb_base = ram + a->mem < fdt_limit ? ram + a->mem : fdt_limit;
 	if (a->measurement_log) {
 		dtb_base -= log_size;
 		log_base = dtb_base;
+		gen.log_base = log_base;
+		gen.log_size = log_size;
 	}
 	dtb_base = align_up(dtb_base - (fdt_align + fdt_size), fdt_align);
 	if (a->kernel) {
 		if (kernel_header(a->kernel, &text, &isz, err, errlen) < 0)
 			return -1;
 		pc = ram;
-		b[nb++] = (struct blob){ "kernel", a->kernel, ram + text };
+		b[nb++] = (struct blob){ "kernel", a->kernel, ram + text, NULL, 0 };
 	}
 	if (a->initrd) {
 		if (file_size("initrd", a->initrd, &sz, err, errlen) < 0)
@@ -168,33 +233,79 @@ int rkm_layout_kvmtool(const struct rkm_vmm_args *a, struct rkm_spec *s, char *e
 			return -1;
 		}
 		/* Just below the DTB, 4-byte aligned: not page aligned (zero-padded pages). */
-		b[nb++] = (struct blob){ "initrd", a->initrd, align_up(dtb_base - sz - 4, 4) };
+		gen.initrd_base = align_up(dtb_base - sz - 4, 4);
+		gen.initrd_size = sz;
+		b[nb++] = (struct blob){ "initrd", a->initrd, gen.initrd_base, NULL, 0 };
 	}
 	if (a->firmware) {
 		pc = ram;
-		b[nb++] = (struct blob){ "firmware", a->firmware, ram };
+		b[nb++] = (struct blob){ "firmware", a->firmware, ram, NULL, 0 };
 	}
-	if (!a->kernel && !a->firmware) {
-		snprintf(err, errlen, "kvmtool: --kernel or --firmware is needed");
-		return -1;
+	/* Neither kernel nor firmware: the model still measures the DTB and a REC at PC 0. */
+	if (a->dtb) {
+		if (file_size("dtb", a->dtb, &sz, err, errlen) < 0)
+			return -1;
+		if (sz > fdt_size) {
+			snprintf(err, errlen, "dtb: %" PRIu64 " bytes is more than kvmtool's 64 KiB",
+				 sz);
+			return -1;
+		}
+		b[nb++] = (struct blob){ "dtb", a->dtb, dtb_base, NULL, 0 };
+	} else {
+		uint8_t *dtb;
+
+		if (rkm_kvmtool_dtb(&gen, &dtb, err, errlen) < 0 || rkm_spec_own(s, dtb) < 0) {
+			if (!*err)
+				snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		b[nb++] = (struct blob){ "dtb (generated)", NULL, dtb_base, dtb, fdt_size };
+		if (a->dump_dtb && write_file(a->dump_dtb, dtb, fdt_size, err, errlen) < 0)
+			return -1;
 	}
-	if (file_size("dtb", a->dtb, &sz, err, errlen) < 0)
-		return -1;
-	if (sz > fdt_size) {
-		snprintf(err, errlen, "dtb: %" PRIu64 " bytes is more than kvmtool's 64 KiB", sz);
-		return -1;
-	}
-	b[nb++] = (struct blob){ "dtb", a->dtb, dtb_base };
 	return finish(s, ram, a->mem, b, nb, pc, dtb_base, log_base,
 		      a->measurement_log ? log_size : 0, err, errlen);
 }
 
+/*
+ * QEMU virt's high memory map above RAM (no hotplug memory): the extra
+ * redistributors at 256 GiB at the lowest, then the high PCI ECAM and MMIO
+ * windows, each aligned to its size; the IPA width is two more than the
+ * highest set bit of where they end (one for the width, one for the realm's
+ * unprotected half), as cca-realm-measurements' qemu.rs computes it.
+ */
+static int qemu_memmap(const struct rkm_vmm_args *a, uint64_t ram, struct rkm_qemu_dtb *g,
+		       unsigned *bits, char *err, size_t errlen)
+{
+	const uint64_t gib = 1ULL << 30;
+	uint64_t addr = align_up(ram + a->mem, gib);
+
+	if (addr < 256 * gib)
+		addr = 256 * gib;
+	g->high_redist = align_up(addr, 64 * MIB);
+	addr += 64 * MIB;
+	g->high_pci_cfg = align_up(addr, 256 * MIB);
+	addr += 256 * MIB;
+	g->high_pci_mmio = align_up(addr, 512 * gib);
+	addr += 512 * gib;
+	*bits = 63 - (unsigned)__builtin_clzll(addr) + 2;
+	if (a->ipa_bits_given && a->params.ipa_bits < *bits) {
+		snprintf(err, errlen, "qemu: its memory map up to 0x%" PRIx64 " needs %u IPA bits; "
+				      "--ipa-bits %u is less", addr, *bits, a->params.ipa_bits);
+		return -1;
+	}
+	return 0;
+}
+
 int rkm_layout_qemu(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err, size_t errlen)
 {
-	const uint64_t ram = 0x40000000ULL, dtb_max = 1024 * KIB, log_size = 64 * KIB;
+	const uint64_t ram = 0x40000000ULL, dtb_max = RKM_QEMU_DTB_MAX, log_size = 64 * KIB;
+	struct rkm_qemu_dtb gen = { .cpus = a->cpus ? a->cpus : 1, .mem_base = ram,
+				    .mem_size = a->mem, .bootargs = a->params_str, .its = true,
+				    .pmu = !!(a->params.flags & RMI_REALM_FLAGS_PMU) };
 	struct blob b[4];
 	unsigned nb = 0;
-	uint64_t dtb = ram, pc = 0, x0 = 0, text, isz, sz;
+	uint64_t dtb = ram, pc = ram, x0 = ram, text, isz, sz;
 
 	snprintf(s->vmm, sizeof(s->vmm), "qemu");
 	s->l.params = a->params;
@@ -202,14 +313,15 @@ int rkm_layout_qemu(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err,
 		snprintf(err, errlen, "qemu: --mem is needed, a multiple of 2 MiB");
 		return -1;
 	}
-	if (!a->dtb) {
-		snprintf(err, errlen, "qemu: --dtb FILE is needed: the DTB QEMU generates "
-				      "(-machine dumpdtb=FILE with the same options) is measured");
+	if (qemu_memmap(a, ram, &gen, &s->l.params.ipa_bits, err, errlen) < 0)
 		return -1;
-	}
 	if (a->kernel && a->firmware) {
 		snprintf(err, errlen, "qemu: with firmware, QEMU passes the kernel and initrd "
 				      "through fw_cfg (REMs), which is not modelled");
+		return -1;
+	}
+	if (a->initrd && !a->kernel) {
+		snprintf(err, errlen, "qemu: --initrd needs --kernel (QEMU loads it for the kernel)");
 		return -1;
 	}
 	if (a->kernel) {
@@ -220,7 +332,7 @@ int rkm_layout_qemu(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err,
 			return -1;
 		kstart = ram + text;
 		load = isz ? isz : sz;
-		b[nb++] = (struct blob){ "kernel", a->kernel, kstart };
+		b[nb++] = (struct blob){ "kernel", a->kernel, kstart, NULL, 0 };
 		/* The initrd at half of RAM (at most 128 MiB in), above the kernel's image. */
 		initrd = ram + (a->mem / 2 < 128 * MIB ? a->mem / 2 : 128 * MIB);
 		if (initrd < kstart + load)
@@ -230,24 +342,44 @@ int rkm_layout_qemu(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err,
 		if (a->initrd) {
 			if (file_size("initrd", a->initrd, &sz, err, errlen) < 0)
 				return -1;
-			b[nb++] = (struct blob){ "initrd", a->initrd, initrd };
+			b[nb++] = (struct blob){ "initrd", a->initrd, initrd, NULL, 0 };
+			gen.initrd_base = initrd;
+			gen.initrd_size = sz;
 		}
 		dtb = align_up(initrd + sz, 2 * MIB);
-		pc = ram;
 		x0 = dtb;
 	} else if (a->firmware) {
-		b[nb++] = (struct blob){ "firmware", a->firmware, 0 };
+		/* The firmware in flash at 0 starts with x0 = 0 and finds the DTB at RAM's start. */
+		b[nb++] = (struct blob){ "firmware", a->firmware, 0, NULL, 0 };
+		pc = 0;
+		x0 = 0;
+	}
+	/* Neither kernel nor firmware: the model still measures the DTB and the REC. */
+	if (a->measurement_log) {
+		gen.log_base = dtb + dtb_max;
+		gen.log_size = log_size;
+	}
+	if (a->dtb) {
+		if (file_size("dtb", a->dtb, &sz, err, errlen) < 0)
+			return -1;
+		if (sz > dtb_max) {
+			snprintf(err, errlen, "dtb: %" PRIu64 " bytes is more than QEMU's 1 MiB", sz);
+			return -1;
+		}
+		b[nb++] = (struct blob){ "dtb", a->dtb, dtb, NULL, 0 };
 	} else {
-		snprintf(err, errlen, "qemu: --kernel or --firmware is needed");
-		return -1;
+		uint8_t *blob;
+		size_t len;
+
+		if (rkm_qemu_dtb(&gen, &blob, &len, err, errlen) < 0 || rkm_spec_own(s, blob) < 0) {
+			if (!*err)
+				snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		b[nb++] = (struct blob){ "dtb (generated)", NULL, dtb, blob, len };
+		if (a->dump_dtb && write_file(a->dump_dtb, blob, len, err, errlen) < 0)
+			return -1;
 	}
-	if (file_size("dtb", a->dtb, &sz, err, errlen) < 0)
-		return -1;
-	if (sz > dtb_max) {
-		snprintf(err, errlen, "dtb: %" PRIu64 " bytes is more than QEMU's 1 MiB", sz);
-		return -1;
-	}
-	b[nb++] = (struct blob){ "dtb", a->dtb, dtb };
-	return finish(s, ram, a->mem, b, nb, pc, x0, dtb + dtb_max,
+	return finish(s, ram, a->mem, b, nb, pc, x0, gen.log_base,
 		      a->measurement_log ? log_size : 0, err, errlen);
 }

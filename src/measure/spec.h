@@ -49,6 +49,16 @@ struct rkm_vmm_args {
 	uint64_t mem;           /* bytes */
 	bool measurement_log;   /* the VMM's event log region, loaded unmeasured */
 	struct rkm_params params;
+	/*
+	 * kvmtool: without @dtb the DTB is generated (measure/vmmdtb.h) from
+	 * @cpus and @params (-p, appended to kvmtool's bootargs).  The IPA width
+	 * is the one kvmtool derives from the end of RAM; @ipa_bits_given makes
+	 * params.ipa_bits the host's limit instead of the value.
+	 */
+	unsigned cpus;
+	const char *params_str;
+	bool ipa_bits_given;
+	const char *dump_dtb;   /* write the generated DTB (all 64 KiB) here */
 };
 int rkm_layout_kvmtool(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err, size_t errlen);
 int rkm_layout_qemu(const struct rkm_vmm_args *a, struct rkm_spec *s, char *err, size_t errlen);
