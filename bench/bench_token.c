@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	if (!att_platform_init(&plat, NULL) || !att_rmm_init(&rmm, &plat, false) || !md)
 		return 1;
 	memset(&c, 0x5a, sizeof(c));
+	c.profile = ATT_REALM_1;
 	c.hash = ATT_SHA256;
 	a = (struct att_anchor){.pkey = plat.cpak};
 	memset(payload, 0xa5, sizeof(payload));
