@@ -847,6 +847,11 @@ static void vectors(void)
 		 "platform challenge"},
 		{"rust-cca-token-01.cbor", "rust-ta.json", NULL, ATT_CHECK_PLATFORM_SIGNATURE,
 		 "signed with ES384 (alg -35), the key is for ES256"},
+		/* realmkit's own: a running realm's token from an RMM 2.0 (README). */
+		{"realmkit-rmm2-token.cbor", "realmkit-default-cpak.pem", NULL, ATT_CHECK_COUNT,
+		 NULL},
+		{"realmkit-rmm2-token.cbor", "go-tf-rmm-cca_platform.pub", NULL,
+		 ATT_CHECK_PLATFORM_SIGNATURE, "does not verify"},
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
