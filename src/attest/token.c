@@ -173,7 +173,7 @@ bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, 
 	cbor_item_t *m = cbor_new_definite_map(8 + (p->vsv[0] ? 1 : 0) + (v2 ? 1 : 0)), *sw;
 	uint8_t *payload = NULL;
 	size_t plen;
-	const char *profile = v2			  ? ATT_PROFILE_PLAT_2024
+	const char *profile = v2			   ? ATT_PROFILE_PLAT_2024
 			      : p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD
 							   : ATT_PROFILE_PLAT_2023;
 	bool ok;

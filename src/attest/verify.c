@@ -175,8 +175,8 @@ bool att_check_platform_profile(const struct att_platform_token *p, char *err, s
 
 	if (!p->profile.p)
 		return fail(err, n, "claim 265 (profile) is missing");
-	if (!str_is(p->profile, ATT_PROFILE_PLAT_2023) && !str_is(p->profile, ATT_PROFILE_PLAT_SSD) &&
-	    !v2)
+	if (!str_is(p->profile, ATT_PROFILE_PLAT_2023) &&
+	    !str_is(p->profile, ATT_PROFILE_PLAT_SSD) && !v2)
 		return fail(err, n, "claim 265 (profile) \"%.*s\" is not a CCA platform profile",
 			    (int)(p->profile.len > 80 ? 80 : p->profile.len), p->profile.p);
 	if (!p->challenge.p)
