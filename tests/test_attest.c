@@ -156,7 +156,8 @@ static void independent_check(const uint8_t *tok, size_t len, bool cmw,
 {
 	bool v2 = c->profile == ATT_REALM_2;
 	size_t hl = att_hash_len(c->hash);
-	cbor_item_t *top = cbor_of(tok, len), *coll, *realm = NULL, *ptok = NULL, *rems, *key = NULL;
+	cbor_item_t *top = cbor_of(tok, len), *coll, *realm = NULL, *ptok = NULL, *rems,
+		    *key = NULL;
 
 	if (!CHECK(top && cbor_isa_tag(top) &&
 		   cbor_tag_value(top) == (cmw ? ATT_TAG_CMW_COLLECTION : ATT_TAG_CCA_COLLECTION)))
@@ -171,8 +172,8 @@ static void independent_check(const uint8_t *tok, size_t len, bool cmw,
 		goto out;
 	/* Realm claims: RMM spec 1.0 A7.2.3.1 / 2.0 A7.2.3.1 (docs/ATTESTATION.md). */
 	CHECK_EQ(cbor_map_size(realm), v2 ? 10 : 8);
-	CHECK(is_text(get(realm, 265), v2 ? "tag:arm.com,2024:realm#2.0.0"
-					  : "tag:arm.com,2023:realm#1.0.0"));
+	CHECK(is_text(get(realm, 265),
+		      v2 ? "tag:arm.com,2024:realm#2.0.0" : "tag:arm.com,2023:realm#1.0.0"));
 	CHECK(is_bytes(get(realm, 10), c->challenge, 64));
 	CHECK(is_bytes(get(realm, 44235), c->rpv, 64));
 	CHECK(is_bytes(get(realm, 44237), a->rak_cose, a->rak_cose_len));
@@ -195,13 +196,14 @@ static void independent_check(const uint8_t *tok, size_t len, bool cmw,
 	/* The RAK: a COSE_Key EC2 P-384 with x and y of 48 bytes. */
 	key = cbor_of(a->rak_cose, a->rak_cose_len);
 	if (CHECK(key && cbor_isa_map(key)))
-		CHECK(is_uint(get(key, 1), 2) && is_uint(get(key, -1), 2) &&
-		      get(key, -2) && cbor_bytestring_length(get(key, -2)) == 48 &&
-		      get(key, -3) && cbor_bytestring_length(get(key, -3)) == 48);
+		CHECK(is_uint(get(key, 1), 2) && is_uint(get(key, -1), 2) && get(key, -2) &&
+		      cbor_bytestring_length(get(key, -2)) == 48 && get(key, -3) &&
+		      cbor_bytestring_length(get(key, -3)) == 48);
 	/* Platform: the profile, and the client ID (RMSD) only in cca_platform#2.0.0. */
 	CHECK(is_text(get(ptok, 265), pp == ATT_PLAT_2024 ? "tag:arm.com,2024:cca_platform#2.0.0"
-				      : pp == ATT_PLAT_SSD ? "http://arm.com/CCA-SSD/1.0.0"
-							   : "tag:arm.com,2023:cca_platform#1.0.0"));
+				      : pp == ATT_PLAT_SSD
+					      ? "http://arm.com/CCA-SSD/1.0.0"
+					      : "tag:arm.com,2023:cca_platform#1.0.0"));
 	if (pp == ATT_PLAT_2024)
 		CHECK(is_uint(get(ptok, 2394), 1));
 	else
@@ -252,12 +254,11 @@ static void round_trip(enum att_hash h, bool cmw, enum att_realm_profile prof)
 	CHECK(!memcmp(t.realm.rem[3].p, c.rem[3], att_hash_len(h)));
 	CHECK(!memcmp(t.realm.challenge.p, c.challenge, 64));
 	CHECK(!t.realm.rak_raw);
-	CHECK(t.platform.profile.p &&
-	      !strncmp(t.platform.profile.p,
-		       pp == ATT_PLAT_2024  ? ATT_PROFILE_PLAT_2024
-		       : pp == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD
-					    : ATT_PROFILE_PLAT_2023,
-		       t.platform.profile.len));
+	CHECK(t.platform.profile.p && !strncmp(t.platform.profile.p,
+					       pp == ATT_PLAT_2024  ? ATT_PROFILE_PLAT_2024
+					       : pp == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD
+								    : ATT_PROFILE_PLAT_2023,
+					       t.platform.profile.len));
 	/* What the decoder read is what went in (the 2.0 claims only in 2.0). */
 	CHECK_EQ(t.realm.inst_id.p != NULL, prof == ATT_REALM_2);
 	CHECK_EQ(t.realm.has_mec, prof == ATT_REALM_2);
@@ -594,22 +595,25 @@ static void realm2_rows(void)
 		 "claim 256 (realm instance ID) is not 0x01 and 32 bytes"},
 		{"realm instance ID of UEID type 2 (IEEE EUI)", 256, V_BSTR, 33, 0x02, NULL, NULL,
 		 "claim 256 (realm instance ID) is not 0x01 and 32 bytes"},
-		{"realm instance ID as text", 256, V_TEXT, 0, 0, "01abab", "claim 256 (realm instance ID) is a text string",
-		 NULL},
-		{"no MEC policy", 44243, V_OMIT, 0, 0, NULL, NULL, "claim 44243 (MEC policy) is missing"},
+		{"realm instance ID as text", 256, V_TEXT, 0, 0, "01abab",
+		 "claim 256 (realm instance ID) is a text string", NULL},
+		{"no MEC policy", 44243, V_OMIT, 0, 0, NULL, NULL,
+		 "claim 44243 (MEC policy) is missing"},
 		{"MEC policy 1 (private)", 44243, V_UINT, 1, 0, NULL, NULL, NULL},
-		{"MEC policy 2", 44243, V_UINT, 2, 0, NULL, NULL, "claim 44243 (MEC policy) is 2, want 0"},
-		{"MEC policy 255 (Veraison ccatoken's invalid vector)", 44243, V_UINT, 255, 0, NULL, NULL,
-		 "claim 44243 (MEC policy) is 255"},
-		{"MEC policy \"private\" (draft-ffm-rats-cca-token-03)", 44243, V_TEXT, 0, 0, "private",
-		 NULL, "claim 44243 (MEC policy) is the text \"private\""},
+		{"MEC policy 2", 44243, V_UINT, 2, 0, NULL, NULL,
+		 "claim 44243 (MEC policy) is 2, want 0"},
+		{"MEC policy 255 (Veraison ccatoken's invalid vector)", 44243, V_UINT, 255, 0, NULL,
+		 NULL, "claim 44243 (MEC policy) is 255"},
+		{"MEC policy \"private\" (draft-ffm-rats-cca-token-03)", 44243, V_TEXT, 0, 0,
+		 "private", NULL, "claim 44243 (MEC policy) is the text \"private\""},
 		{"MEC policy negative", 44243, V_NEGINT, 0, 0, NULL,
-		 "claim 44243 (MEC policy) is a negative integer, want an unsigned integer or a text string",
+		 "claim 44243 (MEC policy) is a negative integer, want an unsigned integer or a "
+		 "text string",
 		 NULL},
 		{"LFA policy 1 (allow)", 44244, V_UINT, 1, 0, NULL, NULL, NULL},
 		{"LFA policy 2", 44244, V_UINT, 2, 0, NULL, NULL, "claim 44244 (LFA policy) is 2"},
-		{"LFA policy as text", 44244, V_TEXT, 0, 0, "allow", "claim 44244 (LFA policy) is a text string",
-		 NULL},
+		{"LFA policy as text", 44244, V_TEXT, 0, 0, "allow",
+		 "claim 44244 (LFA policy) is a text string", NULL},
 		{"devices token hash of 48 bytes", 44257, V_BSTR, 48, 0xaa, NULL, NULL, NULL},
 		{"devices token hash of 20 bytes", 44257, V_BSTR, 20, 0xaa, NULL, NULL,
 		 "claim 44257 (devices token hash) is 20 bytes, want 32, 48 or 64"},
@@ -628,7 +632,8 @@ static void realm2_rows(void)
 		char err[200] = "";
 		bool replaced = false;
 		/* The claims of a valid token, in TF-RMM main's order. */
-		const int64_t keys[] = {10, 256, 44235, 44237, 44236, 44240, 44243, 265, 44238, 44239};
+		const int64_t keys[] = {10,    256,   44235, 44237, 44236,
+					44240, 44243, 265,   44238, 44239};
 
 		memset(b64, 0x5c, sizeof(b64));
 		memset(inst, 0x3d, sizeof(inst));
@@ -703,9 +708,8 @@ static void realm2_rows(void)
 				for (unsigned k = 0; k < ATT_CHECK_COUNT; k++)
 					if (k != ATT_CHECK_REALM_PROFILE)
 						t_check(r.check[k].verdict != ATT_FAIL, __FILE__,
-							__LINE__, "%s: also failed %s: %s",
-							w->name, att_check_name(k),
-							r.check[k].detail);
+							__LINE__, "%s: also failed %s: %s", w->name,
+							att_check_name(k), r.check[k].detail);
 			}
 			att_token_free(&t);
 		}
