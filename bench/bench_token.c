@@ -9,8 +9,10 @@
  *           signatures, the binding hash, profile checks) vs two
  *           EVP_DigestVerify ES384 calls.
  * Goal >= 0.9x: the CBOR around the signatures should cost nothing.
+ * --rmm 2.0: the tokens of an RMM 2.0 (realm#2.0.0 with its instance ID and
+ * MEC policy, cca_platform#2.0.0) instead of 1.0's.
  *
- *	bench_token [--quick]
+ *	bench_token [--quick] [--rmm 1.0|2.0]
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -31,8 +33,8 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
-	unsigned iters = quick ? 5 : 300, runs = quick ? 1 : 7;
+	bool quick = false, v2 = false;
+	unsigned iters, runs;
 	struct att_platform plat;
 	struct att_rmm rmm;
 	struct att_realm_claims c;
@@ -42,9 +44,29 @@ int main(int argc, char **argv)
 	size_t len, siglen[2];
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 
-	if (!att_platform_init(&plat, NULL) || !att_rmm_init(&rmm, &plat, false) || !md)
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			quick = true;
+		} else if (!strcmp(argv[i], "--rmm") && i + 1 < argc &&
+			   (!strcmp(argv[i + 1], "1.0") || !strcmp(argv[i + 1], "2.0"))) {
+			v2 = !strcmp(argv[++i], "2.0");
+		} else {
+			fprintf(stderr, "usage: bench_token [--quick] [--rmm 1.0|2.0]\n");
+			return 2;
+		}
+	}
+	iters = quick ? 5 : 300;
+	runs = quick ? 1 : 7;
+	if (!att_platform_init(&plat, NULL) || !md)
+		return 1;
+	if (v2)
+		plat.profile = ATT_PLAT_2024;
+	if (!att_rmm_init(&rmm, &plat, false))
 		return 1;
 	memset(&c, 0x5a, sizeof(c));
+	c.profile = v2 ? ATT_REALM_2 : ATT_REALM_1;
+	c.mec_policy = ATT_MEC_SHARED;
+	c.inst_id[0] = 0x01;
 	c.hash = ATT_SHA256;
 	a = (struct att_anchor){.pkey = plat.cpak};
 	memset(payload, 0xa5, sizeof(payload));
@@ -122,7 +144,8 @@ int main(int argc, char **argv)
 		printf("per token: decode %.1f us, RAK key from its COSE_Key %.1f us\n", dec * 1e6,
 		       rak * 1e6);
 	}
-	printf("token size: %zu bytes (tag 399, SHA-256 realm)\n", len);
+	printf("token size: %zu bytes (tag 399, SHA-256 realm, %s)\n", len,
+	       v2 ? "realm#2.0.0" : "realm#1.0.0");
 	printf("sign:   realmkit %.0f tokens/s, OpenSSL ES384 sign %.0f/s: %.2fx [%.2f..%.2f]\n",
 	       series_median(&s_sign), series_median(&s_osign),
 	       series_median(&s_sign) / series_median(&s_osign),

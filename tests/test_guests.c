@@ -334,8 +334,25 @@ static void check_mmio(const struct guest_run *g)
  * must decode, verify against the default platform's CPAK, carry the
  * challenge it gave, and the realm's RIM and REMs as KVM reports them.
  */
+/*
+ * The RMM this host booted, as the RMM itself reports it (RMI_VERSION's
+ * lower version): 1 or 2.  The token profile must follow it, whatever the
+ * default of KVM or the environment is.
+ */
+static unsigned booted_rmm_major(struct rk_host *h)
+{
+	struct smc_result res;
+
+	rmm_call(rk_host_rmm(h), RMI_VERSION, RMI_ABI_VERSION, 0, 0, 0, 0, &res);
+	return (unsigned)(res.x[1] >> 16);
+}
+
+/* The realm instance ID of the last token check_token() read (2.0 only). */
+static uint8_t last_inst_id[ATT_REALM_INST_ID_SIZE];
+
 static void check_token(struct rk_host *h, const struct guest_run *g, EVP_PKEY *cpak, bool cmw)
 {
+	bool v2 = booted_rmm_major(h) == 2;
 	static uint8_t tok[ATT_TOKEN_MAX];
 	size_t len = 0, n;
 	const char *p = g->console;
@@ -376,7 +393,35 @@ static void check_token(struct rk_host *h, const struct guest_run *g, EVP_PKEY *
 	CHECK_EQ(t.realm.rim.len, m.hash_len);
 	CHECK(t.realm.rim.p && !memcmp(t.realm.rim.p, m.rim, m.hash_len));
 	CHECK(t.realm.rem[0].p && !memcmp(t.realm.rem[0].p, m.rem[0], m.hash_len));
-	printf("attest: the realm received a %zu-byte token that verifies\n", len);
+	/*
+	 * The profile of the RMM that runs the realm: an RMM 2.0 gives
+	 * realm#2.0.0 with a realm instance ID (0x01 and 32 random bytes, not
+	 * the platform's) and MEC policy shared (no FEAT_MEC here), and a
+	 * cca_platform#2.0.0 platform token with the client ID of the RMSD.
+	 */
+	CHECK(t.realm.profile.p &&
+	      t.realm.profile.len == strlen(v2 ? ATT_PROFILE_REALM_2 : ATT_PROFILE_REALM_1) &&
+	      !memcmp(t.realm.profile.p, v2 ? ATT_PROFILE_REALM_2 : ATT_PROFILE_REALM_1,
+		      t.realm.profile.len));
+	CHECK(t.platform.profile.p &&
+	      t.platform.profile.len ==
+		      strlen(v2 ? ATT_PROFILE_PLAT_2024 : ATT_PROFILE_PLAT_2023) &&
+	      !memcmp(t.platform.profile.p, v2 ? ATT_PROFILE_PLAT_2024 : ATT_PROFILE_PLAT_2023,
+		      t.platform.profile.len));
+	if (v2) {
+		if (CHECK(t.realm.inst_id.len == ATT_REALM_INST_ID_SIZE)) {
+			CHECK_EQ(t.realm.inst_id.p[0], 0x01);
+			CHECK(memcmp(t.realm.inst_id.p, t.platform.inst_id.p,
+				     ATT_REALM_INST_ID_SIZE) != 0);
+			memcpy(last_inst_id, t.realm.inst_id.p, ATT_REALM_INST_ID_SIZE);
+		}
+		CHECK(t.realm.has_mec && t.realm.mec_policy == ATT_MEC_SHARED && !t.realm.mec_text.p);
+		CHECK(t.platform.has_client_id && t.platform.client_id == ATT_CLIENT_ID_RMSD);
+	} else {
+		CHECK(!t.realm.inst_id.p && !t.realm.has_mec && !t.platform.has_client_id);
+	}
+	printf("attest: the realm received a %zu-byte %s token that verifies\n", len,
+	       v2 ? "realm#2.0.0" : "realm#1.0.0");
 	att_token_free(&t);
 	att_platform_free(&plat);
 }
@@ -514,6 +559,16 @@ int main(void)
 	g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	check_token(h, g, NULL, false);
 	done(h, g);
+	if (booted_rmm_major(h) == 2) {
+		/* Each realm its own instance ID (REALM_CREATE draws it), on the same RMM. */
+		uint8_t first[ATT_REALM_INST_ID_SIZE];
+
+		memcpy(first, last_inst_id, sizeof(first));
+		g = guest(h, "attest", 1, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
+		check_token(h, g, NULL, false);
+		done(h, g);
+		CHECK(memcmp(first, last_inst_id, sizeof(first)) != 0);
+	}
 	rk_host_destroy(h);
 
 	/*

@@ -93,6 +93,58 @@ run 2 token verify "$tok" --cpak "$pub" --challenge xyz
 run 2 token verify "$tok" --cpak "$pub" --refvals "$tok"
 run 2 token frobnicate "$tok"
 
+# An RMM 2.0's token (realm#2.0.0, cca_platform#2.0.0) from a running realm:
+# every 2.0 claim named by show (and --json), verify with the challenge and
+# measure's 2.0 reference values; 1.0 reference values, another challenge, a
+# flipped signature and a realm instance ID that is not a RAND UEID give
+# their exit statuses.  The platform identity is the default one (no state
+# directory), for run and export-cpak alike.
+x=$tmp/xdg
+chal=$(printf 'c3%.0s' $(seq 64))
+XDG_DATA_HOME=$x REALMKIT_RMM=2.0 "$rk" run --console none --challenge "$chal" \
+	--token-out "$tmp/t2.cbor" >"$tmp/out" 2>"$tmp/err" || fail "run on RMM 2.0"
+XDG_DATA_HOME=$x REALMKIT_RMM=1.0 "$rk" run --console none --challenge "$chal" \
+	--token-out "$tmp/t1.cbor" >"$tmp/out" 2>"$tmp/err" || fail "run on RMM 1.0"
+XDG_DATA_HOME=$x "$rk" platform export-cpak --format pem >"$tmp/dflt.pem" || fail "export-cpak"
+run 0 token show "$tmp/t2.cbor"
+has out 'profile (265) *tag:arm.com,2024:realm#2.0.0'
+has out 'profile (265) *tag:arm.com,2024:cca_platform#2.0.0'
+has out 'realm instance ID (256) *01[0-9a-f]\{64\}$'
+has out 'MEC policy (44243) *0 (shared)'
+has out 'client ID (2394) *1 (RMSD)'
+run 0 token show --json "$tmp/t2.cbor"
+python3 -c 'import json,sys
+d=json.load(open(sys.argv[1])); r=d["realm"]; p=d["platform"]
+assert r["profile"]=="tag:arm.com,2024:realm#2.0.0" and r["mec-policy"]==0
+assert len(r["realm-instance-id"])==66 and r["realm-instance-id"][:2]=="01"
+assert p["profile"]=="tag:arm.com,2024:cca_platform#2.0.0" and p["client-id"]==1' "$tmp/out" ||
+	fail "show --json of a 2.0 token"
+inst=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["realm"]["realm-instance-id"])' "$tmp/out")
+run 0 token show "$tmp/t1.cbor"
+has out 'profile (265) *tag:arm.com,2023:realm#1.0.0'
+if grep -q 'realm instance ID\|MEC policy\|client ID' "$tmp/out"; then fail "2.0 claims in a 1.0 token"; fi
+"$rk" measure -q --rmm 2.0 --refvals "$tmp/rv2.json" --name demo || fail "measure --rmm 2.0"
+"$rk" measure -q --rmm 1.0 --refvals "$tmp/rv1.json" --name demo || fail "measure --rmm 1.0"
+run 0 token verify "$tmp/t2.cbor" --cpak "$tmp/dflt.pem" --challenge "$chal" --refvals "$tmp/rv2.json"
+has out '^PASS realm profile *tag:arm.com,2024:realm#2.0.0'
+has out '^PASS platform profile *tag:arm.com,2024:cca_platform#2.0.0'
+has out '^PASS realm reference values'
+has out '^VERIFIED$'
+run 0 token verify "$tmp/t1.cbor" --cpak "$tmp/dflt.pem" --challenge "$chal" --refvals "$tmp/rv1.json"
+run 8 token verify "$tmp/t2.cbor" --cpak "$tmp/dflt.pem" --refvals "$tmp/rv1.json"
+has out '^FAIL realm reference values'
+run 7 token verify "$tmp/t2.cbor" --cpak "$tmp/dflt.pem" --challenge 00
+python3 -c 'import sys
+b=bytearray(open(sys.argv[1],"rb").read()); b[-1]^=1; open(sys.argv[2],"wb").write(b)' "$tmp/t2.cbor" "$tmp/t2-sig.cbor"
+run 5 token verify "$tmp/t2-sig.cbor" --cpak "$tmp/dflt.pem"
+has out '^FAIL realm signature'
+python3 -c 'import sys
+b=bytearray(open(sys.argv[1],"rb").read()); i=b.find(bytes.fromhex(sys.argv[3]))
+assert i>0; b[i]=2; open(sys.argv[2],"wb").write(b)' "$tmp/t2.cbor" "$tmp/t2-inst.cbor" "$inst" ||
+	fail "realm instance ID not found in the token"
+run 4 token verify "$tmp/t2-inst.cbor" --cpak "$tmp/dflt.pem"
+has out '^FAIL realm profile *claim 256 (realm instance ID) is not 0x01 and 32 bytes'
+
 # platform: init writes a 0600 key, refuses to overwrite, show/export use it.
 d=$tmp/plat
 run 0 platform init --platform-dir "$d"

@@ -42,12 +42,22 @@
 #define ATT_CLAIM_RIM	       44238
 #define ATT_CLAIM_REMS	       44239
 #define ATT_CLAIM_RAK_HASH_ALG 44240
-#define ATT_CLAIM_MEC_POLICY   44243
+#define ATT_CLAIM_MEC_POLICY   44243 /* realm#2.0.0: 0 shared, 1 private */
+#define ATT_CLAIM_LFA_POLICY   44244 /* realm#2.0.0, optional: 0 disallow, 1 allow */
+#define ATT_CLAIM_DEV_HASH     44257 /* realm#2.0.0, only with assigned devices */
+#define ATT_CLAIM_CLIENT_ID    2394  /* cca_platform#2.0.0: 1 = RMSD */
+#define ATT_CLAIM_MFG_CONFIG   2403  /* cca_platform#2.0.0, optional */
+#define ATT_CLAIM_PLAT_EXT     2404  /* cca_platform#2.0.0, optional */
 
 #define ATT_PROFILE_REALM_1   "tag:arm.com,2023:realm#1.0.0"
 #define ATT_PROFILE_REALM_2   "tag:arm.com,2024:realm#2.0.0"
 #define ATT_PROFILE_PLAT_2023 "tag:arm.com,2023:cca_platform#1.0.0"
 #define ATT_PROFILE_PLAT_SSD  "http://arm.com/CCA-SSD/1.0.0"
+#define ATT_PROFILE_PLAT_2024 "tag:arm.com,2024:cca_platform#2.0.0"
+
+#define ATT_MEC_SHARED	     0
+#define ATT_MEC_PRIVATE	     1
+#define ATT_CLIENT_ID_RMSD   1
 
 #define ATT_CHALLENGE_SIZE 64
 #define ATT_RPV_SIZE	   64
@@ -56,6 +66,7 @@
 #define ATT_MAX_SWCOMP	   16
 #define ATT_IMPL_ID_SIZE   32
 #define ATT_INST_ID_SIZE   33
+#define ATT_REALM_INST_ID_SIZE 33 /* 0x01 (UEID type RAND) and 32 random bytes */
 
 /* ---- hashes ---- */
 enum att_hash { ATT_SHA256, ATT_SHA384, ATT_SHA512, ATT_HASH_UNKNOWN };
@@ -86,7 +97,8 @@ struct att_swcomp {
 	char hash_alg[16]; /* measurement-description / hash-algo-id (6), "" if absent */
 };
 
-enum att_plat_profile { ATT_PLAT_2023, ATT_PLAT_SSD };
+/* ATT_PLAT_2024: RMM 2.0's platform token (adds the client ID claim 2394). */
+enum att_plat_profile { ATT_PLAT_2023, ATT_PLAT_SSD, ATT_PLAT_2024 };
 
 struct att_platform {
 	EVP_PKEY *cpak; /* CCA Platform Attestation Key, P-384, private */
@@ -119,12 +131,19 @@ bool att_save_private_pem(EVP_PKEY *key, const char *path, char *err, size_t err
 char *att_jwk(EVP_PKEY *key);
 
 /* ---- tokens ---- */
+/* The realm token profile: RMM 1.0's, or RMM 2.0's (docs/ATTESTATION.md). */
+enum att_realm_profile { ATT_REALM_1, ATT_REALM_2 };
+
 struct att_realm_claims {
+	enum att_realm_profile profile;
 	uint8_t challenge[ATT_CHALLENGE_SIZE];
 	uint8_t rpv[ATT_RPV_SIZE];
 	enum att_hash hash; /* realm hash algorithm: RIM and REMs are att_hash_len() bytes */
 	uint8_t rim[ATT_MAX_HASH];
 	uint8_t rem[ATT_NUM_REMS][ATT_MAX_HASH];
+	/* ATT_REALM_2 only: */
+	uint8_t inst_id[ATT_REALM_INST_ID_SIZE]; /* realm instance ID (claim 256) */
+	unsigned mec_policy;			 /* ATT_MEC_SHARED or ATT_MEC_PRIVATE */
 };
 
 /* The per-boot attestation state of an RMM: the RAK and the platform token bound to it. */
@@ -198,6 +217,10 @@ struct att_realm_token {
 	bool rak_raw; /* 44237 holds a raw EC point, not a COSE_Key (pre-1.0 tokens) */
 	bool has_mec;
 	uint64_t mec_policy;
+	struct att_str mec_text; /* 44243 as text ("private"/"shared": draft-ffm-rats-cca-token-03) */
+	bool has_lfa;
+	uint64_t lfa_policy;
+	struct att_bytes dev_hash; /* 44257, realm devices token hash */
 	unsigned unknown;	 /* claims this decoder does not know */
 	int64_t unknown_keys[8]; /* the first integer keys of those (text keys are not kept) */
 	unsigned nunknown_keys;
@@ -206,7 +229,11 @@ struct att_realm_token {
 struct att_platform_token {
 	struct att_sign1 cose;
 	struct att_str profile, vsv, hash_alg;
-	struct att_bytes challenge, impl_id, inst_id, config;
+	struct att_bytes challenge, impl_id, inst_id, config, mfg_config;
+	bool has_client_id;
+	int64_t client_id;  /* 2394 (cca_platform#2.0.0) */
+	unsigned next;	    /* 2404: number of platform extension entries */
+	bool ext_present;
 	bool has_lifecycle;
 	uint64_t lifecycle;
 	struct att_sw_claim sw[ATT_MAX_SWCOMP];

@@ -304,6 +304,7 @@ struct claim_def {
 	int64_t key;
 	const char *name;
 	cbor_type type;
+	bool text_too; /* a text string is accepted as well (the profile check judges it) */
 };
 
 static const struct claim_def realm_claims[] = {
@@ -316,7 +317,10 @@ static const struct claim_def realm_claims[] = {
 	{ATT_CLAIM_REMS, "REMs", CBOR_TYPE_ARRAY},
 	{ATT_CLAIM_PROFILE, "profile", CBOR_TYPE_STRING},
 	{ATT_CLAIM_INSTANCE_ID, "realm instance ID", CBOR_TYPE_BYTESTRING},
-	{ATT_CLAIM_MEC_POLICY, "MEC policy", CBOR_TYPE_UINT},
+	/* RMM 2.0: an integer; draft-ffm-rats-cca-token-03 and Veraison's rust-ccatoken: text. */
+	{ATT_CLAIM_MEC_POLICY, "MEC policy", CBOR_TYPE_UINT, true},
+	{ATT_CLAIM_LFA_POLICY, "LFA policy", CBOR_TYPE_UINT},
+	{ATT_CLAIM_DEV_HASH, "devices token hash", CBOR_TYPE_BYTESTRING},
 };
 
 static const struct claim_def platform_claims[] = {
@@ -329,6 +333,9 @@ static const struct claim_def platform_claims[] = {
 	{ATT_CLAIM_SW_COMPS, "software components", CBOR_TYPE_ARRAY},
 	{ATT_CLAIM_VSV, "verification service", CBOR_TYPE_STRING},
 	{ATT_CLAIM_PLAT_HASH, "platform hash algorithm", CBOR_TYPE_STRING},
+	{ATT_CLAIM_CLIENT_ID, "client ID", CBOR_TYPE_UINT},
+	{ATT_CLAIM_MFG_CONFIG, "manufacturing configuration", CBOR_TYPE_BYTESTRING},
+	{ATT_CLAIM_PLAT_EXT, "platform extension", CBOR_TYPE_ARRAY},
 };
 
 const char *att_claim_name(bool realm, int64_t key)
@@ -392,13 +399,15 @@ static bool walk_claims(struct dctx *d, cbor_item_t *m, const char *which,
 				ukeys[(*nukeys)++] = k;
 			continue;
 		}
-		if (cbor_typeof(p[i].value) != def->type)
+		if (cbor_typeof(p[i].value) != def->type &&
+		    !(def->text_too && cbor_isa_string(p[i].value)))
 			return fail(d, "%s token: claim %lld (%s) is %s, want %s", which,
 				    (long long)k, def->name, type_name(p[i].value),
 				    def->type == CBOR_TYPE_BYTESTRING ? "a byte string"
 				    : def->type == CBOR_TYPE_STRING   ? "a text string"
 				    : def->type == CBOR_TYPE_ARRAY    ? "an array"
-								      : "an unsigned integer");
+				    : def->text_too ? "an unsigned integer or a text string"
+						    : "an unsigned integer");
 		if (!fn(d, tok, k, p[i].value))
 			return false;
 	}
@@ -453,7 +462,17 @@ static bool realm_claim(struct dctx *d, void *tok, int64_t key, cbor_item_t *v)
 		break;
 	case ATT_CLAIM_MEC_POLICY:
 		r->has_mec = true;
-		r->mec_policy = cbor_get_int(v);
+		if (cbor_isa_string(v))
+			r->mec_text = str_of(v);
+		else
+			r->mec_policy = cbor_get_int(v);
+		break;
+	case ATT_CLAIM_LFA_POLICY:
+		r->has_lfa = true;
+		r->lfa_policy = cbor_get_int(v);
+		break;
+	case ATT_CLAIM_DEV_HASH:
+		r->dev_hash = bytes_of(v);
 		break;
 	}
 	return true;
@@ -539,6 +558,18 @@ static bool platform_claim(struct dctx *d, void *tok, int64_t key, cbor_item_t *
 	case ATT_CLAIM_LIFECYCLE:
 		p->has_lifecycle = true;
 		p->lifecycle = cbor_get_int(v);
+		break;
+	case ATT_CLAIM_CLIENT_ID:
+		p->has_client_id = true;
+		p->client_id = (int64_t)(cbor_get_int(v) > INT64_MAX ? INT64_MAX : cbor_get_int(v));
+		break;
+	case ATT_CLAIM_MFG_CONFIG:
+		p->mfg_config = bytes_of(v);
+		break;
+	case ATT_CLAIM_PLAT_EXT:
+		/* Device entries (RME-DA, CMEM) are counted, not read: realmkit has no devices. */
+		p->ext_present = true;
+		p->next = (unsigned)(cbor_array_size(v) > 255 ? 255 : cbor_array_size(v));
 		break;
 	case ATT_CLAIM_SW_COMPS:
 		p->sw_present = true;

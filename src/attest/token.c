@@ -169,9 +169,13 @@ static cbor_item_t *sw_component(const struct att_swcomp *c)
 bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, size_t clen,
 			uint8_t **out, size_t *len)
 {
-	cbor_item_t *m = cbor_new_definite_map(p->vsv[0] ? 9 : 8), *sw;
+	bool v2 = p->profile == ATT_PLAT_2024;
+	cbor_item_t *m = cbor_new_definite_map(8 + (p->vsv[0] ? 1 : 0) + (v2 ? 1 : 0)), *sw;
 	uint8_t *payload = NULL;
 	size_t plen;
+	const char *profile = v2			   ? ATT_PROFILE_PLAT_2024
+			      : p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD
+							   : ATT_PROFILE_PLAT_2023;
 	bool ok;
 
 	if (!m)
@@ -182,15 +186,16 @@ bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, 
 			cbor_decref(&sw);
 			break;
 		}
-	ok = put(m, ATT_CLAIM_PROFILE,
-		 tstr(p->profile == ATT_PLAT_SSD ? ATT_PROFILE_PLAT_SSD : ATT_PROFILE_PLAT_2023)) &&
+	ok = put(m, ATT_CLAIM_PROFILE, tstr(profile)) &&
 	     put(m, ATT_CLAIM_NONCE, bstr(challenge, clen)) &&
 	     put(m, ATT_CLAIM_IMPL_ID, bstr(p->impl_id, sizeof(p->impl_id))) &&
 	     put(m, ATT_CLAIM_INSTANCE_ID, bstr(p->inst_id, sizeof(p->inst_id))) &&
 	     put(m, ATT_CLAIM_CONFIG, bstr(p->config, p->config_len)) &&
 	     put(m, ATT_CLAIM_LIFECYCLE, cint(p->lifecycle)) && put(m, ATT_CLAIM_SW_COMPS, sw) &&
 	     (!p->vsv[0] || put(m, ATT_CLAIM_VSV, tstr(p->vsv))) &&
-	     put(m, ATT_CLAIM_PLAT_HASH, tstr(att_hash_name(p->hash)));
+	     put(m, ATT_CLAIM_PLAT_HASH, tstr(att_hash_name(p->hash))) &&
+	     /* 2.0: the security domain that asked for the token, always the RMSD. */
+	     (!v2 || put(m, ATT_CLAIM_CLIENT_ID, cint(ATT_CLIENT_ID_RMSD)));
 	if (!ok) {
 		cbor_decref(&m);
 		return false;
@@ -207,10 +212,13 @@ bool att_realm_token(EVP_PKEY *rak, enum att_hash rak_hash, const uint8_t *rak_c
 		     size_t *len)
 {
 	size_t hl = att_hash_len(c->hash);
-	cbor_item_t *m = cbor_new_definite_map(8), *rems = cbor_new_definite_array(ATT_NUM_REMS);
+	bool v2 = c->profile == ATT_REALM_2;
+	cbor_item_t *m = cbor_new_definite_map(v2 ? 10 : 8),
+		    *rems = cbor_new_definite_array(ATT_NUM_REMS);
 	uint8_t *payload = NULL;
 	size_t plen;
-	bool ok = m && rems && hl;
+	bool ok = m && rems && hl && (c->profile == ATT_REALM_1 || v2) &&
+		  (!v2 || c->mec_policy <= ATT_MEC_PRIVATE);
 
 	for (unsigned i = 0; ok && i < ATT_NUM_REMS; i++)
 		ok = cbor_array_push(rems, cbor_move(bstr(c->rem[i], hl)));
@@ -221,12 +229,19 @@ bool att_realm_token(EVP_PKEY *rak, enum att_hash rak_hash, const uint8_t *rak_c
 			cbor_decref(&rems);
 		return false;
 	}
-	ok = put(m, ATT_CLAIM_PROFILE, tstr(ATT_PROFILE_REALM_1)) &&
+	/*
+	 * 2.0 (RMM specification 2.0 A7.2.3.1) adds the realm instance ID and
+	 * the MEC policy; the optional LFA policy and devices token hash are
+	 * not made (no live firmware activation, no device assignment).
+	 */
+	ok = put(m, ATT_CLAIM_PROFILE, tstr(v2 ? ATT_PROFILE_REALM_2 : ATT_PROFILE_REALM_1)) &&
 	     put(m, ATT_CLAIM_NONCE, bstr(c->challenge, ATT_CHALLENGE_SIZE)) &&
+	     (!v2 || put(m, ATT_CLAIM_INSTANCE_ID, bstr(c->inst_id, ATT_REALM_INST_ID_SIZE))) &&
 	     put(m, ATT_CLAIM_RPV, bstr(c->rpv, ATT_RPV_SIZE)) &&
 	     put(m, ATT_CLAIM_RAK_PUB, bstr(rak_cose, rak_cose_len)) &&
 	     put(m, ATT_CLAIM_RAK_HASH_ALG, tstr(att_hash_name(rak_hash))) &&
 	     put(m, ATT_CLAIM_HASH_ALG, tstr(att_hash_name(c->hash))) &&
+	     (!v2 || put(m, ATT_CLAIM_MEC_POLICY, cint(c->mec_policy))) &&
 	     put(m, ATT_CLAIM_RIM, bstr(c->rim, hl)) && put(m, ATT_CLAIM_REMS, rems);
 	if (!ok) {
 		cbor_decref(&m);

@@ -131,25 +131,52 @@ bool att_check_realm_profile(const struct att_realm_token *r, char *err, size_t 
 			return fail(err, n, "claim 44239 (REMs) entry %u is %zu bytes, want %zu", i,
 				    r->rem[i].len, hl);
 	if (v2) {
+		/* RMM specification 2.0, A7.2.3.1.3, .8, .9, .12. */
 		if (!r->inst_id.p)
 			return fail(err, n,
 				    "claim 256 (realm instance ID) is missing (realm#2.0.0)");
-		if (r->inst_id.len != 33 || r->inst_id.p[0] != 0x01)
+		if (r->inst_id.len != ATT_REALM_INST_ID_SIZE || r->inst_id.p[0] != 0x01)
 			return fail(err, n,
-				    "claim 256 (realm instance ID) is not 0x01 and 32 bytes");
+				    "claim 256 (realm instance ID) is not 0x01 and 32 bytes "
+				    "(%zu bytes)",
+				    r->inst_id.len);
 		if (!r->has_mec)
 			return fail(err, n, "claim 44243 (MEC policy) is missing (realm#2.0.0)");
+		if (r->mec_text.p)
+			return fail(err, n,
+				    "claim 44243 (MEC policy) is the text \"%.*s\"; realm#2.0.0 "
+				    "wants the integer 0 (shared) or 1 (private)",
+				    (int)(r->mec_text.len > 40 ? 40 : r->mec_text.len),
+				    r->mec_text.p);
+		if (r->mec_policy > ATT_MEC_PRIVATE)
+			return fail(err, n,
+				    "claim 44243 (MEC policy) is %llu, want 0 (shared) or 1 "
+				    "(private)",
+				    (unsigned long long)r->mec_policy);
+		if (r->has_lfa && r->lfa_policy > 1)
+			return fail(err, n,
+				    "claim 44244 (LFA policy) is %llu, want 0 (disallow) or 1 "
+				    "(allow)",
+				    (unsigned long long)r->lfa_policy);
+		if (r->dev_hash.p && r->dev_hash.len != 32 && r->dev_hash.len != 48 &&
+		    r->dev_hash.len != 64)
+			return fail(err, n,
+				    "claim 44257 (devices token hash) is %zu bytes, want 32, 48 "
+				    "or 64",
+				    r->dev_hash.len);
 	}
 	return true;
 }
 
 bool att_check_platform_profile(const struct att_platform_token *p, char *err, size_t n)
 {
+	bool v2 = str_is(p->profile, ATT_PROFILE_PLAT_2024);
 	unsigned major;
 
 	if (!p->profile.p)
 		return fail(err, n, "claim 265 (profile) is missing");
-	if (!str_is(p->profile, ATT_PROFILE_PLAT_2023) && !str_is(p->profile, ATT_PROFILE_PLAT_SSD))
+	if (!str_is(p->profile, ATT_PROFILE_PLAT_2023) &&
+	    !str_is(p->profile, ATT_PROFILE_PLAT_SSD) && !v2)
 		return fail(err, n, "claim 265 (profile) \"%.*s\" is not a CCA platform profile",
 			    (int)(p->profile.len > 80 ? 80 : p->profile.len), p->profile.p);
 	if (!p->challenge.p)
@@ -192,6 +219,15 @@ bool att_check_platform_profile(const struct att_platform_token *p, char *err, s
 		return fail(err, n, "claim 2400 (verification service) is empty");
 	if (!p->hash_alg.p)
 		return fail(err, n, "claim 2402 (platform hash algorithm) is missing");
+	if (v2) {
+		/* RMM specification 2.0, A7.2.3.3.11: the RMSD is the only client. */
+		if (!p->has_client_id)
+			return fail(err, n,
+				    "claim 2394 (client ID) is missing (cca_platform#2.0.0)");
+		if (p->client_id != ATT_CLIENT_ID_RMSD)
+			return fail(err, n, "claim 2394 (client ID) is %lld, want 1 (RMSD)",
+				    (long long)p->client_id);
+	}
 	return true;
 }
 

@@ -165,6 +165,12 @@ static void show_text(const struct att_token *t)
 			       (unsigned long long)p->lifecycle, lifecycle_name(p->lifecycle));
 		strline("verification service (2400)", p->vsv);
 		strline("platform hash algorithm (2402)", p->hash_alg);
+		if (p->has_client_id)
+			printf("  %-34s %lld%s\n", "client ID (2394)", (long long)p->client_id,
+			       p->client_id == ATT_CLIENT_ID_RMSD ? " (RMSD)" : "");
+		hexline("manufacturing configuration (2403)", p->mfg_config);
+		if (p->ext_present)
+			printf("  %-34s %u device entries\n", "platform extension (2404)", p->next);
 		if (p->sw_present)
 			printf("  software components (2399): %u\n", p->nsw);
 		for (unsigned i = 0; i < p->nsw; i++) {
@@ -199,9 +205,21 @@ static void show_text(const struct att_token *t)
 			hexline(name, r->rem[i]);
 		}
 		hexline("realm instance ID (256)", r->inst_id);
-		if (r->has_mec)
-			printf("  %-34s %llu\n", "MEC policy (44243)",
-			       (unsigned long long)r->mec_policy);
+		if (r->mec_text.p)
+			strline("MEC policy (44243, text)", r->mec_text);
+		else if (r->has_mec)
+			printf("  %-34s %llu%s\n", "MEC policy (44243)",
+			       (unsigned long long)r->mec_policy,
+			       r->mec_policy == ATT_MEC_SHARED	  ? " (shared)"
+			       : r->mec_policy == ATT_MEC_PRIVATE ? " (private)"
+								  : "");
+		if (r->has_lfa)
+			printf("  %-34s %llu%s\n", "LFA policy (44244)",
+			       (unsigned long long)r->lfa_policy,
+			       r->lfa_policy == 0   ? " (disallow)"
+			       : r->lfa_policy == 1 ? " (allow)"
+						    : "");
+		hexline("devices token hash (44257)", r->dev_hash);
 		show_unknown(r->unknown, r->unknown_keys, r->nunknown_keys);
 	}
 }
@@ -256,6 +274,11 @@ static json_t *token_json(const struct att_token *t)
 			json_object_set_new(o, "lifecycle", json_integer((json_int_t)p->lifecycle));
 		jstr(o, "verification-service", p->vsv);
 		jstr(o, "hash-algorithm", p->hash_alg);
+		if (p->has_client_id)
+			json_object_set_new(o, "client-id", json_integer((json_int_t)p->client_id));
+		jbytes(o, "manufacturing-configuration", p->mfg_config);
+		if (p->ext_present)
+			json_object_set_new(o, "extension-devices", json_integer(p->next));
 		for (unsigned i = 0; i < p->nsw; i++) {
 			json_t *c = json_object();
 
@@ -294,9 +317,15 @@ static json_t *token_json(const struct att_token *t)
 		}
 		json_object_set_new(o, "extensible-measurements", rems);
 		jbytes(o, "realm-instance-id", r->inst_id);
-		if (r->has_mec)
+		if (r->mec_text.p)
+			jstr(o, "mec-policy", r->mec_text);
+		else if (r->has_mec)
 			json_object_set_new(o, "mec-policy",
 					    json_integer((json_int_t)r->mec_policy));
+		if (r->has_lfa)
+			json_object_set_new(o, "lfa-policy",
+					    json_integer((json_int_t)r->lfa_policy));
+		jbytes(o, "devices-token-hash", r->dev_hash);
 		json_object_set_new(o, "unknown-claims",
 				    unknown_json(r->unknown_keys, r->nunknown_keys, r->unknown));
 		json_object_set_new(root, "realm", o);

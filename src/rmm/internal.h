@@ -84,6 +84,8 @@ struct rd {
 	uint8_t rpv[RMI_RPV_SIZE];
 	uint8_t rim[RMM_MAX_HASH_LEN];
 	uint8_t rem[RMM_NUM_REMS][RMM_MAX_HASH_LEN];
+	/* RMI 2.0 only: 0x01 and 32 random bytes from REALM_CREATE (the 2.0 token's claim 256). */
+	uint8_t inst_id[ATT_REALM_INST_ID_SIZE];
 };
 _Static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD fits its granule");
 

@@ -236,6 +236,15 @@ static void attest_token_init(struct run_ctx *ctx)
 		memcpy(c.challenge + 8 * i, &w, 8);
 	}
 	memcpy(ctx->rec->attest.challenge, c.challenge, sizeof(c.challenge));
+	/*
+	 * The profile follows the RMM this machine booted (never a default):
+	 * an RMM 2.0 signs realm#2.0.0 with the realm's instance ID and its
+	 * MEC policy (shared: no MEC here), and its platform token is
+	 * cca_platform#2.0.0.
+	 */
+	c.profile = rmm->plat.rmi_v2 ? ATT_REALM_2 : ATT_REALM_1;
+	memcpy(c.inst_id, rd->inst_id, sizeof(c.inst_id));
+	c.mec_policy = ATT_MEC_SHARED;
 	memcpy(c.rpv, rd->rpv, sizeof(c.rpv));
 	c.hash = rd->hash_algo == RMI_HASH_SHA_512 ? ATT_SHA512 : ATT_SHA256;
 	memset(c.rim, 0, sizeof(c.rim));
@@ -243,9 +252,13 @@ static void attest_token_init(struct run_ctx *ctx)
 	memcpy(c.rim, rd->rim, hl);
 	for (unsigned i = 0; i < ATT_NUM_REMS; i++)
 		memcpy(c.rem[i], rd->rem[i], hl);
-	if (!rmm->attest_ready)
-		rmm->attest_ready = att_rmm_init(&rmm->attest, &rmm->attest_plat,
-						 rmm->plat.attest_cmw);
+	if (!rmm->attest_ready) {
+		struct att_platform p = rmm->attest_plat; /* shares the CPAK, only read */
+
+		if (rmm->plat.rmi_v2)
+			p.profile = ATT_PLAT_2024;
+		rmm->attest_ready = att_rmm_init(&rmm->attest, &p, rmm->plat.attest_cmw);
+	}
 	if (!rmm->attest_ready || !att_rmm_token(&rmm->attest, &c, &tok, &len)) {
 		/* Out of memory in the RMM: no architected error; the realm may retry. */
 		ret_status(ctx, RSI_ERROR_STATE);

@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "rmm/internal.h"
 
 #define FLAGS0_SUPPORTED (RMI2_REALM_FLAGS0_LPA2 | RMI2_REALM_FLAGS0_SVE | RMI2_REALM_FLAGS0_PMU)
@@ -58,6 +60,17 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	for (uint64_t i = 0; i < num_start; i++)
 		if (!granule_find(rmm, tmp.rtt_base + i * GRANULE_SIZE, GRANULE_DELEGATED))
 			return;
+	/*
+	 * The realm instance ID (RMM 2.0 A7.2.3.1.3): a UEID of type RAND, from
+	 * a cryptographic-quality source, made once per realm (as TF-RMM does
+	 * at REALM_CREATE); the 2.0 realm token reports it.  No entropy:
+	 * ERROR_GLOBAL, as TF-RMM answers.
+	 */
+	tmp.inst_id[0] = 0x01;
+	if (RAND_bytes(tmp.inst_id + 1, ATT_REALM_INST_ID_SIZE - 1) != 1) {
+		res->x[0] = RMI_RET(RMI2_ERROR_GLOBAL, 0);
+		return;
+	}
 	if (!vmid_alloc(rmm, &tmp.vmid))
 		return;
 	for (uint64_t i = 0; i < num_start; i++)
