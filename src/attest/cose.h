@@ -17,6 +17,12 @@ int att_cose_alg_for_key(EVP_PKEY *key, enum att_hash *h, size_t *coord);
 bool att_sig_structure(const uint8_t *prot, size_t plen, const uint8_t *payload, size_t len,
 		       uint8_t **out, size_t *outlen);
 
+/*
+ * An integer in CBOR's preferred serialization (RFC 8949 4.1: the shortest
+ * head that holds it, as TF-RMM's encoder writes claim keys and values).
+ */
+cbor_item_t *att_cbor_int(int64_t v);
+
 /* One CBOR item checked by the decoder's scanner, then loaded (caller decrefs); NULL + @err. */
 cbor_item_t *att_cbor_load_checked(const uint8_t *buf, size_t len, char *err, size_t errlen,
 				   const char *what);

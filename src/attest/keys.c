@@ -21,6 +21,7 @@
 #include <cbor.h>
 
 #include "attest/attest.h"
+#include "attest/cose.h"
 
 #ifndef REALMKIT_VERSION
 #define REALMKIT_VERSION "0.1.0"
@@ -195,11 +196,6 @@ static int cose_crv(int nid)
 	}
 }
 
-static cbor_item_t *cbor_int(int64_t v)
-{
-	return v >= 0 ? cbor_build_uint64((uint64_t)v) : cbor_build_negint64((uint64_t)(-1 - v));
-}
-
 static bool map_put(cbor_item_t *map, cbor_item_t *k, cbor_item_t *v)
 {
 	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){.key = k, .value = v});
@@ -225,10 +221,10 @@ bool att_cose_key(EVP_PKEY *key, uint8_t **out, size_t *len)
 	m = cbor_new_definite_map(4);
 	if (!m)
 		return false;
-	ok = map_put(m, cbor_int(1), cbor_int(2)) && /* kty: EC2 */
-	     map_put(m, cbor_int(-1), cbor_int(crv)) &&
-	     map_put(m, cbor_int(-2), cbor_build_bytestring(pt + 1, c)) &&
-	     map_put(m, cbor_int(-3), cbor_build_bytestring(pt + 1 + c, c));
+	ok = map_put(m, att_cbor_int(1), att_cbor_int(2)) && /* kty: EC2 */
+	     map_put(m, att_cbor_int(-1), att_cbor_int(crv)) &&
+	     map_put(m, att_cbor_int(-2), cbor_build_bytestring(pt + 1, c)) &&
+	     map_put(m, att_cbor_int(-3), cbor_build_bytestring(pt + 1 + c, c));
 	*out = NULL;
 	*len = ok ? cbor_serialize_alloc(m, out, &buflen) : 0;
 	cbor_decref(&m);

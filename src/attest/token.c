@@ -13,15 +13,24 @@
 #include "attest/attest.h"
 #include "attest/cose.h"
 
-static cbor_item_t *cint(int64_t v)
+cbor_item_t *att_cbor_int(int64_t v)
 {
-	return v >= 0 ? cbor_build_uint64((uint64_t)v) : cbor_build_negint64((uint64_t)(-1 - v));
+	uint64_t u = v >= 0 ? (uint64_t)v : (uint64_t)(-1 - v);
+	bool neg = v < 0;
+
+	if (u <= UINT8_MAX)
+		return neg ? cbor_build_negint8((uint8_t)u) : cbor_build_uint8((uint8_t)u);
+	if (u <= UINT16_MAX)
+		return neg ? cbor_build_negint16((uint16_t)u) : cbor_build_uint16((uint16_t)u);
+	if (u <= UINT32_MAX)
+		return neg ? cbor_build_negint32((uint32_t)u) : cbor_build_uint32((uint32_t)u);
+	return neg ? cbor_build_negint64(u) : cbor_build_uint64(u);
 }
 
 /* Add key -> value to @map, taking both references; false if any is NULL or it fails. */
 static bool put(cbor_item_t *map, int64_t key, cbor_item_t *v)
 {
-	cbor_item_t *k = cint(key);
+	cbor_item_t *k = att_cbor_int(key);
 	bool ok = k && v && cbor_map_add(map, (struct cbor_pair){.key = k, .value = v});
 
 	if (k)
@@ -114,7 +123,7 @@ bool att_cose_sign1(EVP_PKEY *key, const uint8_t *payload, size_t plen, uint8_t 
 	hdr = cbor_new_definite_map(1);
 	if (!hdr)
 		goto out;
-	if (!put(hdr, 1, cint(alg))) {
+	if (!put(hdr, 1, att_cbor_int(alg))) {
 		cbor_decref(&hdr);
 		goto out;
 	}
@@ -191,11 +200,11 @@ bool att_platform_token(const struct att_platform *p, const uint8_t *challenge, 
 	     put(m, ATT_CLAIM_IMPL_ID, bstr(p->impl_id, sizeof(p->impl_id))) &&
 	     put(m, ATT_CLAIM_INSTANCE_ID, bstr(p->inst_id, sizeof(p->inst_id))) &&
 	     put(m, ATT_CLAIM_CONFIG, bstr(p->config, p->config_len)) &&
-	     put(m, ATT_CLAIM_LIFECYCLE, cint(p->lifecycle)) && put(m, ATT_CLAIM_SW_COMPS, sw) &&
+	     put(m, ATT_CLAIM_LIFECYCLE, att_cbor_int(p->lifecycle)) && put(m, ATT_CLAIM_SW_COMPS, sw) &&
 	     (!p->vsv[0] || put(m, ATT_CLAIM_VSV, tstr(p->vsv))) &&
 	     put(m, ATT_CLAIM_PLAT_HASH, tstr(att_hash_name(p->hash))) &&
 	     /* 2.0: the security domain that asked for the token, always the RMSD. */
-	     (!v2 || put(m, ATT_CLAIM_CLIENT_ID, cint(ATT_CLIENT_ID_RMSD)));
+	     (!v2 || put(m, ATT_CLAIM_CLIENT_ID, att_cbor_int(ATT_CLIENT_ID_RMSD)));
 	if (!ok) {
 		cbor_decref(&m);
 		return false;
@@ -241,7 +250,7 @@ bool att_realm_token(EVP_PKEY *rak, enum att_hash rak_hash, const uint8_t *rak_c
 	     put(m, ATT_CLAIM_RAK_PUB, bstr(rak_cose, rak_cose_len)) &&
 	     put(m, ATT_CLAIM_RAK_HASH_ALG, tstr(att_hash_name(rak_hash))) &&
 	     put(m, ATT_CLAIM_HASH_ALG, tstr(att_hash_name(c->hash))) &&
-	     (!v2 || put(m, ATT_CLAIM_MEC_POLICY, cint(c->mec_policy))) &&
+	     (!v2 || put(m, ATT_CLAIM_MEC_POLICY, att_cbor_int(c->mec_policy))) &&
 	     put(m, ATT_CLAIM_RIM, bstr(c->rim, hl)) && put(m, ATT_CLAIM_REMS, rems);
 	if (!ok) {
 		cbor_decref(&m);
@@ -258,7 +267,7 @@ static cbor_item_t *cmw_record(const uint8_t *p, size_t len)
 {
 	cbor_item_t *a = cbor_new_definite_array(2);
 
-	if (a && (!cbor_array_push(a, cbor_move(cint(ATT_CMW_CONTENT_FORMAT))) ||
+	if (a && (!cbor_array_push(a, cbor_move(att_cbor_int(ATT_CMW_CONTENT_FORMAT))) ||
 		  !cbor_array_push(a, cbor_move(bstr(p, len))))) {
 		cbor_decref(&a);
 		return NULL;
