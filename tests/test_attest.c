@@ -131,6 +131,27 @@ static cbor_item_t *sign1_claims(cbor_item_t *bstr)
 	return m;
 }
 
+/* Is every integer key of @m in CBOR's preferred (shortest) serialization? */
+static bool shortest_keys(cbor_item_t *m)
+{
+	struct cbor_pair *pr = cbor_map_handle(m);
+
+	for (size_t i = 0; i < cbor_map_size(m); i++) {
+		cbor_item_t *k = pr[i].key;
+		uint64_t v;
+		cbor_int_width want;
+
+		if (!cbor_isa_uint(k) && !cbor_isa_negint(k))
+			continue;
+		v = cbor_get_int(k);
+		want = v <= UINT8_MAX ? CBOR_INT_8 : v <= UINT16_MAX ? CBOR_INT_16
+			: v <= UINT32_MAX ? CBOR_INT_32 : CBOR_INT_64;
+		if (cbor_int_get_width(k) != want)
+			return false;
+	}
+	return true;
+}
+
 /* A collection's entry @key: a bstr (tag 399) or the bstr of a CMW record [263, bstr] (907). */
 static cbor_item_t *entry(cbor_item_t *coll, int64_t key, bool cmw)
 {
@@ -170,6 +191,9 @@ static void independent_check(const uint8_t *tok, size_t len, bool cmw,
 	cbor_decref(&coll);
 	if (!CHECK(realm && ptok))
 		goto out;
+	/* Preferred serialization (RFC 8949 4.1), as TF-RMM encodes: no 9-byte claim keys. */
+	CHECK(shortest_keys(realm));
+	CHECK(shortest_keys(ptok));
 	/* Realm claims: RMM spec 1.0 A7.2.3.1 / 2.0 A7.2.3.1 (docs/ATTESTATION.md). */
 	CHECK_EQ(cbor_map_size(realm), v2 ? 10 : 8);
 	CHECK(is_text(get(realm, 265),
