@@ -197,8 +197,7 @@ out:
 	return ret;
 }
 
-/* Create the RTTs from level @from + 1 down to @to for @ipa. */
-static int rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to)
+int rk_rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to)
 {
 	for (int l = from + 1; l <= to; l++) {
 		uint64_t rtt = rk_vm_delegate_new(vm);
@@ -318,7 +317,7 @@ static int data_page(struct rk_vm *vm, uint64_t gpa, uint64_t src, uint64_t rmi_
 			x0 = rk_rmi(h, RMI_DATA_CREATE_UNKNOWN, vm->rd, pa, gpa, 0, 0, NULL);
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
-		ret = rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
+		ret = rk_rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
 		if (ret) {
 			undelegate_free(h, pa);
 			return ret;
@@ -527,7 +526,7 @@ static int init_ripas(struct rk_vm *vm, uint64_t *base, uint64_t top, uint64_t b
 		}
 		if (r.x[2] != RMI_UNASSIGNED || level >= 3)
 			return -ENXIO;
-		if (rtt_create_levels(vm, *base, level, level + 1) < 0)
+		if (rk_rtt_create_levels(vm, *base, level, level + 1) < 0)
 			return -ENOMEM;
 	}
 	if (*base > top)
@@ -634,7 +633,7 @@ uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
 		if (RMI_RET_STATUS(r.x[0]) != RMI_ERROR_RTT || RMI_RET_INDEX(r.x[0]) >= 3)
 			break;
 		/* The range starts or ends inside a block: split it. */
-		if (rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(r.x[0]),
+		if (rk_rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(r.x[0]),
 				      (int)RMI_RET_INDEX(r.x[0]) + 1) < 0)
 			break;
 	}
@@ -878,6 +877,8 @@ void rk_realm_destroy(struct rk_vm *vm)
 				if (h->rmi_v2)
 					sro_loop(vm, x0, r.x[1], &r);
 			}
+		/* Shared pages: unmapped, and the VMM's pages are its own again. */
+		rk_shared_unmap_range(vm, 0, UINT64_MAX);
 		teardown_rtt(vm, 0, vm->rtt_level_start,
 			     (1ULL << vm->ipa_bits) / level_size(vm->rtt_level_start));
 		rk_rmi(h, RMI_REALM_DESTROY, vm->rd, 0, 0, 0, 0, NULL);
