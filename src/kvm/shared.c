@@ -132,7 +132,6 @@ int rk_shared_fault(struct rk_vcpu *v, uint64_t ipa)
 		ret = -EFAULT;
 		goto free;
 	}
-	h->bytes_copied += GRANULE_SIZE;
 	/* The user page becomes the DRAM page before the realm can reach it. */
 	ret = pas_alias_map(h->pas, pa, user);
 	if (ret)
