@@ -4,14 +4,18 @@
  * step: RSI version and REALM_CONFIG, the DTB the VMM handed over in x0,
  * RIPAS RAM over its memory the way Linux's
  * rsi_set_memory_range_protected_safe() does, the UART at its unprotected
- * alias, a page shared with the host and taken back (RIPAS EMPTY, then RAM),
+ * alias, a page shared with the host (RIPAS EMPTY, a message written at its
+ * unprotected alias that the VMM reads in its own memory and answers) and
+ * taken back (RIPAS RAM),
  * a REM extended, the other vCPUs brought up with PSCI CPU_ON, an
  * attestation token requested for the host's challenge and handed back to
  * the VMM, its measurements, and SYSTEM_OFF.
  *
  * Host interface (docs/VMM.md, "Host calls"): RSI_HOST_CALL with
  * x0 = 0xC6000100 asks for the challenge; 0xC6000101 hands back the token
- * in chunks; 0xC6000102 reports an attestation failure.  With
+ * in chunks; 0xC6000102 reports an attestation failure; 0xC6000103 (x1 the
+ * shared page's IPA, x2 the message length) has the VMM read the message
+ * and answer in the page (x1 = the answer's length).  With
  * `--params echo` it also echoes UART input until it reads a 'q'.
  */
 #include "rk.h"
@@ -21,6 +25,7 @@
 #define HC_CHALLENGE	0xC6000100UL
 #define HC_TOKEN	0xC6000101UL
 #define HC_TOKEN_ERROR	0xC6000102UL
+#define HC_SHARED	0xC6000103UL
 #define HC_CHUNK	(27 * 8)
 
 #define FDT_MAGIC	0xd00dfeedU
@@ -133,6 +138,45 @@ static u64 host_call(u64 fid)
 	if (rsi_host_call((u64)&hc) != RSI_SUCCESS)
 		return ~0UL;
 	return hc.gprs[0];
+}
+
+/*
+ * set_memory_decrypted() and back: a page shared with the host, as a virtio
+ * ring is.  The realm writes a message at the page's unprotected alias; that
+ * alias is the VMM's own memory (KVM maps it on the first access), so the
+ * VMM reads the message there and writes its answer, which the realm reads
+ * back at the same alias.  Then the page is private again.
+ */
+static void shared_step(void)
+{
+	static const char ping[] = "ping from the realm, written at the unprotected alias";
+	volatile char *alias = (volatile char *)((u64)shared_page | rk_shared_bit);
+	u64 st, next, resp, alen;
+	char answer[96];
+
+	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE,
+				  RSI_RIPAS_EMPTY, RSI_CHANGE_DESTROYED, &next, &resp);
+	rk_printf("[6] shared page 0x%lx: RIPAS EMPTY %s; the realm writes \"%s\" at 0x%lx "
+		  "and tells the VMM (host call 0x%lx)\n", (u64)shared_page,
+		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused", ping,
+		  (u64)alias, HC_SHARED);
+	for (u64 i = 0; i < sizeof(ping); i++)
+		alias[i] = ping[i];
+	hc.gprs[1] = (u64)shared_page;
+	hc.gprs[2] = sizeof(ping) - 1;
+	if (host_call(HC_SHARED) != 0) {
+		rk_printf("    the VMM did not take the message\n");
+	} else {
+		alen = hc.gprs[1] < sizeof(answer) - 1 ? hc.gprs[1] : sizeof(answer) - 1;
+		for (u64 i = 0; i < alen; i++)
+			answer[i] = alias[i];
+		answer[alen] = 0;
+		rk_printf("    the realm reads at 0x%lx: \"%s\"\n", (u64)alias, answer);
+	}
+	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE, RSI_RIPAS_RAM,
+				  RSI_CHANGE_DESTROYED, &next, &resp);
+	rk_printf("    RIPAS RAM again %s: the page is private, the VMM keeps its copy\n",
+		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused");
 }
 
 static void print_hash(const char *name, const u64 v[8])
@@ -273,17 +317,7 @@ int main(void)
 		  "0x%lx; each byte is an MMIO exit the VMM emulates\n", RK_UART_BASE,
 		  RK_UART_BASE | rk_shared_bit);
 
-	/* set_memory_decrypted() and back: a page shared with the host, as a virtio ring. */
-	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE,
-				  RSI_RIPAS_EMPTY, RSI_CHANGE_DESTROYED, &next, &resp);
-	rk_printf("[6] shared page 0x%lx: RIPAS EMPTY %s (its contents are gone; the host may "
-		  "use alias 0x%lx)", (u64)shared_page,
-		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused",
-		  (u64)shared_page | rk_shared_bit);
-	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE, RSI_RIPAS_RAM,
-				  RSI_CHANGE_DESTROYED, &next, &resp);
-	rk_printf(", then RAM again %s\n",
-		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused");
+	shared_step();
 
 	memcpy(data, msg, slen(msg));
 	st = rsi_measurement_extend(1, slen(msg), data);

@@ -55,8 +55,11 @@
 #define VMM_HC_CHALLENGE   0xC6000100U /* -> x0 = 0 and x1..x8 = challenge, or x0 = 1 */
 #define VMM_HC_TOKEN       0xC6000101U /* x1 total, x2 offset, x3 len, x4..x30 data */
 #define VMM_HC_TOKEN_ERROR 0xC6000102U /* x1 = the RSI status attestation gave */
+#define VMM_HC_SHARED      0xC6000103U /* x1 = IPA of a shared RAM page, x2 = length of its
+					* message: the VMM reads it through its own memory and
+					* writes its answer there (x0 = 0, x1 = answer length) */
 #define VMM_HC_FIRST       VMM_HC_CHALLENGE
-#define VMM_HC_COUNT       3
+#define VMM_HC_COUNT       4
 #define VMM_HC_TOKEN_CHUNK (27 * 8)    /* bytes of token per VMM_HC_TOKEN call */
 #define VMM_TOKEN_MAX      (64 * 1024)
 

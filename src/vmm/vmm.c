@@ -52,6 +52,7 @@ struct vmm {
 	struct vmm_result *r;
 	struct rk_host *host;
 	int kvm, vm, gmem, gic;
+	uint8_t *ram_user; /* RAM's user memory: what the realm's shared pages are */
 	bool gic_ok;
 	struct vcpu vcpu[VMM_MAX_CPUS];
 	unsigned nvcpus;
@@ -259,6 +260,37 @@ static int set_x(struct vmm *v, struct vcpu *c, unsigned n, uint64_t val)
 }
 
 /* The host calls of plan.h; x0 = 0 on success, -1 (NOT_SUPPORTED) or 1 otherwise. */
+#define VMM_SHARED_ANSWER "pong from the VMM, written through its own mapping"
+
+/*
+ * VMM_HC_SHARED: the realm wrote a message into a RAM page it shared
+ * (RIPAS EMPTY, written at its unprotected alias).  That page is this VMM's
+ * RAM memory, which KVM mapped for the realm (docs/KVM.md, "Shared
+ * memory"): read it and answer in the same page.  v->lock held.
+ */
+static uint64_t shared_message(struct vmm *v, uint64_t gpa, uint64_t len, uint64_t *answer_len)
+{
+	const struct vmm_plan *p = v->p;
+	char msg[128];
+	uint8_t *page;
+
+	if ((gpa & 0xfff) || gpa < p->ram_base || gpa - p->ram_base >= p->ram_size ||
+	    len >= sizeof(msg))
+		return 1;
+	page = v->ram_user + (gpa - p->ram_base);
+	memcpy(msg, page, len);
+	msg[len] = 0;
+	for (uint64_t i = 0; i < len; i++)
+		if (msg[i] < 0x20 || msg[i] > 0x7e)
+			msg[i] = '.';
+	v->r->shared_reads++;
+	memcpy(page, VMM_SHARED_ANSWER, sizeof(VMM_SHARED_ANSWER));
+	uart_host_line(&v->uart, "    vmm: read \"%s\" from its own memory for IPA 0x%llx; "
+		       "answered in the same page\n", msg, (unsigned long long)gpa);
+	*answer_len = sizeof(VMM_SHARED_ANSWER) - 1;
+	return 0;
+}
+
 static int on_hypercall(struct vmm *v, struct vcpu *c)
 {
 	uint64_t x[31] = { 0 }, ret = (uint64_t)-1;
@@ -301,6 +333,9 @@ static int on_hypercall(struct vmm *v, struct vcpu *c)
 				ret = 0;
 			}
 		}
+	} else if (nr == VMM_HC_SHARED) {
+		ret = shared_message(v, x[1], x[2], &x[1]);
+		nset = 2;
 	} else if (nr == VMM_HC_TOKEN_ERROR) {
 		v->r->attest_failed = true;
 		v->r->attest_rsi_status = x[1];
@@ -588,6 +623,18 @@ static int setup(struct vmm *v)
 	slot.guest_phys_addr = p->ram_base;
 	slot.memory_size = p->ram_size;
 	slot.guest_memfd = (uint32_t)v->gmem;
+	/*
+	 * RAM's user memory, as kvmtool gives it: what the realm reaches at the
+	 * unprotected alias of a page it shared.  Anonymous and lazy: only pages
+	 * the realm shares are ever touched.
+	 */
+	v->ram_user = mmap(NULL, p->ram_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v->ram_user == MAP_FAILED) {
+		v->ram_user = NULL;
+		return fail(v, "mmap of RAM's user memory");
+	}
+	slot.userspace_addr = (uintptr_t)v->ram_user;
 	if (rk_ioctl(v->host, v->vm, KVM_SET_USER_MEMORY_REGION2, &slot))
 		return fail(v, "KVM_SET_USER_MEMORY_REGION2");
 	if (rk_ioctl(v->host, v->vm, KVM_SET_MEMORY_ATTRIBUTES, &attr))
@@ -752,6 +799,8 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 		close(v->kvm);
 	if (v->host)
 		rk_host_destroy(v->host);
+	if (v->ram_user)
+		munmap(v->ram_user, p->ram_size);
 	uart_destroy(&v->uart);
 	pthread_cond_destroy(&v->done_cv);
 	pthread_mutex_destroy(&v->lock);
