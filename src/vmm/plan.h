@@ -43,6 +43,16 @@
 #define VMM_UART_BASE      0x01000000ULL /* ns16550a, 8 registers */
 #define VMM_UART_SIZE      0x1000ULL
 #define VMM_UART_INTID     32            /* SPI 0 */
+/*
+ * The doorbell (realmkit's own, "realmkit,doorbell" in the DTB): a write of
+ * INTID N at offset 0 pulses SPI N (KVM_IRQ_LINE high, then low) when N is one
+ * of its interrupts; offset 8 is a marker register (writes counted, for
+ * benchmarks); everything else reads as zero.
+ */
+#define VMM_DOORBELL_BASE  0x0a001000ULL
+#define VMM_DOORBELL_SIZE  0x1000ULL
+#define VMM_DOORBELL_INTID0 40           /* SPIs 8 and 9: INTIDs 40, 41 */
+#define VMM_DOORBELL_NIRQ  2
 #define VMM_GIC_DIST_BASE  0x3fff0000ULL /* 64 KiB below the 1 GiB mark */
 #define VMM_GIC_DIST_SIZE  0x10000ULL
 #define VMM_GIC_REDIST_SIZE 0x20000ULL   /* per vCPU: RD_base + SGI_base frames */

@@ -172,6 +172,37 @@ static void set_uart_irq(struct vmm *v, bool level)
 			strerror(errno));
 }
 
+/* The doorbell: an SPI pulse for a write of one of its INTIDs (plan.h). */
+static void doorbell(struct vmm *v, uint64_t off, bool is_write, uint64_t val)
+{
+	struct kvm_irq_level l = { .irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) };
+
+	if (!is_write)
+		return;
+	if (off == 8) {
+		pthread_mutex_lock(&v->lock);
+		v->r->markers++;
+		pthread_mutex_unlock(&v->lock);
+		return;
+	}
+	if (off != 0 || val < VMM_DOORBELL_INTID0 ||
+	    val >= VMM_DOORBELL_INTID0 + VMM_DOORBELL_NIRQ || !v->gic_ok)
+		return;
+	l.irq |= (uint32_t)val;
+	pthread_mutex_lock(&v->lock);
+	v->r->doorbells++;
+	pthread_mutex_unlock(&v->lock);
+	/* An edge, as kvmtool's irq__trigger: the line high, then low. */
+	l.level = 1;
+	if (!rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l)) {
+		l.level = 0;
+		if (!rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l))
+			return;
+	}
+	end_realm(v, VMM_END_ERROR, "doorbell: KVM_IRQ_LINE(SPI %u): %s", (unsigned)val,
+		  strerror(errno));
+}
+
 static void on_mmio(struct vmm *v, struct vcpu *c)
 {
 	struct kvm_run *run = c->run;
@@ -188,6 +219,12 @@ static void on_mmio(struct vmm *v, struct vcpu *c)
 		pthread_mutex_lock(&v->lock);
 		v->r->mmio_exits++;
 		pthread_mutex_unlock(&v->lock);
+	} else if (a >= VMM_DOORBELL_BASE && a < VMM_DOORBELL_BASE + VMM_DOORBELL_SIZE) {
+		doorbell(v, a - VMM_DOORBELL_BASE, run->mmio.is_write, val);
+		pthread_mutex_lock(&v->lock);
+		v->r->mmio_exits++;
+		pthread_mutex_unlock(&v->lock);
+		val = 0;
 	} else {
 		uint64_t n;
 
