@@ -479,21 +479,40 @@ static const char *const demo_steps[] = {
 	"[3] DTB at x0 = 0x83e00000: RAM [0x80000000, 0x84000000), 2 cpus, bootargs \"\"",
 	"[4] RIPAS RAM over all of RAM (RSI_IPA_STATE_SET, NO_CHANGE_DESTROYED, as Linux does at "
 	"boot): accepted by the host after 1 call",
-	/* The shared page: the realm's message read by the VMM in its own memory, and back. */
-	"[6] shared page 0x80012000: RIPAS EMPTY accepted; the realm writes \"ping from the realm, "
-	"written at the unprotected alias\" at 0x8080012000 and tells the VMM (host call "
-	"0xc6000103)",
-	"    vmm: read \"ping from the realm, written at the unprotected alias\" from its own "
-	"memory for IPA 0x80012000; answered in the same page",
-	"    the realm reads at 0x8080012000: \"pong from the VMM, written through its own "
-	"mapping\"",
-	"    RIPAS RAM again accepted: the page is private, the VMM keeps its copy",
 	"[7] RSI_MEASUREMENT_EXTEND: REM0 extended with \"realmkit demo\": status 0",
 	"[8] PSCI CPU_ON for the other 1 vCPU (vCPU 0 is the only one runnable at start)",
 	"    cpu1: up at rk_secondary_entry with context id 1; powering off with CPU_OFF",
 	"[10] measurements (RSI_MEASUREMENT_READ):",
 	"[11] PSCI SYSTEM_OFF: the VMM reports how the realm ended",
 };
+
+/*
+ * The demo's shared page: the realm's message read by the VMM in its own
+ * memory, and the VMM's answer read by the realm at the same alias.  The
+ * page's IPA depends on the demo's layout: taken from the [6] line.
+ */
+static void check_shared_page(const char *out)
+{
+	const char *p = strstr(out, "\n[6] shared page 0x");
+	unsigned long long ipa = 0;
+	char line[400];
+
+	if (!CHECK(p != NULL) || !CHECK(sscanf(p + 19, "%llx", &ipa) == 1))
+		return;
+	snprintf(line, sizeof(line), "[6] shared page 0x%llx: RIPAS EMPTY accepted; the realm "
+		 "writes \"ping from the realm, written at the unprotected alias\" at 0x%llx "
+		 "and tells the VMM (host call 0xc6000103)", ipa, ipa | 1ULL << 39);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	snprintf(line, sizeof(line), "    vmm: read \"ping from the realm, written at the "
+		 "unprotected alias\" from its own memory for IPA 0x%llx; answered in the same "
+		 "page", ipa);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	snprintf(line, sizeof(line), "    the realm reads at 0x%llx: \"pong from the VMM, "
+		 "written through its own mapping\"", ipa | 1ULL << 39);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	CHECK(has_line(out, "    RIPAS RAM again accepted: the page is private, the VMM keeps "
+			    "its copy"));
+}
 
 static void test_demo(void)
 {
@@ -516,6 +535,7 @@ static void test_demo(void)
 		t_check(has_line(r.err, demo_steps[i]), __FILE__, __LINE__,
 			"demo: no line '%s' in:\n%s", demo_steps[i], r.err);
 	CHECK_EQ(json_integer_value(json_object_get(r.json, "shared_reads")), 1);
+	check_shared_page(r.err);
 	CHECK(has_line(r.err, "[9] attestation: challenge from the host (host call 0xc6000100): "
 			      "0011223344556677..."));
 	check_rim(&r, &l, "demo");

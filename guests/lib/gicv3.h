@@ -22,6 +22,7 @@ static u64 gic_redist_base = 0x3fef0000UL;	/* vCPU 0's; 128 KiB per vCPU */
 #define GICD_CTLR	0x0000
 #define GICD_TYPER	0x0004
 #define GICD_ISENABLER	0x0100
+#define GICD_ICFGR	0x0c00
 #define GICD_IPRIORITYR	0x0400
 #define GICD_IROUTER	0x6000
 #define GICD_PIDR2	0xffe8

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -505,9 +506,18 @@ static void start_input(struct vmm *v)
 {
 	struct termios t;
 
-	if (v->c->console != VMM_CONSOLE_STDIO || !isatty(0) || pipe(v->in_pipe))
+	struct stat st;
+
+	/*
+	 * stdin feeds the UART: a terminal (non-canonical, no echo), or a pipe,
+	 * FIFO, socket or regular file as it is.  Nothing else (e.g. /dev/null,
+	 * a closed stdin): there is no input to wait for.
+	 */
+	if (v->c->console != VMM_CONSOLE_STDIO || fstat(0, &st) ||
+	    !(isatty(0) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode)) ||
+	    pipe(v->in_pipe))
 		return;
-	if (!tcgetattr(0, &v->saved_tio)) {
+	if (isatty(0) && !tcgetattr(0, &v->saved_tio)) {
 		t = v->saved_tio;
 		t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 		t.c_cc[VMIN] = 1;
