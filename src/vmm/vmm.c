@@ -54,6 +54,7 @@ struct vmm {
 	struct rk_host *host;
 	int kvm, vm, gmem, gic;
 	uint8_t *ram_user; /* RAM's user memory: what the realm's shared pages are */
+	bool uart_line;    /* the UART's SPI level last given to KVM_IRQ_LINE */
 	bool gic_ok;
 	struct vcpu vcpu[VMM_MAX_CPUS];
 	unsigned nvcpus;
@@ -167,6 +168,9 @@ static void set_uart_irq(struct vmm *v, bool level)
 
 	static int warned;
 
+	/* The line only when it changes: a KVM_IRQ_LINE per console byte was half the ioctls. */
+	if (__atomic_exchange_n(&v->uart_line, level, __ATOMIC_ACQ_REL) == level)
+		return;
 	if (v->gic_ok && rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l) &&
 	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		fprintf(stderr, "realmkit run: KVM_IRQ_LINE(UART, SPI %u): %s\n", VMM_UART_INTID,
