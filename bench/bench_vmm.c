@@ -14,11 +14,15 @@
  *     for their DATA descriptors) and memcpy of each image.
  *
  *   bench_vmm REALMKIT [--quick]
+ *   bench_vmm REALMKIT --demo [BASELINE]   only (1), 30 runs, wall and CPU time;
+ *                                          BASELINE: another realmkit binary
+ *                                          (e.g. an older build) run alternately
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,9 +42,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time (user + system, ms) of the last spawn()'s child. */
+static double last_cpu_ms;
+
 /* Run argv with stdout to @out (or /dev/null); returns wall seconds, or -1. */
 static double spawn(char *const argv[], const char *out)
 {
+	struct rusage ru;
 	double t0;
 	pid_t pid;
 
@@ -59,8 +67,10 @@ static double spawn(char *const argv[], const char *out)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		return -1;
+	last_cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-3;
 	return now() - t0;
 }
 
@@ -82,6 +92,52 @@ static double jnum(json_t *o, const char *k)
 	return json_number_value(json_object_get(o, k));
 }
 
+/* The demo, its CPU time, and the process start-up limit; optionally against a baseline binary. */
+static int demo_only(char *rk, char *base)
+{
+	char *bins[2] = { rk, base };
+	struct series wall[2][2], cpu[2][2]; /* [binary][demo, --version] */
+	const unsigned runs = 30;
+
+	memset(wall, 0, sizeof(wall));
+	memset(cpu, 0, sizeof(cpu));
+	for (unsigned i = 0; i < runs; i++)
+		for (unsigned b = 0; b < 2 && bins[b]; b++) {
+			char *d[] = { bins[b], (char *)"run", (char *)"--console", (char *)"none",
+				      (char *)"--challenge", (char *)"00112233", NULL };
+			char *e[] = { bins[b], (char *)"--version", NULL };
+			double t;
+
+			if ((t = spawn(d, NULL)) < 0)
+				goto fail;
+			series_add(&wall[b][0], t * 1e3);
+			series_add(&cpu[b][0], last_cpu_ms);
+			if ((t = spawn(e, NULL)) < 0)
+				goto fail;
+			series_add(&wall[b][1], t * 1e3);
+			series_add(&cpu[b][1], last_cpu_ms);
+		}
+	printf("demo realm, ms, median [min .. max] of %u runs, binaries alternating:\n", runs);
+	for (unsigned b = 0; b < 2 && bins[b]; b++) {
+		printf("  %s\n", bins[b]);
+		printf("    run        wall %6.1f [%.1f .. %.1f]  cpu %6.1f [%.1f .. %.1f]\n",
+		       series_median(&wall[b][0]), series_min(&wall[b][0]), series_max(&wall[b][0]),
+		       series_median(&cpu[b][0]), series_min(&cpu[b][0]), series_max(&cpu[b][0]));
+		printf("    --version  wall %6.1f [%.1f .. %.1f]  cpu %6.1f [%.1f .. %.1f]\n",
+		       series_median(&wall[b][1]), series_min(&wall[b][1]), series_max(&wall[b][1]),
+		       series_median(&cpu[b][1]), series_min(&cpu[b][1]), series_max(&cpu[b][1]));
+	}
+	if (base)
+		printf("  ratio (this / baseline): run wall %.2f, run cpu %.2f, --version cpu %.2f\n",
+		       series_median(&wall[0][0]) / series_median(&wall[1][0]),
+		       series_median(&cpu[0][0]) / series_median(&cpu[1][0]),
+		       series_median(&cpu[0][1]) / series_median(&cpu[1][1]));
+	return 0;
+fail:
+	fprintf(stderr, "bench_vmm: a run failed\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = argc > 2 && !strcmp(argv[2], "--quick");
@@ -95,6 +151,8 @@ int main(int argc, char **argv)
 	unsigned mdlen;
 
 	memset(ph, 0, sizeof(ph));
+	if (argc > 2 && !strcmp(argv[2], "--demo"))
+		return demo_only(argv[1], argc > 3 ? argv[3] : NULL);
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_vmm REALMKIT [--quick]\n");
 		return 2;

@@ -4,23 +4,29 @@
  * step: RSI version and REALM_CONFIG, the DTB the VMM handed over in x0,
  * RIPAS RAM over its memory the way Linux's
  * rsi_set_memory_range_protected_safe() does, the UART at its unprotected
- * alias, a page shared with the host and taken back (RIPAS EMPTY, then RAM),
+ * alias, a page shared with the host (RIPAS EMPTY, a message written at its
+ * unprotected alias that the VMM reads in its own memory and answers) and
+ * taken back (RIPAS RAM),
  * a REM extended, the other vCPUs brought up with PSCI CPU_ON, an
  * attestation token requested for the host's challenge and handed back to
  * the VMM, its measurements, and SYSTEM_OFF.
  *
  * Host interface (docs/VMM.md, "Host calls"): RSI_HOST_CALL with
  * x0 = 0xC6000100 asks for the challenge; 0xC6000101 hands back the token
- * in chunks; 0xC6000102 reports an attestation failure.  With
+ * in chunks; 0xC6000102 reports an attestation failure; 0xC6000103 (x1 the
+ * shared page's IPA, x2 the message length) has the VMM read the message
+ * and answer in the page (x1 = the answer's length).  With
  * `--params echo` it also echoes UART input until it reads a 'q'.
  */
 #include "rk.h"
 #include "rsi.h"
 #include "psci.h"
+#include "gicv3.h"
 
 #define HC_CHALLENGE	0xC6000100UL
 #define HC_TOKEN	0xC6000101UL
 #define HC_TOKEN_ERROR	0xC6000102UL
+#define HC_SHARED	0xC6000103UL
 #define HC_CHUNK	(27 * 8)
 
 #define FDT_MAGIC	0xd00dfeedU
@@ -135,6 +141,45 @@ static u64 host_call(u64 fid)
 	return hc.gprs[0];
 }
 
+/*
+ * set_memory_decrypted() and back: a page shared with the host, as a virtio
+ * ring is.  The realm writes a message at the page's unprotected alias; that
+ * alias is the VMM's own memory (KVM maps it on the first access), so the
+ * VMM reads the message there and writes its answer, which the realm reads
+ * back at the same alias.  Then the page is private again.
+ */
+static void shared_step(void)
+{
+	static const char ping[] = "ping from the realm, written at the unprotected alias";
+	volatile char *alias = (volatile char *)((u64)shared_page | rk_shared_bit);
+	u64 st, next, resp, alen;
+	char answer[96];
+
+	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE,
+				  RSI_RIPAS_EMPTY, RSI_CHANGE_DESTROYED, &next, &resp);
+	rk_printf("[6] shared page 0x%lx: RIPAS EMPTY %s; the realm writes \"%s\" at 0x%lx "
+		  "and tells the VMM (host call 0x%lx)\n", (u64)shared_page,
+		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused", ping,
+		  (u64)alias, HC_SHARED);
+	for (u64 i = 0; i < sizeof(ping); i++)
+		alias[i] = ping[i];
+	hc.gprs[1] = (u64)shared_page;
+	hc.gprs[2] = sizeof(ping) - 1;
+	if (host_call(HC_SHARED) != 0) {
+		rk_printf("    the VMM did not take the message\n");
+	} else {
+		alen = hc.gprs[1] < sizeof(answer) - 1 ? hc.gprs[1] : sizeof(answer) - 1;
+		for (u64 i = 0; i < alen; i++)
+			answer[i] = alias[i];
+		answer[alen] = 0;
+		rk_printf("    the realm reads at 0x%lx: \"%s\"\n", (u64)alias, answer);
+	}
+	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE, RSI_RIPAS_RAM,
+				  RSI_CHANGE_DESTROYED, &next, &resp);
+	rk_printf("    RIPAS RAM again %s: the page is private, the VMM keeps its copy\n",
+		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused");
+}
+
 static void print_hash(const char *name, const u64 v[8])
 {
 	rk_printf("    %s ", name);
@@ -213,24 +258,71 @@ static void attest(void)
 		  (total + HC_CHUNK - 1) / HC_CHUNK);
 }
 
-static void echo(void)
+/* Echo mode: the UART's received-data interrupt (IER.RDI) through the GIC fills this queue. */
+#define UART_IER	1
+#define UART_LSR	5
+#define IER_RDI		1
+#define LSR_DR		1
+
+static volatile u8 rxq[64];
+static volatile u64 rx_head, rx_tail, rx_irqs;
+static u32 uart_intid = 32;
+
+void irq_handler(u64 intid)
 {
 	volatile u8 *uart = (volatile u8 *)(RK_UART_BASE | rk_shared_bit);
 
-	rk_puts("echo: type characters, 'q' ends\n");
+	if (intid != uart_intid)
+		return;
+	rx_irqs++;
+	/* Drain RBR while LSR.DR: the VMM drops the (level) line when it is empty. */
+	while (uart[UART_LSR] & LSR_DR) {
+		u8 c = uart[0];
+
+		if (rx_tail - rx_head < sizeof(rxq))
+			rxq[rx_tail++ % sizeof(rxq)] = c;
+	}
+}
+
+static void echo(void)
+{
+	volatile u8 *uart = (volatile u8 *)(RK_UART_BASE | rk_shared_bit);
+	u64 reg[2];
+	u32 n = uart_intid / 32, bit = uart_intid % 32;
+
+	/* The GIC and the UART's SPI from the DTB, as a kernel's drivers find them. */
+	gic_discover();
+	rk_fdt_lookup(rk_dtb(), "ns16550a", reg, 1, &uart_intid);
+	n = uart_intid / 32;
+	bit = uart_intid % 32;
+	install_irq_vectors();
+	*gicd8(GICD_IPRIORITYR + uart_intid) = 0x80;
+	*gicd32(GICD_IROUTER + 8 * uart_intid) = 0; /* to vCPU 0 */
+	/* Level-sensitive, as the DTB says (ICFGR 0b00). */
+	*gicd32(GICD_ICFGR + 4 * (uart_intid / 16)) &= ~(3U << (2 * (uart_intid % 16)));
+	*gicd32(GICD_ISENABLER + 4 * n) = 1U << bit;
+	*gicd32(GICD_CTLR) = 2;
+	gic_cpu_init();
+	uart[UART_IER] = IER_RDI;
+	rk_printf("echo: type characters, 'q' ends (UART receive interrupt, INTID %u)\n",
+		  uart_intid);
+	irq_enable();
 	for (;;) {
 		u8 c;
 
-		while (!(uart[5] & 1)) /* LSR.DR */
-			;
-		c = uart[0];
+		while (rx_head == rx_tail)
+			wfi();
+		c = rxq[rx_head++ % sizeof(rxq)];
 		if (c == 'q')
 			break;
 		if (c >= 'a' && c <= 'z')
 			c = (u8)(c - 'a' + 'A');
-		rk_printf("echo: %c\n", c);
+		if (c >= 0x20 && c < 0x7f)
+			rk_printf("echo: %c\n", c);
 	}
-	rk_puts("echo: done\n");
+	irq_disable();
+	uart[UART_IER] = 0;
+	rk_printf("echo: done (%lu receive interrupts)\n", rx_irqs);
 }
 
 int main(void)
@@ -273,17 +365,7 @@ int main(void)
 		  "0x%lx; each byte is an MMIO exit the VMM emulates\n", RK_UART_BASE,
 		  RK_UART_BASE | rk_shared_bit);
 
-	/* set_memory_decrypted() and back: a page shared with the host, as a virtio ring. */
-	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE,
-				  RSI_RIPAS_EMPTY, RSI_CHANGE_DESTROYED, &next, &resp);
-	rk_printf("[6] shared page 0x%lx: RIPAS EMPTY %s (its contents are gone; the host may "
-		  "use alias 0x%lx)", (u64)shared_page,
-		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused",
-		  (u64)shared_page | rk_shared_bit);
-	st = rk_ipa_state_set_all((u64)shared_page, (u64)shared_page + RK_GRANULE, RSI_RIPAS_RAM,
-				  RSI_CHANGE_DESTROYED, &next, &resp);
-	rk_printf(", then RAM again %s\n",
-		  st == RSI_SUCCESS && resp == RSI_ACCEPT ? "accepted" : "refused");
+	shared_step();
 
 	memcpy(data, msg, slen(msg));
 	st = rsi_measurement_extend(1, slen(msg), data);

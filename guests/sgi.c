@@ -31,6 +31,7 @@ void irq_handler(u64 intid)
 void secondary_main(u64 ctx)
 {
 	(void)ctx;
+	gic_discover();
 	install_irq_vectors();
 	gic_cpu_init();
 	rk_dmb();

@@ -72,6 +72,7 @@ int main(void)
 {
 	u64 frq = MRS("CNTFRQ_EL0");
 
+	gic_discover();
 	install_irq_vectors();
 	CHECK_EQ("CNTFRQ_EL0 62.5 MHz", frq, 62500000);
 	CHECK_EQ("ICC_SRE_EL1 SRE|DFB|DIB", MRS(ICC_SRE_EL1), 7);

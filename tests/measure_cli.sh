@@ -78,14 +78,14 @@ for f in "$ex"/*.json; do
 	fi
 done
 run 0 measure --manifest "$ex/kvm-default.json" --base64
-has out "RIM  L0W0LDx1h2Mr+SdGT7XuFQhc7L3s3xUlEOpcIttG8eE="
-run 0 measure --manifest "$ex/kvm-default.json" --expect-rim 2f45b42c3c7587632bf927464fb5ee15085cecbdecdf152510ea5c22db46f1e1
+has out "RIM  9zxWz/t3Z3HZn6fmvm1g8GW2QrNoY1P40asMipHVc38="
+run 0 measure --manifest "$ex/kvm-default.json" --expect-rim f73c56cffb776771d99fa7e6be6d60f065b642b3686353f8d1ab0c8a91d5737f
 run 3 measure --manifest "$ex/kvm-default.json" --expect-rim 00
 has err "not the expected one"
 run 0 measure --manifest "$ex/vmm-ripas.json" --corim "$tmp/c.cbor" --comid-json "$tmp/c.json" --refvals "$tmp/rv.json" --name demo
 [ -s "$tmp/c.cbor" ] && [ "$(head -c 3 "$tmp/c.cbor" | od -An -tx1 | tr -d ' ')" = "d901f5" ] || fail "CoRIM does not start with tag 501"
 grep -q '"sha-512;' "$tmp/c.json" || fail "CoMID JSON lacks sha-512 registers"
-grep -q '"sha-512;kB6pNbVflKd3P6fm' "$tmp/c.json" || fail "CoMID JSON lacks the RIM"
+grep -q '"sha-512;f64KL6ofCcB/YyJl' "$tmp/c.json" || fail "CoMID JSON lacks the RIM"
 grep -q '"cca.rim"' "$tmp/rv.json" || fail "refvals lack cca.rim"
 grep -q '"name": *"demo"' "$tmp/rv.json" || fail "refvals lack the name"
 

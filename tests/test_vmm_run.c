@@ -409,6 +409,10 @@ static void test_guests(void)
 		{ "idregs", 1, "", 0, "system_off" },
 		{ "stress", 4, "", 0, "system_off" },
 		{ "sgi", 2, "", 0, "system_off" }, /* an SGI through the in-kernel vGIC */
+		/* The GIC's addresses from the DTB; the doorbell a device of the VMM. */
+		{ "timer", 1, "", 0, "system_off" },
+		{ "spi", 1, "", 0, "system_off" },
+		{ "irqbench", 1, "", 0, "system_off" },
 	};
 
 	for (unsigned i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
@@ -426,6 +430,17 @@ static void test_guests(void)
 			__FILE__, __LINE__, "guest %s: status %d ending %s, console:\n%s",
 			g[i].name, r.status, jstr(&r, "ending"), r.err);
 		check_rim(&r, &l, g[i].name);
+		/* The doorbell raised the SPIs (spi: 1; irqbench: 2000, and its 3 markers). */
+		if (!strcmp(g[i].name, "spi"))
+			CHECK_EQ(json_integer_value(json_object_get(r.json, "doorbells")), 1);
+		if (!strcmp(g[i].name, "irqbench")) {
+			CHECK_EQ(json_integer_value(json_object_get(r.json, "doorbells")), 2000);
+			CHECK_EQ(json_integer_value(json_object_get(r.json, "markers")), 3);
+		}
+		if (!strcmp(g[i].name, "timer") || !strcmp(g[i].name, "spi") ||
+		    !strcmp(g[i].name, "irqbench"))
+			CHECK_EQ(json_integer_value(json_object_get(json_object_get(r.json, "exits"),
+								    "mmio_unclaimed")), 0);
 		printf("guest %s through realmkit run: ok\n", g[i].name);
 		run_free(&r);
 		free(img);
@@ -471,6 +486,34 @@ static const char *const demo_steps[] = {
 	"[11] PSCI SYSTEM_OFF: the VMM reports how the realm ended",
 };
 
+/*
+ * The demo's shared page: the realm's message read by the VMM in its own
+ * memory, and the VMM's answer read by the realm at the same alias.  The
+ * page's IPA depends on the demo's layout: taken from the [6] line.
+ */
+static void check_shared_page(const char *out)
+{
+	const char *p = strstr(out, "\n[6] shared page 0x");
+	unsigned long long ipa = 0;
+	char line[400];
+
+	if (!CHECK(p != NULL) || !CHECK(sscanf(p + 19, "%llx", &ipa) == 1))
+		return;
+	snprintf(line, sizeof(line), "[6] shared page 0x%llx: RIPAS EMPTY accepted; the realm "
+		 "writes \"ping from the realm, written at the unprotected alias\" at 0x%llx "
+		 "and tells the VMM (host call 0xc6000103)", ipa, ipa | 1ULL << 39);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	snprintf(line, sizeof(line), "    vmm: read \"ping from the realm, written at the "
+		 "unprotected alias\" from its own memory for IPA 0x%llx; answered in the same "
+		 "page", ipa);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	snprintf(line, sizeof(line), "    the realm reads at 0x%llx: \"pong from the VMM, "
+		 "written through its own mapping\"", ipa | 1ULL << 39);
+	t_check(has_line(out, line), __FILE__, __LINE__, "demo: no line '%s'", line);
+	CHECK(has_line(out, "    RIPAS RAM again accepted: the page is private, the VMM keeps "
+			    "its copy"));
+}
+
 static void test_demo(void)
 {
 	struct run r;
@@ -491,6 +534,8 @@ static void test_demo(void)
 	for (unsigned i = 0; i < sizeof(demo_steps) / sizeof(demo_steps[0]); i++)
 		t_check(has_line(r.err, demo_steps[i]), __FILE__, __LINE__,
 			"demo: no line '%s' in:\n%s", demo_steps[i], r.err);
+	CHECK_EQ(json_integer_value(json_object_get(r.json, "shared_reads")), 1);
+	check_shared_page(r.err);
 	CHECK(has_line(r.err, "[9] attestation: challenge from the host (host call 0xc6000100): "
 			      "0011223344556677..."));
 	check_rim(&r, &l, "demo");

@@ -7,15 +7,22 @@
 #ifndef RK_GICV3_H
 #define RK_GICV3_H
 
+#include "fdt.h"
 #include "rk.h"
 
-#define GICD_BASE	0x3fff0000UL
-#define GICR_BASE	0x3fef0000UL	/* vCPU 0's; 128 KiB per vCPU */
+/*
+ * Where the distributor and vCPU 0's redistributor are: the DTB's
+ * "arm,gic-v3" node when the VMM passed one (gic_discover()), else the test
+ * VMM's addresses (tests/kvm_util.h: redistributors for 8 vCPUs below GICD).
+ */
+static u64 gic_dist_base = 0x3fff0000UL;
+static u64 gic_redist_base = 0x3fef0000UL;	/* vCPU 0's; 128 KiB per vCPU */
 #define GICR_SGI	0x10000UL
 
 #define GICD_CTLR	0x0000
 #define GICD_TYPER	0x0004
 #define GICD_ISENABLER	0x0100
+#define GICD_ICFGR	0x0c00
 #define GICD_IPRIORITYR	0x0400
 #define GICD_IROUTER	0x6000
 #define GICD_PIDR2	0xffe8
@@ -35,22 +42,22 @@
 
 static inline volatile u32 *gicd32(u64 off)
 {
-	return (volatile u32 *)((GICD_BASE + off) | rk_shared_bit);
+	return (volatile u32 *)((gic_dist_base + off) | rk_shared_bit);
 }
 
 static inline volatile u8 *gicd8(u64 off)
 {
-	return (volatile u8 *)((GICD_BASE + off) | rk_shared_bit);
+	return (volatile u8 *)((gic_dist_base + off) | rk_shared_bit);
 }
 
 static inline volatile u32 *gicr32(u64 off)
 {
-	return (volatile u32 *)((GICR_BASE + off) | rk_shared_bit);
+	return (volatile u32 *)((gic_redist_base + off) | rk_shared_bit);
 }
 
 static inline volatile u8 *gicr8(u64 off)
 {
-	return (volatile u8 *)((GICR_BASE + off) | rk_shared_bit);
+	return (volatile u8 *)((gic_redist_base + off) | rk_shared_bit);
 }
 
 /* The guest's own: called by the IRQ entry with the acknowledged INTID. */
@@ -60,6 +67,17 @@ void install_irq_vectors(void);
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+
+/* Take the GIC's addresses from the DTB, if the VMM gave one (gicv3.h header). */
+static inline void gic_discover(void)
+{
+	u64 reg[4];
+
+	if (rk_fdt_lookup(rk_dtb(), "arm,gic-v3", reg, 2, 0) == 2) {
+		gic_dist_base = reg[0];
+		gic_redist_base = reg[2];
+	}
+}
 
 /* The CPU interface: Group 1 on, every priority unmasked. */
 static inline void gic_cpu_init(void)

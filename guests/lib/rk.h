@@ -31,7 +31,7 @@ typedef int s32;
 #define RK_PRINTF(f, a)	__attribute__((format(printf, f, a)))
 
 /* Filled in by start.S (entry state) and rk_init (realm configuration). */
-extern u64 rk_entry_x0, rk_entry_daif, rk_entry_currentel, rk_entry_spsel;
+extern u64 rk_entry_x0, rk_entry_x1, rk_entry_daif, rk_entry_currentel, rk_entry_spsel;
 extern u64 rk_ipa_width;	/* from RSI_REALM_CONFIG */
 extern u64 rk_hash_algo;	/* from RSI_REALM_CONFIG: 0 SHA-256, 1 SHA-512 */
 extern u64 rk_shared_bit;	/* 1 << (rk_ipa_width - 1) */

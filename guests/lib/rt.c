@@ -8,7 +8,7 @@
 
 #include <stdarg.h>
 
-u64 rk_entry_x0, rk_entry_daif, rk_entry_currentel, rk_entry_spsel;
+u64 rk_entry_x0, rk_entry_x1, rk_entry_daif, rk_entry_currentel, rk_entry_spsel;
 u64 rk_ipa_width, rk_hash_algo, rk_shared_bit;
 volatile u64 rk_failures;
 volatile struct rk_exc_info rk_exc;

@@ -2,7 +2,8 @@
  * Guest entry, secondary CPU entry and the exception vector table.
  *
  * Boot CPU: entered at 0x80000000 (this file's .text.start is linked first)
- * at EL1h with the MMU off, DAIF masked and x0 = 0.
+ * at EL1h with the MMU off, DAIF masked and x0 = 0 (x1 = the DTB under
+ * realmkit run, 0 under the test VMM; both kept for fdt.h).
  * Secondary CPUs (PSCI CPU_ON with entry = rk_secondary_entry): x0 = context
  * id; its low two bits select the CPU's stack (1 + (ctx & 3)), so a guest
  * gives each secondary CPU a context id with distinct low bits.
@@ -15,6 +16,7 @@
 	.global _start
 _start:
 	mov	x19, x0			/* entry state, stored once .bss is clear */
+	mov	x23, x1			/* x1: the DTB from realmkit run (raw images) */
 	mrs	x20, daif
 	mrs	x21, CurrentEL
 	mrs	x22, SPSel
@@ -41,6 +43,8 @@ _start:
 2:
 	adrp	x0, rk_entry_x0
 	str	x19, [x0, :lo12:rk_entry_x0]
+	adrp	x0, rk_entry_x1
+	str	x23, [x0, :lo12:rk_entry_x1]
 	adrp	x0, rk_entry_daif
 	str	x20, [x0, :lo12:rk_entry_daif]
 	adrp	x0, rk_entry_currentel

@@ -99,9 +99,11 @@ static void print_json(const struct vmm_plan *p, const struct vmm_result *r, int
 		       (unsigned long long)p->region[i].gpa, (unsigned long long)p->region[i].size,
 		       p->region[i].measured ? "true" : "false");
 	printf("],\"exits\":{\"mmio\":%llu,\"mmio_unclaimed\":%llu,\"memory_fault\":%llu,"
-	       "\"hypercall\":%llu}",
+	       "\"hypercall\":%llu},\"shared_reads\":%llu,\"doorbells\":%llu,\"markers\":%llu",
 	       (unsigned long long)r->mmio_exits, (unsigned long long)r->mmio_unclaimed,
-	       (unsigned long long)r->memory_faults, (unsigned long long)r->hypercalls);
+	       (unsigned long long)r->memory_faults, (unsigned long long)r->hypercalls,
+	       (unsigned long long)r->shared_reads, (unsigned long long)r->doorbells,
+	       (unsigned long long)r->markers);
 	printf(",\"attestation\":{\"rsi_status\":");
 	if (r->attest_failed)
 		printf("\"0x%llx\"", (unsigned long long)r->attest_rsi_status);

@@ -3,6 +3,8 @@
 #include "pas.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +209,70 @@ bool pas_is_zero(struct pas *pas, uint64_t pa)
 		if (p[i])
 			return false;
 	return true;
+}
+
+int pas_alias_map(struct pas *pas, uint64_t pa, void *addr)
+{
+	if ((pa & GRANULE_MASK) || ((uintptr_t)addr & GRANULE_MASK) ||
+	    !pas_in_dram(pas, pa, GRANULE_SIZE) || pas_gpt_get(pas, pa) != PAS_NS)
+		return -EINVAL;
+	if (mmap(addr, GRANULE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, pas->fd,
+		 (off_t)(pa - pas->base)) == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
+bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	struct stat st;
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	if (!pas_in_dram(pas, pa, GRANULE_SIZE) || fstat(pas->fd, &st) < 0)
+		return false;
+	/* The kernel's list of our mappings: which file, at which offset, backs @addr. */
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		uintmax_t start, end, off, ino;
+		unsigned maj, min;
+
+		if (sscanf(line, "%jx-%jx %*s %jx %x:%x %ju", &start, &end, &off, &maj, &min,
+			   &ino) != 6)
+			continue;
+		if (a < start || a >= end)
+			continue;
+		found = ino == (uintmax_t)st.st_ino &&
+			off + (a - start) == (uintmax_t)(pa - pas->base);
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int pas_alias_unmap(struct pas *pas, uint64_t pa, void *addr)
+{
+	void *tmp;
+
+	if (!pas_alias_mapped(pas, pa, addr))
+		return 0; /* gone or replaced by its owner: nothing of ours is there */
+	tmp = mmap(NULL, GRANULE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0);
+	if (tmp == MAP_FAILED)
+		return -errno;
+	memcpy(tmp, pas->host + (pa - pas->base), GRANULE_SIZE);
+	/* One step: the owner never sees the page missing or half copied. */
+	if (mremap(tmp, GRANULE_SIZE, GRANULE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, addr) ==
+	    MAP_FAILED) {
+		int err = errno;
+
+		munmap(tmp, GRANULE_SIZE);
+		return -err;
+	}
+	return 0;
 }
 
 uint64_t pas_resident_bytes(const struct pas *pas)

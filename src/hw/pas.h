@@ -75,6 +75,22 @@ void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n);
 /* True if the granule reads as all zeroes (through the RMM view, without populating it). */
 bool pas_is_zero(struct pas *pas, uint64_t pa);
 
+/*
+ * Host user mappings of NS DRAM (a VMM's memory that KVM maps for a realm).
+ * On hardware the page a VMM's address points at IS a DRAM page; here a
+ * VMM's memory is ordinary process memory, so KVM makes it so:
+ * pas_alias_map() maps the NS granule @pa over the page at @addr
+ * (MAP_FIXED | MAP_SHARED of the DRAM file), so that the realm (through the
+ * RMM view) and the VMM see the same bytes.  pas_alias_mapped() says
+ * whether @addr still maps exactly that granule (the VMM may have unmapped
+ * or replaced it since).  pas_alias_unmap() gives @addr back an ordinary
+ * private anonymous page holding the granule's current bytes, atomically
+ * (mremap), if it still maps the granule.  All return 0 or -errno.
+ */
+int pas_alias_map(struct pas *pas, uint64_t pa, void *addr);
+bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr);
+int pas_alias_unmap(struct pas *pas, uint64_t pa, void *addr);
+
 /* Bytes of DRAM currently backed by host memory. */
 uint64_t pas_resident_bytes(const struct pas *pas);
 

@@ -130,6 +130,10 @@ static int handle_dabt(struct rk_vcpu *v, const struct rmi_rec_exit *exit)
 		exit_to_user(v, KVM_EXIT_MEMORY_FAULT);
 		return -EFAULT;
 	}
+	/* A memslot's user memory at the unprotected alias: map it (shared.c). */
+	ret = rk_shared_fault(v, ipa);
+	if (ret)
+		return ret;
 	if (!(exit->esr & ESR_ISV)) {
 		/* MMIO KVM cannot decode: the realm takes an external abort. */
 		v->entry_flags |= RMI_REC_ENTRY_FLAG_INJECT_SEA;

@@ -64,6 +64,13 @@ struct rk_memslot {
 	uint64_t gmem_offset;
 };
 
+/* A page of a memslot's user memory that KVM mapped into the realm's unprotected IPA (shared.c). */
+struct rk_shared_page {
+	uint64_t gpa;   /* without the shared bit */
+	uint64_t uaddr; /* the VMM's page, now an alias of @pa */
+	uint64_t pa;    /* the NS DRAM granule behind both */
+};
+
 struct rk_range {
 	uint64_t start, end;
 };
@@ -193,6 +200,8 @@ struct rk_vm {
 
 	struct rk_memslot slots[RK_MAX_MEMSLOTS];
 	struct rk_range *private; /* sorted, disjoint PRIVATE ranges */
+	struct rk_shared_page *shared; /* user pages mapped unprotected (shared.c) */
+	unsigned nshared, cap_shared;
 	unsigned nprivate;
 	struct rk_vcpu *vcpus[RK_MAX_VCPUS];
 	unsigned nvcpus;
@@ -289,6 +298,19 @@ void rk_timer_update(struct rk_vcpu *v, uint64_t counter);
 int rk_realm_map_private(struct rk_vm *vm, uint64_t ipa);
 /* RTT_SET_RIPAS for @v's pending request over [base, top); returns the IPA reached. */
 uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top);
+
+/* Create the RTTs from level @from + 1 down to @to for @ipa. */
+int rk_rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to);
+
+/* ---- shared.c ---- */
+/*
+ * The realm touched unprotected @ipa: 1 when KVM mapped the memslot's user
+ * page (re-enter), 0 when no memslot holds it (MMIO), -EFAULT with
+ * KVM_EXIT_MEMORY_FAULT when the page is PRIVATE, or -errno.
+ */
+int rk_shared_fault(struct rk_vcpu *v, uint64_t ipa);
+/* Unmap from the realm the user pages mapped in [gpa, gpa + size) and give them back. */
+void rk_shared_unmap_range(struct rk_vm *vm, uint64_t gpa, uint64_t size);
 
 /* ---- vgic.c ---- */
 int rk_vgic_create(struct rk_vm *vm, struct kvm_create_device *cd);

@@ -191,8 +191,7 @@ out:
 	return ret;
 }
 
-/* Create the RTTs from level @from + 1 down to @to for @ipa. */
-static int rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to)
+int rk_rtt_create_levels(struct rk_vm *vm, uint64_t ipa, int from, int to)
 {
 	for (int l = from + 1; l <= to; l++) {
 		uint64_t rtt = rk_vm_delegate_new(vm);
@@ -312,7 +311,7 @@ static int data_page(struct rk_vm *vm, uint64_t gpa, uint64_t src, uint64_t rmi_
 			x0 = rmi_data_create_unknown(h, vm->rd, pa, gpa);
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
-		ret = rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
+		ret = rk_rtt_create_levels(vm, gpa, (int)RMI_RET_INDEX(x0), 3);
 		if (ret) {
 			undelegate_free(h, pa);
 			return ret;
@@ -519,7 +518,7 @@ static int init_ripas(struct rk_vm *vm, uint64_t *base, uint64_t top, uint64_t b
 		}
 		if (e.state != RMI_UNASSIGNED || level >= 3)
 			return -ENXIO;
-		if (rtt_create_levels(vm, *base, level, level + 1) < 0)
+		if (rk_rtt_create_levels(vm, *base, level, level + 1) < 0)
 			return -ENOMEM;
 	}
 	if (*base > top)
@@ -623,7 +622,7 @@ uint64_t rk_realm_set_ripas(struct rk_vcpu *v, uint64_t base, uint64_t top)
 		if (RMI_RET_STATUS(x0) != RMI_ERROR_RTT || RMI_RET_INDEX(x0) >= 3)
 			break;
 		/* The range starts or ends inside a block: split it. */
-		if (rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(x0), (int)RMI_RET_INDEX(x0) + 1) < 0)
+		if (rk_rtt_create_levels(vm, addr, (int)RMI_RET_INDEX(x0), (int)RMI_RET_INDEX(x0) + 1) < 0)
 			break;
 	}
 	return addr;
@@ -860,6 +859,8 @@ void rk_realm_destroy(struct rk_vm *vm)
 				if (h->rmi_v2)
 					sro_loop(vm, x0, r.x[1], &r);
 			}
+		/* Shared pages: unmapped, and the VMM's pages are its own again. */
+		rk_shared_unmap_range(vm, 0, UINT64_MAX);
 		teardown_rtt(vm, 0, vm->rtt_level_start,
 			     (1ULL << vm->ipa_bits) / level_size(vm->rtt_level_start));
 		rmi_realm_destroy(h, vm->rd);

@@ -274,11 +274,11 @@ static inline uint64_t rmi2_rtt_data_map_init(struct rk_host *h, uint64_t rd, ui
 	return rk_rmi(h, RMI2_RTT_DATA_MAP_INIT, rd, data, ipa, src, flags, NULL);
 }
 
-/* Map [base, top) to the granules @addr describes (by @addr_type: single or list). */
+/* Map [base, top) to the granules @addr describes (@flags: its address type, single or list). */
 static inline uint64_t rmi2_rtt_data_map(struct rk_host *h, uint64_t rd, uint64_t base,
-					 uint64_t top, uint64_t addr_type, uint64_t addr)
+					 uint64_t top, uint64_t flags, uint64_t addr)
 {
-	return rk_rmi(h, RMI2_RTT_DATA_MAP, rd, base, top, addr_type, addr, NULL);
+	return rk_rmi(h, RMI2_RTT_DATA_MAP, rd, base, top, flags, addr, NULL);
 }
 
 /* *out_top: how far it unmapped; *addr: what came back (a range descriptor for SINGLE). */
@@ -298,10 +298,11 @@ static inline uint64_t rmi2_rtt_data_unmap(struct rk_host *h, uint64_t rd, uint6
 	return x0;
 }
 
+/* @flags: the address type of @addr and the mapping's attributes (MemAttr, S2AP). */
 static inline uint64_t rmi2_rtt_unprot_map(struct rk_host *h, uint64_t rd, uint64_t base,
-					   uint64_t top, uint64_t addr_type, uint64_t addr)
+					   uint64_t top, uint64_t flags, uint64_t addr)
 {
-	return rk_rmi(h, RMI2_RTT_UNPROT_MAP, rd, base, top, addr_type, addr, NULL);
+	return rk_rmi(h, RMI2_RTT_UNPROT_MAP, rd, base, top, flags, addr, NULL);
 }
 
 static inline uint64_t rmi2_rtt_unprot_unmap(struct rk_host *h, uint64_t rd, uint64_t base,

@@ -204,9 +204,15 @@ static int set_memory_region(struct rk_vm *vm, const struct kvm_userspace_memory
 	if (!r->memory_size) {
 		if (!s->used)
 			return -EINVAL; /* no such slot */
-		/* Deleting memory the realm may hold is not modelled: refuse once the RD exists. */
-		if (vm->state != RK_REALM_NONE)
+		/*
+		 * Deleting private memory the realm may hold is not modelled: refuse
+		 * once the RD exists.  A slot of user memory only goes: its pages
+		 * the realm maps are unmapped first (kvm_arch_flush_shadow_memslot).
+		 */
+		if (vm->state != RK_REALM_NONE && s->gmem)
 			return -EBUSY;
+		if (vm->state != RK_REALM_NONE)
+			rk_shared_unmap_range(vm, s->gpa, s->size);
 		memset(s, 0, sizeof(*s));
 		return 0;
 	}
@@ -306,12 +312,17 @@ static int set_private(struct rk_vm *vm, uint64_t start, uint64_t end, bool priv
 static int set_memory_attributes(struct rk_vm *vm, const struct kvm_memory_attributes *a)
 {
 	uint64_t supported = vm->realm ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0;
+	int ret;
 
 	if (a->flags || (a->attributes & ~supported) || !a->size ||
 	    (a->address | a->size) & GRANULE_MASK || a->address + a->size < a->address)
 		return -EINVAL;
-	return set_private(vm, a->address, a->address + a->size,
-			   a->attributes & KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	ret = set_private(vm, a->address, a->address + a->size,
+			  a->attributes & KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	/* Memory made private is no longer the realm's to reach at its shared alias. */
+	if (!ret && (a->attributes & KVM_MEMORY_ATTRIBUTE_PRIVATE) && vm->state != RK_REALM_NONE)
+		rk_shared_unmap_range(vm, a->address, a->size);
+	return ret;
 }
 
 static int create_guest_memfd(struct rk_vm *vm, const struct kvm_create_guest_memfd *c)
@@ -507,6 +518,7 @@ void rk_vm_put(struct rk_vm *vm)
 	free(vm->gmems);
 	rk_vgic_free(vm->vgic);
 	free(vm->private);
+	free(vm->shared);
 	free(vm->delegated);
 	free(vm);
 	h->vms_live--;

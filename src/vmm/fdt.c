@@ -18,6 +18,7 @@
 /* GIC interrupt specifier cells (arm,gic-v3 binding). */
 #define GIC_SPI 0
 #define GIC_PPI 1
+#define IRQ_EDGE_RISING 1
 #define IRQ_LEVEL_HIGH 4
 #define IRQ_LEVEL_LOW  8
 
@@ -141,6 +142,23 @@ static int build(const struct vmm_plan *p, const char *bootargs, void *fdt, size
 		const uint32_t irq[] = { GIC_SPI, VMM_UART_INTID - 32, IRQ_LEVEL_HIGH };
 
 		T(prop_cells(fdt, "interrupts", irq, 3));
+	}
+	T(fdt_end_node(fdt));
+
+	/* realmkit's doorbell (plan.h): the guests spi and irqbench ring it. */
+	snprintf(name, sizeof(name), "doorbell@%llx", (unsigned long long)VMM_DOORBELL_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "realmkit,doorbell"));
+	T(prop_u64_pair(fdt, "reg", VMM_DOORBELL_BASE, VMM_DOORBELL_SIZE));
+	{
+		uint32_t irqs[3 * VMM_DOORBELL_NIRQ];
+
+		for (unsigned i = 0; i < VMM_DOORBELL_NIRQ; i++) {
+			irqs[3 * i] = GIC_SPI;
+			irqs[3 * i + 1] = VMM_DOORBELL_INTID0 - 32 + i;
+			irqs[3 * i + 2] = IRQ_EDGE_RISING;
+		}
+		T(prop_cells(fdt, "interrupts", irqs, 3 * VMM_DOORBELL_NIRQ));
 	}
 	T(fdt_end_node(fdt));
 

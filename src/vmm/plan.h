@@ -43,6 +43,16 @@
 #define VMM_UART_BASE      0x01000000ULL /* ns16550a, 8 registers */
 #define VMM_UART_SIZE      0x1000ULL
 #define VMM_UART_INTID     32            /* SPI 0 */
+/*
+ * The doorbell (realmkit's own, "realmkit,doorbell" in the DTB): a write of
+ * INTID N at offset 0 pulses SPI N (KVM_IRQ_LINE high, then low) when N is one
+ * of its interrupts; offset 8 is a marker register (writes counted, for
+ * benchmarks); everything else reads as zero.
+ */
+#define VMM_DOORBELL_BASE  0x0a001000ULL
+#define VMM_DOORBELL_SIZE  0x1000ULL
+#define VMM_DOORBELL_INTID0 40           /* SPIs 8 and 9: INTIDs 40, 41 */
+#define VMM_DOORBELL_NIRQ  2
 #define VMM_GIC_DIST_BASE  0x3fff0000ULL /* 64 KiB below the 1 GiB mark */
 #define VMM_GIC_DIST_SIZE  0x10000ULL
 #define VMM_GIC_REDIST_SIZE 0x20000ULL   /* per vCPU: RD_base + SGI_base frames */
@@ -55,8 +65,11 @@
 #define VMM_HC_CHALLENGE   0xC6000100U /* -> x0 = 0 and x1..x8 = challenge, or x0 = 1 */
 #define VMM_HC_TOKEN       0xC6000101U /* x1 total, x2 offset, x3 len, x4..x30 data */
 #define VMM_HC_TOKEN_ERROR 0xC6000102U /* x1 = the RSI status attestation gave */
+#define VMM_HC_SHARED      0xC6000103U /* x1 = IPA of a shared RAM page, x2 = length of its
+					* message: the VMM reads it through its own memory and
+					* writes its answer there (x0 = 0, x1 = answer length) */
 #define VMM_HC_FIRST       VMM_HC_CHALLENGE
-#define VMM_HC_COUNT       3
+#define VMM_HC_COUNT       4
 #define VMM_HC_TOKEN_CHUNK (27 * 8)    /* bytes of token per VMM_HC_TOKEN call */
 #define VMM_TOKEN_MAX      (64 * 1024)
 

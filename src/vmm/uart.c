@@ -2,6 +2,7 @@
 /* The ns16550a UART (register map from the 16550 data sheet; see uart.h). */
 #include "vmm/uart.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
@@ -33,6 +34,21 @@ void uart_destroy(struct uart *u)
 	if (u->out)
 		fflush(u->out);
 	pthread_mutex_destroy(&u->lock);
+}
+
+void uart_host_line(struct uart *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&u->lock);
+	if (u->out) {
+		va_start(ap, fmt);
+		vfprintf(u->out, fmt, ap);
+		va_end(ap);
+		if (u->flush_each)
+			fflush(u->out);
+	}
+	pthread_mutex_unlock(&u->lock);
 }
 
 static uint8_t iir(const struct uart *u)

@@ -29,6 +29,8 @@ void uart_destroy(struct uart *u);
 /* An access at @off (0..7) of @len bytes; reads fill *val.  Returns the IRQ level. */
 bool uart_access(struct uart *u, unsigned off, bool is_write, uint64_t *val);
 /* Queue input bytes; returns how many were taken. Returns the IRQ level in *irq. */
+/* A line from the VMM itself on the console, between the realm's bytes (under the UART lock). */
+void uart_host_line(struct uart *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 size_t uart_input(struct uart *u, const uint8_t *b, size_t n, bool *irq);
 
 #endif

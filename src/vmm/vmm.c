@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ struct vmm {
 	struct vmm_result *r;
 	struct rk_host *host;
 	int kvm, vm, gmem, gic;
+	uint8_t *ram_user; /* RAM's user memory: what the realm's shared pages are */
+	bool uart_line;    /* the UART's SPI level last given to KVM_IRQ_LINE */
 	bool gic_ok;
 	struct vcpu vcpu[VMM_MAX_CPUS];
 	unsigned nvcpus;
@@ -165,10 +168,44 @@ static void set_uart_irq(struct vmm *v, bool level)
 
 	static int warned;
 
+	/* The line only when it changes: a KVM_IRQ_LINE per console byte was half the ioctls. */
+	if (__atomic_exchange_n(&v->uart_line, level, __ATOMIC_ACQ_REL) == level)
+		return;
 	if (v->gic_ok && rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l) &&
 	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		fprintf(stderr, "realmkit run: KVM_IRQ_LINE(UART, SPI %u): %s\n", VMM_UART_INTID,
 			strerror(errno));
+}
+
+/* The doorbell: an SPI pulse for a write of one of its INTIDs (plan.h). */
+static void doorbell(struct vmm *v, uint64_t off, bool is_write, uint64_t val)
+{
+	struct kvm_irq_level l = { .irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) };
+
+	if (!is_write)
+		return;
+	if (off == 8) {
+		pthread_mutex_lock(&v->lock);
+		v->r->markers++;
+		pthread_mutex_unlock(&v->lock);
+		return;
+	}
+	if (off != 0 || val < VMM_DOORBELL_INTID0 ||
+	    val >= VMM_DOORBELL_INTID0 + VMM_DOORBELL_NIRQ || !v->gic_ok)
+		return;
+	l.irq |= (uint32_t)val;
+	pthread_mutex_lock(&v->lock);
+	v->r->doorbells++;
+	pthread_mutex_unlock(&v->lock);
+	/* An edge, as kvmtool's irq__trigger: the line high, then low. */
+	l.level = 1;
+	if (!rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l)) {
+		l.level = 0;
+		if (!rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l))
+			return;
+	}
+	end_realm(v, VMM_END_ERROR, "doorbell: KVM_IRQ_LINE(SPI %u): %s", (unsigned)val,
+		  strerror(errno));
 }
 
 static void on_mmio(struct vmm *v, struct vcpu *c)
@@ -187,6 +224,12 @@ static void on_mmio(struct vmm *v, struct vcpu *c)
 		pthread_mutex_lock(&v->lock);
 		v->r->mmio_exits++;
 		pthread_mutex_unlock(&v->lock);
+	} else if (a >= VMM_DOORBELL_BASE && a < VMM_DOORBELL_BASE + VMM_DOORBELL_SIZE) {
+		doorbell(v, a - VMM_DOORBELL_BASE, run->mmio.is_write, val);
+		pthread_mutex_lock(&v->lock);
+		v->r->mmio_exits++;
+		pthread_mutex_unlock(&v->lock);
+		val = 0;
 	} else {
 		uint64_t n;
 
@@ -259,6 +302,37 @@ static int set_x(struct vmm *v, struct vcpu *c, unsigned n, uint64_t val)
 }
 
 /* The host calls of plan.h; x0 = 0 on success, -1 (NOT_SUPPORTED) or 1 otherwise. */
+#define VMM_SHARED_ANSWER "pong from the VMM, written through its own mapping"
+
+/*
+ * VMM_HC_SHARED: the realm wrote a message into a RAM page it shared
+ * (RIPAS EMPTY, written at its unprotected alias).  That page is this VMM's
+ * RAM memory, which KVM mapped for the realm (docs/KVM.md, "Shared
+ * memory"): read it and answer in the same page.  v->lock held.
+ */
+static uint64_t shared_message(struct vmm *v, uint64_t gpa, uint64_t len, uint64_t *answer_len)
+{
+	const struct vmm_plan *p = v->p;
+	char msg[128];
+	uint8_t *page;
+
+	if ((gpa & 0xfff) || gpa < p->ram_base || gpa - p->ram_base >= p->ram_size ||
+	    len >= sizeof(msg))
+		return 1;
+	page = v->ram_user + (gpa - p->ram_base);
+	memcpy(msg, page, len);
+	msg[len] = 0;
+	for (uint64_t i = 0; i < len; i++)
+		if (msg[i] < 0x20 || msg[i] > 0x7e)
+			msg[i] = '.';
+	v->r->shared_reads++;
+	memcpy(page, VMM_SHARED_ANSWER, sizeof(VMM_SHARED_ANSWER));
+	uart_host_line(&v->uart, "    vmm: read \"%s\" from its own memory for IPA 0x%llx; "
+		       "answered in the same page\n", msg, (unsigned long long)gpa);
+	*answer_len = sizeof(VMM_SHARED_ANSWER) - 1;
+	return 0;
+}
+
 static int on_hypercall(struct vmm *v, struct vcpu *c)
 {
 	uint64_t x[31] = { 0 }, ret = (uint64_t)-1;
@@ -301,6 +375,9 @@ static int on_hypercall(struct vmm *v, struct vcpu *c)
 				ret = 0;
 			}
 		}
+	} else if (nr == VMM_HC_SHARED) {
+		ret = shared_message(v, x[1], x[2], &x[1]);
+		nset = 2;
 	} else if (nr == VMM_HC_TOKEN_ERROR) {
 		v->r->attest_failed = true;
 		v->r->attest_rsi_status = x[1];
@@ -433,9 +510,18 @@ static void start_input(struct vmm *v)
 {
 	struct termios t;
 
-	if (v->c->console != VMM_CONSOLE_STDIO || !isatty(0) || pipe(v->in_pipe))
+	struct stat st;
+
+	/*
+	 * stdin feeds the UART: a terminal (non-canonical, no echo), or a pipe,
+	 * FIFO, socket or regular file as it is.  Nothing else (e.g. /dev/null,
+	 * a closed stdin): there is no input to wait for.
+	 */
+	if (v->c->console != VMM_CONSOLE_STDIO || fstat(0, &st) ||
+	    !(isatty(0) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode)) ||
+	    pipe(v->in_pipe))
 		return;
-	if (!tcgetattr(0, &v->saved_tio)) {
+	if (isatty(0) && !tcgetattr(0, &v->saved_tio)) {
 		t = v->saved_tio;
 		t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 		t.c_cc[VMIN] = 1;
@@ -588,6 +674,18 @@ static int setup(struct vmm *v)
 	slot.guest_phys_addr = p->ram_base;
 	slot.memory_size = p->ram_size;
 	slot.guest_memfd = (uint32_t)v->gmem;
+	/*
+	 * RAM's user memory, as kvmtool gives it: what the realm reaches at the
+	 * unprotected alias of a page it shared.  Anonymous and lazy: only pages
+	 * the realm shares are ever touched.
+	 */
+	v->ram_user = mmap(NULL, p->ram_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v->ram_user == MAP_FAILED) {
+		v->ram_user = NULL;
+		return fail(v, "mmap of RAM's user memory");
+	}
+	slot.userspace_addr = (uintptr_t)v->ram_user;
 	if (rk_ioctl(v->host, v->vm, KVM_SET_USER_MEMORY_REGION2, &slot))
 		return fail(v, "KVM_SET_USER_MEMORY_REGION2");
 	if (rk_ioctl(v->host, v->vm, KVM_SET_MEMORY_ATTRIBUTES, &attr))
@@ -752,6 +850,8 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 		close(v->kvm);
 	if (v->host)
 		rk_host_destroy(v->host);
+	if (v->ram_user)
+		munmap(v->ram_user, p->ram_size);
 	uart_destroy(&v->uart);
 	pthread_cond_destroy(&v->done_cv);
 	pthread_mutex_destroy(&v->lock);

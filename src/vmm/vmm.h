@@ -70,6 +70,8 @@ struct vmm_result {
 	struct rk_measurements m;
 	struct vmm_timings t;
 	uint64_t mmio_exits, mmio_unclaimed, memory_faults, hypercalls;
+	uint64_t doorbells, markers; /* doorbell rings (SPIs raised) and marker writes */
+	uint64_t shared_reads;      /* VMM_HC_SHARED messages read from the realm's shared pages */
 	bool attest_failed;         /* the realm reported (VMM_HC_TOKEN_ERROR) ... */
 	uint64_t attest_rsi_status; /* ... this RSI status from ATTEST_TOKEN_INIT/CONTINUE */
 	uint8_t *token;             /* the token the realm handed back (VMM_HC_TOKEN) */
