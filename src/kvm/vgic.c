@@ -479,7 +479,7 @@ static bool lr_before(const struct rk_irq *a, const struct rk_irq *b)
  * RMI 2.0 has no GIC fields in RmiRecRun: the host programs the PE's virtual
  * CPU interface before REC_ENTER (vgic_v3_restore_state: the LRs, ICH_HCR_EL2
  * with En, the VMCR and active priorities it saved) and reads it back after
- * (pe_save()).  Under 1.0 the entry's fields are the transport.
+ * (rk_vgic_sync()).  Under 1.0 the entry's fields are the transport.
  */
 static void pe_load(struct rk_vcpu *v, struct rmi_rec_entry *e)
 {
