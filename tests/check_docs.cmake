@@ -45,6 +45,10 @@ says(docs/ARCHITECTURE.md "${rmi_dram_gib} GiB by default for `realmkit rmi`")
 says(docs/RMI-SCRIPTS.md "Default ${rmi_dram_gib} GiB (`rk_host_create()`, the KVM layer,
 	defaults to ${host_dram_gib} GiB instead)")
 says(include/realmkit/host.h "0: ${host_dram_gib} GiB")
+# The RMM a host boots by default (doc_facts runs without REALMKIT_RMM).
+says(include/realmkit/host.h "else ${host_rmm} (the RMI Linux v14 drives)")
+says(docs/KVM.md "`rk_host_create()` boots an RMM ${host_rmm} unless")
+says(docs/RMM2.md "| KVM (`rk_host_create()`) | ${host_rmm} |")
 
 # Every rk_ioctl() in an example passes the host first.
 foreach(file include/realmkit/host.h docs/KVM.md README.md)

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "hw/pas.h"
 #include "realmkit/host.h"
 #include "realmkit/kvm_realmkit.h"
+#include "realmkit/rmi.h"
 #include "rmm/introspect.h"
 
 static const char *errno_name(int e)
@@ -38,17 +40,26 @@ static int ext(struct rk_host *h, int fd, long cap)
 int main(void)
 {
 	struct kvm_vcpu_init init = { KVM_ARM_TARGET_GENERIC_V8, { 1U << KVM_ARM_VCPU_PSCI_0_2 } };
-	struct rk_host *h = rk_host_create(NULL);
+	struct rk_host *h;
 	struct rmm_census c;
 	uint64_t dfr0 = 0, granules = 0;
 	struct kvm_one_reg reg = { KVM_REG_ARM64_ID_AA64DFR0_EL1, (uint64_t)(uintptr_t)&dfr0 };
 	int kvm, vm, nvm, vcpu, nvcpu;
 
+	unsetenv("REALMKIT_RMM"); /* the facts are the defaults */
+	h = rk_host_create(NULL);
 	if (!h)
 		return 1;
 	kvm = rk_open_kvm(h);
 	vm = rk_ioctl(h, kvm, KVM_CREATE_VM, KVM_VM_TYPE_ARM_REALM | 40);
 	nvm = rk_ioctl(h, kvm, KVM_CREATE_VM, 40);
+	{
+		/* The RMM a default host boots: the highest version RMI_VERSION reports. */
+		struct smc_result res;
+
+		rmm_call(rk_host_rmm(h), RMI_VERSION, 0x20000, 0, 0, 0, 0, &res);
+		printf("host_rmm=%u.%u\n", (unsigned)(res.x[2] >> 16), (unsigned)(res.x[2] & 0xffff));
+	}
 	printf("memattr_kvm=%d\n", ext(h, kvm, KVM_CAP_MEMORY_ATTRIBUTES));
 	printf("memattr_realm=%d\n", ext(h, vm, KVM_CAP_MEMORY_ATTRIBUTES));
 	printf("memattr_normal=%d\n", ext(h, nvm, KVM_CAP_MEMORY_ATTRIBUTES));

@@ -42,26 +42,38 @@ rim_of() { sed -n 's/.*"rim":"\([0-9a-f]*\)".*/\1/p' "$tmp/out"; }
 ex=$src/examples/measure
 
 # ---- realmkit run's options: the dry run equals the running realm's RIM ----
+# Both default to RMM 2.0 (no REALMKIT_RMM), the RMI Linux v14 drives.
+unset REALMKIT_RMM
 run 0 run --json --console none
 real=$(rim_of)
 run 0 measure --json
 has out "\"rim\":\"$real\""
 has out '"dry_run":true'
+has out '"rmm":"2.0"'
 run 0 run --json --console none --measurement-algo sha512 --ripas vmm -m 32 --realm-pv 0a0b
 real=$(rim_of)
 run 0 measure --json --measurement-algo sha512 --ripas vmm -m 32 --realm-pv 0a0b
 has out "\"rim\":\"$real\""
 has out '"rpv":"0a0b00'
-# The same on an RMM 2.0 (no RIPAS descriptor): the realm running on RMM 2.0 gives the RIM
-# that measure --rmm 2.0 predicts and dry-runs, and it differs from the 1.0 one.
+# The same on an RMM 1.0 (RIPAS descriptors): the realm running on RMM 1.0 gives the RIM
+# that measure --rmm 1.0 predicts and dry-runs, and it differs from the 2.0 one; with
+# REALMKIT_RMM=1.0 measure follows run without --rmm.
 run 0 measure --json
-rim10=$(rim_of)
-REALMKIT_RMM=2.0 "$rk" run --json --console none >"$tmp/out" 2>"$tmp/err"
+rim20=$(rim_of)
+REALMKIT_RMM=1.0 "$rk" run --json --console none >"$tmp/out" 2>"$tmp/err"
 real=$(rim_of)
-run 0 measure --json --rmm 2.0
+run 0 measure --json --rmm 1.0
 has out "\"rim\":\"$real\""
 has out '"dry_run":true'
-if [ -n "$real" ] && [ "$real" != "$rim10" ]; then passes=$((passes + 1)); else fail "RMM 2.0 RIM '$real' should differ from 1.0's '$rim10'"; fi
+if [ -n "$real" ] && [ "$real" != "$rim20" ]; then passes=$((passes + 1)); else fail "RMM 1.0 RIM '$real' should differ from 2.0's '$rim20'"; fi
+export REALMKIT_RMM=1.0
+run 0 measure --json
+has out "\"rim\":\"$real\""
+has out '"rmm":"1.0"'
+export REALMKIT_RMM=3.0
+run 2 measure --json
+has err 'REALMKIT_RMM="3.0" is not an RMM version'
+unset REALMKIT_RMM
 run 0 measure --engine-only -q
 has out "RIM  "
 lines out 5
@@ -70,19 +82,25 @@ lines err 1
 has err "realmkit measure: "
 
 # ---- manifests: the engine against the independent Python model ----
+# (a manifest without "rmm" follows the default, 2.0; both RMMs are checked)
 for f in "$ex"/*.json; do
-	run 0 measure --manifest "$f" --json
-	if command -v python3 >/dev/null 2>&1; then
-		model=$(python3 "$src/tools/rim_vectors.py" manifest "$f")
-		has out "\"rim\":\"$model\""
-	fi
+	for r in 2.0 1.0; do
+		run 0 measure --manifest "$f" --json --rmm $r
+		if command -v python3 >/dev/null 2>&1; then
+			model=$(python3 "$src/tools/rim_vectors.py" manifest "$f" --rmm $r)
+			has out "\"rim\":\"$model\""
+		fi
+	done
 done
-run 0 measure --manifest "$ex/kvm-default.json" --base64
+run 0 measure --manifest "$ex/kvm-default.json" --json
+has out '"rmm":"2.0"'
+has out '"rim":"39c5a71e0cd81c004902fd23d685ca9467ac6c84cc2034149fbd9326f7904d77"'
+run 0 measure --manifest "$ex/kvm-default.json" --rmm 1.0 --base64
 has out "RIM  9zxWz/t3Z3HZn6fmvm1g8GW2QrNoY1P40asMipHVc38="
-run 0 measure --manifest "$ex/kvm-default.json" --expect-rim f73c56cffb776771d99fa7e6be6d60f065b642b3686353f8d1ab0c8a91d5737f
+run 0 measure --manifest "$ex/kvm-default.json" --rmm 1.0 --expect-rim f73c56cffb776771d99fa7e6be6d60f065b642b3686353f8d1ab0c8a91d5737f
 run 3 measure --manifest "$ex/kvm-default.json" --expect-rim 00
 has err "not the expected one"
-run 0 measure --manifest "$ex/vmm-ripas.json" --corim "$tmp/c.cbor" --comid-json "$tmp/c.json" --refvals "$tmp/rv.json" --name demo
+run 0 measure --manifest "$ex/vmm-ripas.json" --rmm 1.0 --corim "$tmp/c.cbor" --comid-json "$tmp/c.json" --refvals "$tmp/rv.json" --name demo
 [ -s "$tmp/c.cbor" ] && [ "$(head -c 3 "$tmp/c.cbor" | od -An -tx1 | tr -d ' ')" = "d901f5" ] || fail "CoRIM does not start with tag 501"
 grep -q '"sha-512;' "$tmp/c.json" || fail "CoMID JSON lacks sha-512 registers"
 grep -q '"sha-512;f64KL6ofCcB/YyJl' "$tmp/c.json" || fail "CoMID JSON lacks the RIM"
@@ -134,6 +152,8 @@ head -c 3000 /dev/urandom >"$tmp/initrd"
 head -c 1500 /dev/urandom >"$tmp/dtb"
 run 0 measure --vmm kvmtool -k "$tmp/Image" -i "$tmp/initrd" -d "$tmp/dtb" -m 256 --json
 has out '"input":"kvmtool"'
+has out '"ripas":0'
+run 0 measure --vmm kvmtool -k "$tmp/Image" -i "$tmp/initrd" -d "$tmp/dtb" -m 256 --json --rmm 1.0
 has out '"ripas":128'
 run 0 measure --vmm qemu -k "$tmp/Image" -i "$tmp/initrd" -d "$tmp/dtb" -m 256 --measurement-log --json
 has out '"hash_algo":"sha512"'

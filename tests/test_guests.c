@@ -430,8 +430,6 @@ int main(void)
 {
 	struct rk_host *h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 << 20 });
 	struct guest_run *g;
-	/* REALMKIT_RMM=2.0 (the *_rmm2 test): the host boots an RMM 2.0. */
-	bool rmm2 = getenv("REALMKIT_RMM") && !strcmp(getenv("REALMKIT_RMM"), "2.0");
 	static const char *const simple[] = { "hello", "rsi_version", "rsi_config_errors",
 					      "undef", "unassigned", "ripas" };
 
@@ -509,13 +507,9 @@ int main(void)
 	done(h, g);
 
 	/*
-	 * RmiRecRun 2.0 has no GIC fields, and how v14 hands a 2.0 REC its
-	 * interrupts is not modelled yet (docs/RMM2.md): the interrupt guests
-	 * run on RMM 1.0 only.
+	 * Interrupts: under RMI 1.0 through RmiRecRun's GIC fields, under 2.0
+	 * through the PE's ICH_*_EL2 registers (hw/ich.h, docs/RMM2.md).
 	 */
-	if (rmm2) {
-		printf("SKIP timer, spi, sgi: no virtual interrupts for RMM 2.0 RECs yet\n");
-	} else {
 	/* The timers' PPIs through the in-kernel vGIC and the list registers. */
 	{
 		struct rmm_stats before, after;
@@ -540,7 +534,6 @@ int main(void)
 	g = guest(h, "sgi", 2, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);
 	CHECK(has_line(g, "sgi cpu1 irqs=1 intid=5"));
 	done(h, g);
-	}
 
 	/* Four vCPU threads changing RIPAS, faulting in pages and doing MMIO at once. */
 	g = guest(h, "stress", 4, REPLY_ACCEPT, KVM_SYSTEM_EVENT_SHUTDOWN);

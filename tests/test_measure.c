@@ -54,6 +54,7 @@ static uint64_t rnd_range(uint64_t lo, uint64_t hi) /* [lo, hi] */
 
 struct layout {
 	unsigned alg, ipa, nvcpus;
+	unsigned rmm; /* RK_RMM_1_0 or RK_RMM_2_0: both are checked */
 	bool vmm_ripas;
 	uint64_t slot_base[MAX_SLOTS], slot_size[MAX_SLOTS];
 	unsigned nslots;
@@ -172,7 +173,7 @@ static int populate_fd(struct vmm *v, uint64_t gpa, int fd, uint64_t size, bool 
 /* Build and activate the realm through the KVM ABI; its RIM into @m. */
 static bool run_kvm(struct layout *L, struct rk_measurements *m)
 {
-	struct rk_host_config cfg = { .dram_size = 256 * MiB };
+	struct rk_host_config cfg = { .dram_size = 256 * MiB, .rmm = L->rmm };
 	struct rk_host *h = rk_host_create(&cfg);
 	struct kvm_enable_cap cap = { 0 };
 	struct kvm_run *run;
@@ -250,6 +251,7 @@ static void to_launch(struct layout *L, struct rkm_launch *l, struct rkm_step *s
 	unsigned n = 0, order[MAX_SLOTS];
 
 	memset(l, 0, sizeof(*l));
+	l->rmm = L->rmm == RK_RMM_2_0 ? RKM_RMM_2_0 : RKM_RMM_1_0;
 	l->params.hash_algo = L->alg;
 	l->params.ipa_bits = L->ipa;
 	l->params.num_bps = 5; /* KVM's defaults: 6 and 4, minus one */
@@ -298,6 +300,7 @@ static void test_random_layouts(void)
 
 		rng_state = 0x9e3779b97f4a7c15ULL * (it + 1);
 		make_layout(&L);
+		L.rmm = it % 2 ? RK_RMM_2_0 : RK_RMM_1_0;
 		if (!run_kvm(&L, &m)) {
 			free_layout(&L);
 			continue;
@@ -311,9 +314,9 @@ static void test_random_layouts(void)
 		}
 		CHECK_EQ(r.hash_len, m.hash_len);
 		if (t_check(!memcmp(r.rim, m.rim, sizeof(r.rim)), __FILE__, __LINE__,
-			    "layout %u (alg %u ipa %u vmm_ripas %d regions %u vcpus %u threads %u): "
-			    "engine RIM equals the RMM's", it, L.alg, L.ipa, L.vmm_ripas, L.nreg,
-			    L.nvcpus, o.threads))
+			    "layout %u (rmm %u alg %u ipa %u vmm_ripas %d regions %u vcpus %u "
+			    "threads %u): engine RIM equals the RMM's", it, L.rmm, L.alg, L.ipa,
+			    L.vmm_ripas, L.nreg, L.nvcpus, o.threads))
 			agree++;
 		sha512 += L.alg;
 		vmm += L.vmm_ripas;

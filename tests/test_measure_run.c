@@ -83,10 +83,18 @@ int main(void)
 			continue;
 		rkm_spec_init(&s);
 		runs++;
+		/*
+		 * Both RMMs: the default (2.0) and REALMKIT_RMM=1.0, which realmkit run's
+		 * host and the engine's plan both follow (no other thread runs here).
+		 */
+		if (it % 2)
+			setenv("REALMKIT_RMM", "1.0", 1);
+		else
+			unsetenv("REALMKIT_RMM");
 		if (t_check(rkm_from_plan(&p, &s, err, sizeof(err)) == 0 &&
 				    rkm_measure(&s.l, NULL, &er, err, sizeof(err)) == 0,
 			    __FILE__, __LINE__, "engine %u: %s", it, err) &&
-		    t_check(rkm_plan_dry_run(&p, RKM_RMM_1_0, &km, err, sizeof(err)) == 0, __FILE__, __LINE__,
+		    t_check(rkm_plan_dry_run(&p, s.l.rmm, &km, err, sizeof(err)) == 0, __FILE__, __LINE__,
 			    "dry run %u: %s", it, err)) {
 			bool ok = true;
 
@@ -97,8 +105,9 @@ int main(void)
 				      __FILE__, __LINE__, "launch %u: dry run RIM = engine RIM", it);
 			ok &= t_check(vr.have_measurements && !memcmp(vr.m.rim, er.rim, 64), __FILE__,
 				      __LINE__,
-				      "launch %u (mem %llu cpus %u ipa %u alg %u ripas %d measure %x "
-				      "kernel %s): running realm's RIM = engine RIM", it,
+				      "launch %u (rmm %s mem %llu cpus %u ipa %u alg %u ripas %d "
+				      "measure %x kernel %s): running realm's RIM = engine RIM", it,
+				      s.l.rmm == RKM_RMM_2_0 ? "2.0" : "1.0",
 				      (unsigned long long)o.mem_mib, o.cpus, o.ipa_bits, o.hash_algo,
 				      (int)o.ripas, o.measure, o.image[VMM_IMG_KERNEL] ? "file" : "demo");
 			agree += ok;

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "harness.h"
+#include "hw/ich.h"
 #include "realmkit/rmi2.h"
 
 #define MIB(n)     ((uint64_t)(n) << 20)
@@ -608,6 +609,26 @@ static void op_cancel_bad(struct t2 *c) { SET(RMI2_OP_CANCEL, 7, 0, 0, 0, 0); }
 static void ren_new(struct t2 *c) { realm2(c); SET(RMI_REC_ENTER, rec2(c, 0, true), ns_granule(&c->m), 0, 0, 0); }
 static void ren_zombie(struct t2 *c) { realm2(c); rec2(c, 0, true); activate(c); SET(RMI_REC_ENTER, c->recs[0], ns_granule(&c->m), 0, 0, 0); zombie(c); }
 static void ren_run_delegated(struct t2 *c) { realm2(c); rec2(c, 0, true); activate(c); SET(RMI_REC_ENTER, c->recs[0], del1(c), 0, 0, 0); zombie(c); }
+/*
+ * The vGIC check of REC_ENTER 2.0 is on the PE's list registers (TF-RMM main
+ * gic_validate_vgic()): HW set, or two valid LRs with one vINTID.
+ */
+#define HCR_NPIE (1UL << 3)
+#define LR_PENDING_G1(intid) ((1UL << 62) | (1UL << 60) | (uint64_t)(intid))
+static void ren_ready(struct t2 *c)
+{
+	realm2(c);
+	rec2(c, 0, true);
+	activate(c);
+	SET(RMI_REC_ENTER, c->recs[0], ns_granule(&c->m), 0, 0, 0);
+}
+static void ren_lr_hw(struct t2 *c) { ren_ready(c); hw_ich_this_pe()->lr[3] = LR_PENDING_G1(27) | ICH_LR_HW; }
+static void ren_lr_dup(struct t2 *c)
+{
+	ren_ready(c);
+	hw_ich_this_pe()->lr[0] = LR_PENDING_G1(40);
+	hw_ich_this_pe()->lr[15] = (2UL << 62) | 40; /* active, group 0: the same vINTID */
+}
 static void pc_bad(struct t2 *c) { realm2(c); SET(RMI_PSCI_COMPLETE, rec2(c, 0, true), rec2(c, 1, false), 0, 0, 0); }
 static void legacy_delegate(struct t2 *c) { SET(RMI_GRANULE_DELEGATE, c->m.next_del, 0, 0, 0, 0); }
 static void legacy_data_create(struct t2 *c) { SET(RMI_DATA_CREATE_UNKNOWN, 0, 0, 0, 0, 0); }
@@ -754,6 +775,8 @@ static const struct row rows[] = {
 	{ "rec_enter_realm_new", ren_new, false, RMI_ERROR_REALM, 0 },
 	{ "rec_enter_realm_zombie", ren_zombie, false, RMI_ERROR_REALM, 0 },
 	{ "prec_rec_enter_run_before_zombie", ren_run_delegated, false, RMI_ERROR_INPUT, 0 },
+	{ "rec_enter_lr_hw", ren_lr_hw, false, RMI_ERROR_REC, 0 },
+	{ "rec_enter_lr_same_vintid", ren_lr_dup, false, RMI_ERROR_REC, 0 },
 	{ "psci_complete_nothing_pending", pc_bad, false, RMI_ERROR_INPUT, 0 },
 	{ "rtt_create_ns", rtc_ns, false, RMI_ERROR_INPUT, 0 },
 	{ "rtt_create_exists", rtc_exists, false, RMI_ERROR_RTT, 1 },
@@ -778,6 +801,7 @@ static void run_row(const struct row *row)
 	uint64_t x0;
 
 	machine2(&c, row->name, false);
+	memset(hw_ich_this_pe(), 0, sizeof(struct hw_ich)); /* this PE's vGIC: reset */
 	CHECK_RMI(call(&c, RMI_VERSION, RMI2_ABI_VERSION, 0, 0, 0, 0), RMI_SUCCESS, 0);
 	if (!row->no_activate) {
 		CHECK_RMI(call(&c, RMI2_RMM_CONFIG_SET, ns_granule(&c.m), 0, 0, 0, 0), RMI_SUCCESS, 0);
@@ -1215,9 +1239,25 @@ static void rec_enter_2_0(void)
 	memset(page + 0x300, 0xff, 0x500);
 	memset(page + 0x800, 0xee, 0x800); /* the exit part: all of it is written */
 	host_write(&c.m, run, page, sizeof(page));
+	/*
+	 * The vGIC is in the PE's registers: a pending SPI the realm (DAIF masked, it
+	 * never unmasks) leaves pending, a VMCR with group 1 enabled and PMR 0xf8, an
+	 * active priority, NPIE (no maintenance while an LR is pending).  The exit
+	 * leaves them there, with ICH_HCR_EL2.En clear.
+	 */
+	{
+		struct hw_ich *pe = hw_ich_this_pe();
+
+		memset(pe, 0, sizeof(*pe));
+		pe->hcr = ICH_HCR_EN | HCR_NPIE;
+		pe->lr[0] = LR_PENDING_G1(40) | 0xa0UL << 48;
+		pe->vmcr = (0xf8UL << 24) | 2;
+		pe->ap1r = 1UL << 3;
+	}
 	/* The host tick (10 ms) may interrupt the realm: re-enter on IRQ exits, as a host does. */
 	rr = (const struct rmi2_rec_run *)out;
 	for (unsigned i = 0; i < 1000; i++) {
+		hw_ich_this_pe()->hcr |= ICH_HCR_EN; /* the host enables it for every entry */
 		x0 = call(&c, RMI_REC_ENTER, rec, run, 0, 0, 0);
 		memcpy(out, pas_host_va(c.m.pas, run), sizeof(out));
 		if (x0 != OK || rr->exit.exit_reason != RMI_EXIT_IRQ)
@@ -1232,6 +1272,16 @@ static void rec_enter_2_0(void)
 		if (!CHECK_EQ(out[0x800 + i], 0))
 			break;
 	CHECK_EQ(rmm_realm_state(c.m.rmm, c.rd), REALM_SYSTEM_OFF);
+	{
+		const struct hw_ich *pe = hw_ich_this_pe();
+
+		CHECK_EQ(pe->hcr & ICH_HCR_EN, 0);
+		CHECK_EQ(pe->hcr, HCR_NPIE);
+		CHECK_EQ(pe->lr[0], LR_PENDING_G1(40) | 0xa0UL << 48);
+		CHECK_EQ(pe->vmcr, (0xf8UL << 24) | 2);
+		CHECK_EQ(pe->ap1r, 1UL << 3);
+		CHECK_EQ(pe->misr, 0); /* NP would be bit 3: an LR is pending */
+	}
 	/* A ZOMBIE realm's REC does not run. */
 	zombie(&c);
 	CHECK_RMI(call(&c, RMI_REC_ENTER, rec, run, 0, 0, 0), RMI_ERROR_REALM, 0);

@@ -301,6 +301,7 @@ static void tohex(const uint8_t *b, unsigned n, char *out)
 /* ---- the launch as docs/VMM.md describes it ---- */
 
 struct launch {
+	unsigned rmm;         /* 1 or 2: the RMM realmkit run boots (REALMKIT_RMM, else 2.0) */
 	unsigned alg, ipa;
 	uint64_t mem;
 	enum { RIPAS_KVM, RIPAS_VMM, RIPAS_IMAGES } ripas;
@@ -341,16 +342,17 @@ static void expected_rim(const struct launch *l, char *hex)
 	if (l->initrd)
 		model_image(&m, initrd_at, l->initrd, l->initrd_len, l->initrd_measured);
 	model_image(&m, dtb_at, dtb, dtb_len, l->dtb_measured);
-	if (l->ripas == RIPAS_VMM)
+	/* RMM 2.0 measures no RIPAS: only 1.0 has RIPAS descriptors. */
+	if (l->ripas == RIPAS_VMM && l->rmm == 1)
 		model_ripas(&m, RAM, RAM + l->mem);
-	if (l->ripas == RIPAS_IMAGES) { /* kernel and DTB in separate 2 MiB blocks here */
+	if (l->ripas == RIPAS_IMAGES && l->rmm == 1) { /* kernel and DTB in separate 2 MiB blocks here */
 		model_ripas(&m, l->kernel_gpa & ~0x1fffffULL,
 			    (l->kernel_gpa + l->kernel_len + 0x1fffffULL) & ~0x1fffffULL);
 		model_ripas(&m, dtb_at, dtb_at + 0x200000);
 	}
 	gprs[l->x0_dtb ? 0 : 1] = dtb_at;
 	model_rec(&m, l->pc, gprs);
-	if (l->ripas == RIPAS_KVM)
+	if (l->ripas == RIPAS_KVM && l->rmm == 1)
 		model_ripas(&m, RAM, RAM + l->mem);
 	tohex(m.rim, m.len, hex);
 	model_free(&m);
@@ -367,7 +369,9 @@ static uint8_t *load_guest(const char *name, size_t *len)
 
 static struct launch raw_launch(const uint8_t *img, size_t len)
 {
-	struct launch l = { .alg = 0, .ipa = 40, .mem = 64 * MiB, .kernel = img,
+	const char *env = getenv("REALMKIT_RMM");
+	struct launch l = { .rmm = env && !strcmp(env, "1.0") ? 1 : 2,
+			    .alg = 0, .ipa = 40, .mem = 64 * MiB, .kernel = img,
 			    .kernel_len = len, .kernel_gpa = RAM, .pc = RAM,
 			    .kernel_measured = true, .dtb_measured = true,
 			    .initrd_measured = true };
@@ -521,7 +525,7 @@ static void test_demo(void)
 	uint8_t *img = load_guest("demo", &len);
 	struct launch l = raw_launch(img, len);
 	uint8_t rem0[64], buf[64];
-	char hex[129], line[200];
+	char hex[129], line[200], demo_rim[129];
 	json_t *att;
 
 	if (!CHECK(img != NULL))
@@ -539,6 +543,7 @@ static void test_demo(void)
 	CHECK(has_line(r.err, "[9] attestation: challenge from the host (host call 0xc6000100): "
 			      "0011223344556677..."));
 	check_rim(&r, &l, "demo");
+	snprintf(demo_rim, sizeof(demo_rim), "%s", jstr(&r, "rim"));
 	/* REM0 = H(0^32 || "realmkit demo"), recomputed; the realm printed the same. */
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf + 32, "realmkit demo", 13);
@@ -567,20 +572,49 @@ static void test_demo(void)
 	run_free(&r);
 	l.alg = 0;
 
-	/* Who sets RIPAS: the VMM (before the REC descriptor), or nobody (the demo does). */
-	run(&r, "--ripas vmm");
-	CHECK_EQ(r.status, 0);
-	l.ripas = RIPAS_VMM;
-	check_rim(&r, &l, "demo --ripas vmm");
-	run_free(&r);
-	run(&r, "--ripas images");
-	CHECK_EQ(r.status, 0);
-	CHECK(has_prefix_line(r.err, "[4] RIPAS RAM over all of RAM") &&
-	      strstr(r.err, "accepted by the host") != NULL);
-	l.ripas = RIPAS_IMAGES;
-	check_rim(&r, &l, "demo --ripas images");
-	run_free(&r);
-	l.ripas = RIPAS_KVM;
+	/*
+	 * Who sets RIPAS: the VMM (before the REC descriptor), or nobody (the demo does).
+	 * On an RMM 1.0 that changes the RIM (RIPAS descriptors, in different places); on
+	 * 2.0 (the default) it does not: all three give KVM's RIM (the seed-2 question).
+	 */
+	{
+		unsigned rmm = l.rmm;
+
+		setenv("REALMKIT_RMM", "1.0", 1);
+		l.rmm = 1;
+		run(&r, "--ripas vmm");
+		CHECK_EQ(r.status, 0);
+		l.ripas = RIPAS_VMM;
+		check_rim(&r, &l, "demo --ripas vmm (RMM 1.0)");
+		run_free(&r);
+		run(&r, "--ripas images");
+		CHECK_EQ(r.status, 0);
+		CHECK(has_prefix_line(r.err, "[4] RIPAS RAM over all of RAM") &&
+		      strstr(r.err, "accepted by the host") != NULL);
+		l.ripas = RIPAS_IMAGES;
+		check_rim(&r, &l, "demo --ripas images (RMM 1.0)");
+		run_free(&r);
+		setenv("REALMKIT_RMM", "2.0", 1);
+		l.rmm = 2;
+		run(&r, "--ripas vmm");
+		CHECK_EQ(r.status, 0);
+		l.ripas = RIPAS_VMM;
+		check_rim(&r, &l, "demo --ripas vmm (RMM 2.0)");
+		CHECK(!strcmp(jstr(&r, "rim"), demo_rim) || rmm == 1);
+		run_free(&r);
+		run(&r, "--ripas images");
+		CHECK_EQ(r.status, 0);
+		l.ripas = RIPAS_IMAGES;
+		check_rim(&r, &l, "demo --ripas images (RMM 2.0)");
+		CHECK(!strcmp(jstr(&r, "rim"), demo_rim) || rmm == 1);
+		run_free(&r);
+		if (rmm == 1)
+			setenv("REALMKIT_RMM", "1.0", 1);
+		else
+			unsetenv("REALMKIT_RMM");
+		l.rmm = rmm;
+		l.ripas = RIPAS_KVM;
+	}
 
 	/* Unmeasured DTB, forced partial progress: the same RIM as one call would give. */
 	run(&r, "--no-measure dtb --populate-chunk 1 -m 128");

@@ -65,8 +65,10 @@ def scenario(alg_id):
 
 def _main():
     import sys
-    if len(sys.argv) == 3 and sys.argv[1] == "manifest":
-        print(manifest(sys.argv[2]).hex())
+    if len(sys.argv) in (3, 5) and sys.argv[1] == "manifest":
+        # manifest FILE [--rmm 1.0|2.0]: the manifest's "rmm", else this, else 2.0
+        rmm = sys.argv[4] if len(sys.argv) == 5 and sys.argv[3] == "--rmm" else "2.0"
+        print(manifest(sys.argv[2], rmm).hex())
         return
     print("veraison 48-bit 2bp 2wp:", H("sha256", realm_params_page()).hex())
     for a in (0, 1):
@@ -125,7 +127,7 @@ class _Rtt:
         return out
 
 
-def manifest(path):
+def manifest(path, default_rmm="2.0"):
     import json
     import os
     m = json.load(open(path))
@@ -138,6 +140,7 @@ def manifest(path):
     wps = realm.get("watchpoints", 4) - 1
     rim = H(alg, realm_params_page(s2sz=ipa, num_bps=bps, num_wps=wps, alg=alg_id))
     mode = m.get("ripas", "kvm")
+    rmm = m.get("rmm", default_rmm)  # RMM 2.0: RIPAS is not measured (no descriptor)
     ram = sorted((_num(r["base"]), _num(r["size"])) for r in m.get("ram", []))
     regions = {}
     for i, r in enumerate(m.get("regions", [])):
@@ -168,6 +171,8 @@ def manifest(path):
 
     def ripas_desc(base, top):
         nonlocal rim
+        if rmm == "2.0":
+            return
         for b, t in rtt.ripas(base, top):
             rim = ripas(alg, rim, b, t)
 

@@ -46,7 +46,8 @@ struct rk_host_config {
 	unsigned rmm;            /* the RMM the machine boots: RK_RMM_1_0 or RK_RMM_2_0,
 				  * which KVM then drives as Linux v14 does (docs/RMM2.md).
 				  * 0: the environment variable REALMKIT_RMM (1.0 or 2.0),
-				  * else 1.0. */
+				  * else 2.0 (the RMI Linux v14 drives).  1.0 and 2.0
+				  * realms measure differently (docs/KVM.md). */
 	/* Attestation (docs/ATTESTATION.md): the platform's CPAK, a PEM file with an EC
 	 * P-384 private key (`realmkit platform init` makes one); NULL: the default
 	 * identity.  A key that cannot be loaded fails rk_host_create with EINVAL. */
@@ -55,6 +56,13 @@ struct rk_host_config {
 };
 #define RK_RMM_1_0 1U
 #define RK_RMM_2_0 2U
+
+/*
+ * The RMM rk_host_create() boots when .rmm is 0: RK_RMM_1_0 or RK_RMM_2_0 as
+ * the environment variable REALMKIT_RMM says, else RK_RMM_2_0; 0 if
+ * REALMKIT_RMM is set to something else.  `realmkit measure` predicts for it.
+ */
+unsigned rk_default_rmm(void);
 
 /* A host machine (DRAM + RMM + KVM).  @cfg may be NULL for defaults. */
 struct rk_host *rk_host_create(const struct rk_host_config *cfg);

@@ -24,6 +24,7 @@
 #include "measure/export.h"
 #include "measure/runplan.h"
 #include "measure/spec.h"
+#include "realmkit/host.h"
 #include "realmkit/rmi.h"
 
 static const char usage[] =
@@ -44,8 +45,9 @@ static const char usage[] =
 	"                           also --num-bps, --num-wps)\n"
 	"      --engine-only        (run options) skip the dry run through KVM\n"
 	"      --threads N          hashing threads (default: one per CPU)\n"
-	"      --rmm 1.0|2.0        the RMM's measurement rules (2.0: no RIPAS descriptor;\n"
-	"                           run options then use the engine alone)\n"
+	"      --rmm 1.0|2.0        the RMM's measurement rules (2.0: no RIPAS descriptor);\n"
+	"                           default: a manifest's \"rmm\", else REALMKIT_RMM, else\n"
+	"                           2.0, the RMM realmkit run boots\n"
 	"output:\n"
 	"      --base64             values in base64 instead of hex\n"
 	"      --json               one JSON object: hash_algo, rim, rems, rpv, counts\n"
@@ -454,6 +456,17 @@ int cmd_measure(int argc, char **argv)
 		spec.l.rmm = RKM_RMM_2_0;
 	} else if (m.rmm) {
 		spec.l.rmm = RKM_RMM_1_0;
+	} else if (!spec.rmm_set) {
+		/* The RMM `realmkit run` would boot: REALMKIT_RMM, else 2.0. */
+		unsigned d = rk_default_rmm();
+
+		if (!d) {
+			cli_error("measure", "REALMKIT_RMM=\"%s\" is not an RMM version (1.0 or 2.0)",
+				  getenv("REALMKIT_RMM"));
+			ret = CLI_EXIT_USAGE;
+			goto out;
+		}
+		spec.l.rmm = d == RK_RMM_1_0 ? RKM_RMM_1_0 : RKM_RMM_2_0;
 	}
 	if (rkm_measure(&spec.l, &ro, &res, err, sizeof(err)) < 0) {
 		if (prog.on && prog.total)

@@ -27,7 +27,11 @@ static void run_usage(FILE *f)
 	fputs("\n"
 	      "exit status: 0 the realm called SYSTEM_OFF; 1 the VMM failed; 2 bad options or\n"
 	      "images; 3 SYSTEM_RESET; 4 the realm faulted (or --strict-mmio); 5 --timeout;\n"
-	      "6 interrupted.\n",
+	      "6 interrupted.\n"
+	      "\n"
+	      "environment: REALMKIT_RMM=1.0|2.0, the RMM the simulated host boots (default\n"
+	      "2.0, as a Linux v14 host; the RIMs differ: docs/KVM.md). realmkit measure\n"
+	      "follows it.\n",
 	      f);
 }
 

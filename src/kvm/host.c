@@ -88,6 +88,17 @@ uint64_t rk_rmi_delegate(struct rk_host *h, uint64_t pa, bool delegate)
 	return rmi_ok(x0) && top != pa + GRANULE_SIZE ? RMI_RET(RMI_ERROR_INPUT, 0) : x0;
 }
 
+unsigned rk_default_rmm(void)
+{
+	const char *env = getenv("REALMKIT_RMM");
+
+	if (!env)
+		return RK_RMM_2_0; /* what a v14 host drives (docs/RMM2.md) */
+	if (!strcmp(env, "1.0"))
+		return RK_RMM_1_0;
+	return strcmp(env, "2.0") ? 0 : RK_RMM_2_0;
+}
+
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 {
 	struct rk_host *h;
@@ -97,16 +108,16 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	struct rmm_platform plat;
 	uint64_t env_chunk = 0;
 
-	if (!rmm && env_rmm) {
-		if (strcmp(env_rmm, "1.0") && strcmp(env_rmm, "2.0")) {
+	if (!rmm) {
+		rmm = rk_default_rmm();
+		if (!rmm) {
 			fprintf(stderr, "realmkit: REALMKIT_RMM=\"%s\" is not an RMM version "
 					"(1.0 or 2.0)\n", env_rmm);
 			errno = EINVAL;
 			return NULL;
 		}
-		rmm = strcmp(env_rmm, "2.0") ? RK_RMM_1_0 : RK_RMM_2_0;
 	}
-	if (rmm != RK_RMM_1_0 && rmm != RK_RMM_2_0 && rmm != 0) {
+	if (rmm != RK_RMM_1_0 && rmm != RK_RMM_2_0) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -113,6 +113,7 @@ struct rk_vgic_cpu {
 	uint64_t lrs[RK_VGIC_MAX_LRS]; /* as last given to / returned by the RMM */
 	unsigned used_lrs;
 	uint64_t hcr, vmcr, misr;      /* from the last REC exit */
+	uint64_t ap0r, ap1r;           /* RMI 2.0: the active priorities, saved at exit */
 	bool waker_sleep;              /* GICR_WAKER.ProcessorSleep */
 };
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/ich.h"
 #include "kvm/internal.h"
 
 #define SZ_64K 0x10000ULL
@@ -475,6 +476,28 @@ static bool lr_before(const struct rk_irq *a, const struct rk_irq *b)
 }
 
 /*
+ * RMI 2.0 has no GIC fields in RmiRecRun: the host programs the PE's virtual
+ * CPU interface before REC_ENTER (vgic_v3_restore_state: the LRs, ICH_HCR_EL2
+ * with En, the VMCR and active priorities it saved) and reads it back after
+ * (rk_vgic_sync()).  Under 1.0 the entry's fields are the transport.
+ */
+static void pe_load(struct rk_vcpu *v, struct rmi_rec_entry *e)
+{
+	struct hw_ich *pe = hw_ich_this_pe();
+
+	if (!v->vm->host->rmi_v2)
+		return;
+	RK_STATIC_ASSERT(HW_ICH_NUM_LRS == RK_VGIC_MAX_LRS, "one LR file");
+	memcpy(pe->lr, e->gicv3_lrs, sizeof(pe->lr));
+	pe->hcr = ICH_HCR_EN | e->gicv3_hcr;
+	pe->vmcr = v->gic.vmcr;
+	pe->ap0r = v->gic.ap0r;
+	pe->ap1r = v->gic.ap1r;
+	memset(e->gicv3_lrs, 0, sizeof(e->gicv3_lrs));
+	e->gicv3_hcr = 0;
+}
+
+/*
  * Before REC_ENTER (vgic_flush_lr_state): the vCPU's active and pending
  * interrupts, most urgent first, into the entry's list registers.  Level
  * interrupts ask for a maintenance interrupt at deactivation (EOI) so that
@@ -492,8 +515,10 @@ void rk_vgic_flush(struct rk_vcpu *v, struct rmi_rec_entry *e)
 	memset(e->gicv3_lrs, 0, sizeof(e->gicv3_lrs));
 	e->gicv3_hcr = 0;
 	v->gic.used_lrs = 0;
-	if (!g || !g->initialised)
+	if (!g || !g->initialised) {
+		pe_load(v, e);
 		return;
+	}
 	for (uint32_t i = 0; i < RK_VGIC_NR_PRIVATE + g->nr_spis; i++) {
 		struct rk_irq *irq = i < RK_VGIC_NR_PRIVATE ? &v->gic.priv[i]
 							    : &g->spis[i - RK_VGIC_NR_PRIVATE];
@@ -539,18 +564,32 @@ void rk_vgic_flush(struct rk_vcpu *v, struct rmi_rec_entry *e)
 	v->gic.used_lrs = n;
 	memcpy(v->gic.lrs, e->gicv3_lrs, sizeof(v->gic.lrs));
 	e->gicv3_hcr = overflow ? HCR_UIE : 0;
+	pe_load(v, e);
 }
 
 /* After REC_ENTER (vgic_v3_fold_lr_state): what the realm did with the LRs. */
 void rk_vgic_sync(struct rk_vcpu *v, const struct rmi_rec_exit *x)
 {
 	struct rk_vm *vm = v->vm;
+	const uint64_t *lrs = x->gicv3_lrs;
 
-	v->gic.hcr = x->gicv3_hcr;
-	v->gic.vmcr = x->gicv3_vmcr;
-	v->gic.misr = x->gicv3_misr;
+	if (vm->host->rmi_v2) {
+		/* vgic_v3_save_state: the RMM left the state in the PE's registers. */
+		const struct hw_ich *pe = hw_ich_this_pe();
+
+		lrs = pe->lr;
+		v->gic.hcr = pe->hcr;
+		v->gic.vmcr = pe->vmcr;
+		v->gic.misr = pe->misr;
+		v->gic.ap0r = pe->ap0r;
+		v->gic.ap1r = pe->ap1r;
+	} else {
+		v->gic.hcr = x->gicv3_hcr;
+		v->gic.vmcr = x->gicv3_vmcr;
+		v->gic.misr = x->gicv3_misr;
+	}
 	for (unsigned i = 0; i < v->gic.used_lrs; i++) {
-		uint64_t lr = x->gicv3_lrs[i];
+		uint64_t lr = lrs[i];
 		struct rk_irq *irq = rk_vgic_irq(vm, v, (uint32_t)lr);
 
 		if (!irq)

@@ -398,8 +398,10 @@ int rkm_manifest_load(const char *path, struct rkm_spec *s, char *err, size_t er
 		merr(&m, "rmm: expected \"1.0\" or \"2.0\"");
 		goto out;
 	}
-	if (v && !strcmp(json_string_value(v), "2.0"))
-		s->l.rmm = RKM_RMM_2_0;
+	if (v) {
+		s->l.rmm = strcmp(json_string_value(v), "2.0") ? RKM_RMM_1_0 : RKM_RMM_2_0;
+		s->rmm_set = true;
+	}
 	v = json_object_get(root, "realm");
 	if (v && parse_realm(&m, v))
 		goto out;

@@ -24,6 +24,8 @@ int rkm_from_plan(const struct vmm_plan *p, struct rkm_spec *s, char *err, size_
 	struct rkm_step st;
 
 	snprintf(s->vmm, sizeof(s->vmm), "realmkit-run");
+	/* The RMM `realmkit run` boots: REALMKIT_RMM, else 2.0 (rk_default_rmm()). */
+	s->l.rmm = rk_default_rmm() == RK_RMM_1_0 ? RKM_RMM_1_0 : RKM_RMM_2_0;
 	s->l.params.hash_algo = p->hash_algo;
 	s->l.params.ipa_bits = p->ipa_bits;
 	memcpy(s->l.params.rpv, p->rpv, sizeof(p->rpv));

@@ -21,6 +21,7 @@ struct rkm_spec {
 	void **blobs;   /* owned region data */
 	unsigned nblobs, capblobs;
 	char vmm[64];   /* which layout: "manifest", "kvmtool", "qemu", "realmkit-run", "ccel" */
+	bool rmm_set;   /* l.rmm comes from the input (a manifest's "rmm") */
 };
 
 void rkm_spec_init(struct rkm_spec *s);

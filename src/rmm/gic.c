@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "arch/esr.h"
+#include "hw/ich.h"
 #include "rmm/gic.h"
 
 #define HCR_EN           (1UL << 0)
@@ -266,6 +267,37 @@ void gic_exit(const struct rec *rec, struct rmi_rec_exit *x)
 	x->gicv3_hcr = rec->gic_hcr & (HCR_EOICOUNT | HCR_NS_MASK);
 	x->gicv3_misr = misr(rec);
 	x->gicv3_vmcr = rec->gic_vmcr;
+}
+
+/*
+ * RMI 2.0: the host programs the PE's virtual CPU interface (hw/ich.h) and
+ * the REC runs with what it finds there, all of ICH_HCR_EL2 included (TF-RMM
+ * main keeps no copy for Plane 0 and masks no HCR bit); VMCR and the active
+ * priorities are the host's to save and restore, as for a normal VM.
+ */
+void gic_entry_pe(struct rec *rec)
+{
+	const struct hw_ich *pe = hw_ich_this_pe();
+
+	RK_STATIC_ASSERT(HW_ICH_NUM_LRS == RMM_GIC_NUM_LRS, "one LR file");
+	rec->gic_hcr = pe->hcr;
+	memcpy(rec->gic_lrs, pe->lr, sizeof(rec->gic_lrs));
+	rec->gic_vmcr = pe->vmcr;
+	rec->gic_ap0r = pe->ap0r & 0xffffffffUL;
+	rec->gic_ap1r = pe->ap1r & 0xffffffffUL;
+}
+
+/* At the exit the state stays in the registers, the interface disabled (En clear). */
+void gic_exit_pe(const struct rec *rec)
+{
+	struct hw_ich *pe = hw_ich_this_pe();
+
+	memcpy(pe->lr, rec->gic_lrs, sizeof(pe->lr));
+	pe->misr = misr(rec);
+	pe->hcr = rec->gic_hcr & ~HCR_EN;
+	pe->vmcr = rec->gic_vmcr;
+	pe->ap0r = rec->gic_ap0r;
+	pe->ap1r = rec->gic_ap1r;
 }
 
 /* ---- acknowledge, EOI, deactivate ---- */

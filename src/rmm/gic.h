@@ -19,6 +19,9 @@ enum gic_result {
 /* Entry: the host's list registers and ICH_HCR bits; exit: what the host gets back. */
 void gic_entry(struct rec *rec, const struct rmi_rec_entry *e);
 void gic_exit(const struct rec *rec, struct rmi_rec_exit *x);
+/* RMI 2.0: the same from / to the PE's ICH_*_EL2 registers (hw/ich.h). */
+void gic_entry_pe(struct rec *rec);
+void gic_exit_pe(const struct rec *rec);
 /* Is a virtual IRQ signalled to the PE (whatever PSTATE.I says)? */
 bool gic_virq(const struct rec *rec);
 /* Is the maintenance interrupt asserted (ICH_HCR.En and MISR != 0)? */

@@ -342,6 +342,8 @@ void sro_for_each_held(struct rmm *rmm, void (*fn)(void *arg, uint64_t pa, bool 
 /* REC_ENTER's boundary in 2.0 mode: RecRun 2.0 <-> the internal (1.0) layout. */
 void v2_run_entry_in(struct rmi_rec_run *run);
 void v2_run_exit_out(struct rmi_rec_exit *exit);
+/* REC_ENTER 2.0: are the list registers the host left in the PE (hw/ich.h) valid? */
+bool v2_gic_pe_valid(void);
 
 /* ---- running RECs (run.c) ---- */
 void rec_rt_free(struct rec_rt *rt);

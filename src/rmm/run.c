@@ -828,7 +828,8 @@ static uint64_t entry_check(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa,
 		return RMI_RET(RMI_ERROR_REALM, 0);
 	if (rd->state == REALM_SYSTEM_OFF)
 		return RMI_RET(RMI_ERROR_REALM, 1);
-	if (!rec->runnable || rec->psci.pending || !gic_entry_valid(&run->enter))
+	if (!rec->runnable || rec->psci.pending ||
+	    !(rmm->plat.rmi_v2 ? v2_gic_pe_valid() : gic_entry_valid(&run->enter)))
 		return RMI_RET(RMI_ERROR_REC, 0);
 	fault_ipa = (rec->last_hpfar >> 4) << GRANULE_SHIFT;
 	if ((run->enter.flags & RMI_REC_ENTRY_FLAG_INJECT_SEA) &&
@@ -907,7 +908,10 @@ static void complete_exit(struct run_ctx *ctx, const struct rmi_rec_entry *entry
 
 static void fill_common_exit(struct run_ctx *ctx, struct rmi_rec_exit *exit)
 {
-	gic_exit(ctx->rec, exit);
+	if (ctx->rmm->plat.rmi_v2)
+		gic_exit_pe(ctx->rec); /* RMI 2.0: left in the PE's registers */
+	else
+		gic_exit(ctx->rec, exit);
 	timer_exit(ctx->rec, exit);
 }
 
@@ -959,7 +963,10 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	STAT_INC(rmm, rec_enters);
 
 	memset(&run.exit, 0, sizeof(run.exit));
-	gic_entry(ctx.rec, &run.enter);
+	if (rmm->plat.rmi_v2)
+		gic_entry_pe(ctx.rec); /* RMI 2.0: from the PE's registers */
+	else
+		gic_entry(ctx.rec, &run.enter);
 	complete_exit(&ctx, &run.enter);
 
 	if (timer_entry(ctx.rec) || gic_maintenance(ctx.rec)) {

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "hw/ich.h"
 #include "rmm/internal.h"
 
 #define L0GPT_SIZE (1UL << 30) /* FEATURES(1).L0GPTSZ = 30 bits */
@@ -148,7 +149,9 @@ static uint64_t v2_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 
 /*
  * RecRun 2.0 has no GIC fields: the entry's bytes from 0x300 are padding and
- * are not interpreted; the exit's 0x300..0x3ff are zero and plane is 0.
+ * are not interpreted; the exit's 0x300..0x3ff are zero and plane is 0.  The
+ * virtual interrupts travel in the PE's ICH_*_EL2 registers instead
+ * (hw/ich.h; gic_entry_pe() / gic_exit_pe()).
  */
 void v2_run_entry_in(struct rmi_rec_run *run)
 {
@@ -308,4 +311,29 @@ void v2_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res)
 		sro_op_cancel(rmm, x, res);
 		break;
 	}
+}
+
+/*
+ * The vGIC check of REC_ENTER 2.0, on the list registers the host left in the
+ * PE (TF-RMM main gic_validate_vgic()): among the LRs whose state is not
+ * Invalid, none has HW set and no two name the same vINTID.  ICH_HCR_EL2 is
+ * not checked: the host's whole value is used.
+ */
+bool v2_gic_pe_valid(void)
+{
+	const struct hw_ich *pe = hw_ich_this_pe();
+
+	for (unsigned i = 0; i < HW_ICH_NUM_LRS; i++) {
+		uint64_t lr = pe->lr[i];
+
+		if (!(lr >> ICH_LR_STATE_SHIFT))
+			continue;
+		if (lr & ICH_LR_HW)
+			return false;
+		for (unsigned j = i + 1; j < HW_ICH_NUM_LRS; j++)
+			if ((pe->lr[j] >> ICH_LR_STATE_SHIFT) &&
+			    (uint32_t)pe->lr[j] == (uint32_t)lr)
+				return false;
+	}
+	return true;
 }
