@@ -8,7 +8,7 @@
  * same instruction.  Median of 5 runs [min..max].  Then the same round trips
  * with 1, 2 and 4 vCPU threads of one realm at once.  docs/PERFORMANCE.md.
  *
- *	bench_run [--quick] [SECTION...]
+ *	bench_run [--quick] [--runs=N] [SECTION...]
  *
  * SECTION: compute, memory, rsi, mmio, irq, scaling (default: all; irq
  * compares with the MMIO round trip and runs mmio first).  The bare
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <unicorn/unicorn.h>
@@ -313,9 +314,30 @@ static void *vcpu_main(void *arg)
 }
 
 /* Wall time for @n vCPUs each running @prog for @iters iterations at once. */
-static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, size_t len,
-			  uint64_t iters, uint64_t x1, uint64_t done)
+/* CPU time of the process and voluntary context switches (sleeps on a lock, a poll...). */
+struct usage {
+	double cpu;
+	long sleeps;
+};
+
+static struct usage usage_now(void)
 {
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (struct usage){ (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+				       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6,
+			       ru.ru_nvcsw };
+}
+
+/*
+ * Wall time for @n vCPUs each running @prog for @iters iterations at once;
+ * *@u gets the CPU time and sleeps of the timed part.
+ */
+static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, size_t len,
+			  uint64_t iters, uint64_t x1, uint64_t done, struct usage *u)
+{
+	struct usage u0;
 	uint8_t *img = aligned_alloc(4096, 4096);
 	struct vcpu_thread th[8];
 	pthread_barrier_t ready;
@@ -347,10 +369,14 @@ static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, s
 	}
 	/* Every vCPU has entered the realm once (its PE exists): the clock starts. */
 	pthread_barrier_wait(&ready);
+	u0 = usage_now();
 	t = now();
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
 	t = now() - t;
+	*u = usage_now();
+	u->cpu -= u0.cpu;
+	u->sleeps -= u0.sleeps;
 	pthread_barrier_destroy(&ready);
 	for (unsigned i = 0; i < n; i++)
 		if (th[i].err) {
@@ -368,28 +394,35 @@ static void scaling(struct rk_host *h, unsigned runs, uint64_t trips)
 {
 	const uint64_t shared = 1ULL << 32, done = shared | 0x0b000000ULL;
 
-	printf("\nvCPU threads in one realm (each its own loop; %u cores here)\n", (unsigned)
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("\nvCPU threads in one realm (each its own loop; %u cores here); cpu: CPU time of the\n"
+	       "process per op, sleeps: voluntary context switches per op (both of the median run)\n",
+	       (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	for (unsigned k = 0; k < 2; k++) {
 		const char *what = k ? "MMIO exit to the VMM" : "RSI call in the RMM";
 		double one = 0;
 
 		for (unsigned n = 1; n <= 4; n *= 2) {
 			struct series sr = { 0 };
-			double r;
+			struct usage u[SERIES_MAX];
+			double r, ops = (double)(n * trips);
+			unsigned med = 0;
 
 			for (unsigned i = 0; i < runs; i++)
 				series_add(&sr, k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
-								 trips, shared | 0x0a000000ULL, done)
+								 trips, shared | 0x0a000000ULL, done,
+								 &u[i])
 						  : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n), trips,
-								 0, done));
+								 0, done, &u[i]));
 			r = series_median(&sr);
+			for (unsigned i = 0; i < runs; i++)
+				if (sr.v[i] == r)
+					med = i;
 			if (n == 1)
 				one = r;
-			printf("%-24s %u vCPU%s  %8.3f us/op per vCPU  aggregate %7.3f Mop/s  "
-			       "(%.2fx of 1 vCPU)\n", what, n, n > 1 ? "s" : " ",
-			       r * 1e6 / (double)trips, (double)(n * trips) / r / 1e6,
-			       one / r * n);
+			printf("%-20s %u vCPU%s %7.3f us/op per vCPU  aggregate %6.3f Mop/s (%.2fx of 1)"
+			       "  cpu %.2f us/op  sleeps %.3f/op\n", what, n, n > 1 ? "s" : " ",
+			       r * 1e6 / (double)trips, ops / r / 1e6, one / r * n,
+			       u[med].cpu * 1e6 / ops, (double)u[med].sleeps / ops);
 		}
 	}
 }
@@ -480,6 +513,14 @@ int main(int argc, char **argv)
 	double mmio_rt = 0;
 	double load[3];
 
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--runs=", 7)) {
+			runs = (unsigned)atoi(argv[i] + 7);
+			if (runs < 1 || runs > SERIES_MAX) {
+				fprintf(stderr, "bench_run: --runs must be 1..%d\n", SERIES_MAX);
+				return 2;
+			}
+		}
 	if (!h)
 		return 1;
 	if (getloadavg(load, 3) == 3)

@@ -56,13 +56,20 @@ struct mapping {
 	uint64_t base, size;
 };
 
+/*
+ * What the block hook must look at, in one word so that the hook costs a
+ * single load when nothing is pending (the common case, paid per block).
+ */
+#define ATTN_KICK  1U /* cpu_kick(): stop at the next block start (any thread) */
+#define ATTN_IRQ   2U /* the IRQ line is up: stop where PSTATE.I is clear */
+#define ATTN_TIMER 4U /* a deadline is armed: read the counter now and then */
+
 struct cpu {
+	unsigned attn; /* ATTN_*, atomic: first, the block hook's only load */
 	uc_engine *uc;
 	const struct cpu_ops *ops;
 	void *owner;
 	uc_hook hooks[7];
-	int kicked; /* cpu_kick(): stop at the next block boundary (atomic) */
-	bool irq_line;     /* a virtual IRQ is signalled: taken where PSTATE.I is clear */
 	uint64_t deadline; /* counter value of the next timer event, 0 if none */
 	unsigned nblocks;
 	bool hvc_past; /* the model stopped past an HVC */
@@ -172,13 +179,16 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
 {
 	struct cpu *c = data;
+	unsigned attn = __atomic_load_n(&c->attn, __ATOMIC_ACQUIRE);
 
 	(void)addr, (void)size;
-	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE)) {
-		uc_emu_stop(uc);
+	if (__builtin_expect(!attn, 1))
+		return;
+	if (attn & ATTN_KICK) {
+		stop_with(c, CPU_STOP_KICK);
 		return;
 	}
-	if (c->irq_line) {
+	if (attn & ATTN_IRQ) {
 		/*
 		 * Unicorn 2.0 reports no DAIF change (MSR DAIFClr, ERET): the
 		 * interrupt is taken at the first block start where it is unmasked.
@@ -192,7 +202,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
 		}
 	}
 	/* The counter is read every 16 blocks while a timer is armed (1: already due). */
-	if (c->deadline && (c->deadline == 1 || !(++c->nblocks & 15)) &&
+	if ((attn & ATTN_TIMER) && (c->deadline == 1 || !(++c->nblocks & 15)) &&
 	    cpu_counter() >= c->deadline)
 		stop_with(c, CPU_STOP_TIMER);
 }
@@ -327,10 +337,10 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 	if (!c->stopped) {
 		if (err != UC_ERR_OK)
 			return -1;
-		stop->reason = budget ? CPU_STOP_BUDGET : CPU_STOP_KICK;
+		stop->reason = CPU_STOP_BUDGET; /* only the hooks stop it otherwise */
 	}
 	if (stop->reason == CPU_STOP_KICK)
-		__atomic_store_n(&c->kicked, 0, __ATOMIC_RELEASE);
+		__atomic_fetch_and(&c->attn, ~ATTN_KICK, __ATOMIC_ACQ_REL);
 	if (stop->reason == CPU_STOP_UNDEF && (stop->insn & INSN_WFX_MASK) == INSN_WFE)
 		stop->reason = CPU_STOP_WFI;
 	return 0;
@@ -345,19 +355,31 @@ uint64_t cpu_counter(void)
 	       (1000000000ULL / CPU_CNTFRQ);
 }
 
+/* The owner's bits: a read-modify-write, since a kick may be setting its bit at the same time. */
+static void attn_set(struct cpu *c, unsigned bit, bool on)
+{
+	if (!!(__atomic_load_n(&c->attn, __ATOMIC_RELAXED) & bit) == on)
+		return;
+	if (on)
+		__atomic_fetch_or(&c->attn, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&c->attn, ~bit, __ATOMIC_RELAXED);
+}
+
 void cpu_set_irq_line(struct cpu *c, bool up)
 {
-	c->irq_line = up;
+	attn_set(c, ATTN_IRQ, up);
 }
 
 void cpu_set_deadline(struct cpu *c, uint64_t deadline)
 {
 	c->deadline = deadline;
+	attn_set(c, ATTN_TIMER, deadline != 0);
 }
 
 void cpu_kick(struct cpu *c)
 {
-	__atomic_store_n(&c->kicked, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_or(&c->attn, ATTN_KICK, __ATOMIC_RELEASE);
 }
 
 void cpu_s2_invalidate(struct cpu *c, uint64_t lo, uint64_t hi)

@@ -675,6 +675,38 @@ static enum run_action handle_stop(struct run_ctx *ctx, const struct cpu_stop_in
 	}
 }
 
+/*
+ * The stops served without the RMM lock: they touch only the REC this
+ * thread runs (its PE, its GIC CPU interface and timers, the exit being
+ * built), which no other thread uses while the REC is running (its
+ * refcount is 1), as TF-RMM serves them holding only the REC.  An RSI call
+ * that reads or changes realm state (the RTT, the RD's measurements, other
+ * RECs) and a stage-2 abort (an RTT walk) need the lock: UNSERVED.
+ */
+#define UNSERVED (-1)
+
+static int serve_unlocked(struct run_ctx *ctx, const struct cpu_stop_info *st)
+{
+	uint64_t fid;
+
+	switch (st->reason) {
+	case CPU_STOP_SMC:
+		fid = cpu_get_x(ctx->cpu, 0) & 0xfffeffffUL;
+		if (fid == RSI_VERSION || fid == RSI_FEATURES) {
+			STAT_INC(ctx->rmm, rsi_calls);
+			return (int)rsi_handle(ctx, fid); /* the registers only */
+		}
+		if (rsi_is_rsi(fid) || psci_is_psci(fid))
+			return UNSERVED;
+		run_ret(ctx, SMCCC_NOT_SUPPORTED, 0, 0, 0);
+		return RUN_CONTINUE;
+	case CPU_STOP_ABORT:
+		return UNSERVED;
+	default:
+		return (int)handle_stop(ctx, st);
+	}
+}
+
 /* ---- the host's timer tick ---- */
 
 static uint64_t now_ns(void)
@@ -964,18 +996,31 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 		 */
 		run.exit.exit_reason = RMI_EXIT_IRQ;
 	} else {
-		for (unsigned runs = 1;; runs++) {
+		const uint64_t slice = rmm->plat.slice_insns;
+		unsigned runs = 0;
+		int served;
+
+		pthread_mutex_unlock(&rmm->lock);
+		for (;;) {
 			bool fired;
 			uint64_t d = timer_deadline(ctx.rec, &fired);
 
 			cpu_set_deadline(rt->cpu, fired ? 1 : d);
 			cpu_set_irq_line(rt->cpu, gic_virq(ctx.rec));
-			pthread_mutex_unlock(&rmm->lock);
-			guest_run(rt, rmm->plat.slice_insns, &stop);
-			pthread_mutex_lock(&rmm->lock);
-			if (handle_stop(&ctx, &stop) != RUN_CONTINUE)
+			guest_run(rt, slice, &stop);
+			runs++;
+			served = serve_unlocked(&ctx, &stop);
+			if (served == UNSERVED) {
+				pthread_mutex_lock(&rmm->lock);
+				served = (int)handle_stop(&ctx, &stop);
+				if (served == RUN_CONTINUE && !(slice && runs >= RMM_SLICE_RUNS))
+					pthread_mutex_unlock(&rmm->lock);
+			} else if (served == RUN_EXIT || (slice && runs >= RMM_SLICE_RUNS)) {
+				pthread_mutex_lock(&rmm->lock);
+			}
+			if (served != RUN_CONTINUE)
 				break;
-			if (rmm->plat.slice_insns && runs >= RMM_SLICE_RUNS) {
+			if (slice && runs >= RMM_SLICE_RUNS) {
 				/* The deterministic slice is over: the same exit as the tick's. */
 				stop.reason = CPU_STOP_BUDGET;
 				handle_stop(&ctx, &stop);
