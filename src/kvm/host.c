@@ -97,6 +97,7 @@ uint64_t rk_rmi_delegate(struct rk_host *h, uint64_t pa, bool delegate)
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 {
 	struct rk_host *h;
+	pthread_mutexattr_t ma;
 	uint64_t dram = cfg && cfg->dram_size ? cfg->dram_size : 4ULL << 30;
 	const char *chunk = getenv("REALMKIT_POPULATE_CHUNK"), *env_rmm = getenv("REALMKIT_RMM");
 	unsigned rmm = cfg ? cfg->rmm : 0;
@@ -126,7 +127,11 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	pthread_mutex_init(&h->lock, NULL);
+	/* Short stretches on every ioctl of every vCPU thread: spin a little before sleeping. */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&h->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	h->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (h->ifd < 0) {
 		pthread_mutex_destroy(&h->lock);

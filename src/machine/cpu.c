@@ -112,6 +112,20 @@ static bool add_mapping(struct cpu *c, uint64_t base, uint64_t size)
 	return true;
 }
 
+bool cpu_s2_map(struct cpu *c, const struct cpu_s2_map *m)
+{
+	uint32_t perms = UC_PROT_READ | (m->writable ? UC_PROT_WRITE : 0) |
+			 (m->executable ? UC_PROT_EXEC : 0);
+
+	if (uc_mem_map_ptr(c->uc, m->base, m->size, perms, m->hva) != UC_ERR_OK)
+		return false;
+	if (!add_mapping(c, m->base, m->size)) {
+		uc_mem_unmap(c->uc, m->base, m->size);
+		return false;
+	}
+	return true;
+}
+
 /* Stage-2 miss: ask the owner, map what it grants, or stop the CPU. */
 static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
 			void *data)
@@ -120,15 +134,11 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
 	struct cpu_s2_map m;
 	bool write = type == UC_MEM_WRITE_UNMAPPED;
 	bool fetch = type == UC_MEM_FETCH_UNMAPPED;
-	uint32_t perms;
 
 	(void)uc;
 	switch (c->ops->s2_resolve(c->owner, addr, write, fetch, &m)) {
 	case CPU_S2_MAPPED:
-		perms = UC_PROT_READ | (m.writable ? UC_PROT_WRITE : 0) |
-			(m.executable ? UC_PROT_EXEC : 0);
-		if (uc_mem_map_ptr(c->uc, m.base, m.size, perms, m.hva) == UC_ERR_OK &&
-		    add_mapping(c, m.base, m.size))
+		if (cpu_s2_map(c, &m))
 			return true;
 		break;
 	case CPU_S2_BUSY:

@@ -100,40 +100,56 @@ static enum cpu_s2_result s2_resolve(void *owner, uint64_t ipa, bool write, bool
 	struct rtt_walk w;
 	uint64_t e, size;
 
-	(void)write;
+	(void)write, (void)fetch;
+	/*
+	 * The unprotected half (MMIO, shared pages) is resolved by
+	 * handle_abort(), under the RMM lock it takes anyway for an MMIO exit:
+	 * the emulator stops without taking the lock a second time.  (The
+	 * range and the protected bit come from the RD's s2sz: fixed.)
+	 */
+	if (!rd_ipa_in_range(rt->rd, ipa) || !rd_ipa_protected(rt->rd, ipa))
+		return CPU_S2_FAULT;
 	/* The RTT may be changing under the RMM lock: never wait for it here. */
 	if (pthread_mutex_trylock(&rmm->lock)) {
 		STAT_INC(rmm, s2_busy);
 		return CPU_S2_BUSY;
 	}
-	if (!rd_ipa_in_range(rt->rd, ipa))
-		goto out;
 	rtt_walk(rmm, rt->rd, ipa, 3, &w);
 	e = *w.entry;
 	size = rtt_level_size(w.level);
 	m->base = ipa & ~(size - 1);
 	m->size = size;
-	if (rd_ipa_protected(rt->rd, ipa)) {
-		if (s2tte_hipas(e) != HIPAS_ASSIGNED || s2tte_ripas(e) != RMI_RAM)
-			goto out;
+	if (s2tte_hipas(e) == HIPAS_ASSIGNED && s2tte_ripas(e) == RMI_RAM) {
 		m->hva = pas_rmm_va(rmm->pas, s2tte_pa(e));
 		m->writable = true;
 		m->executable = true;
-	} else {
-		uint64_t pa = s2tte_pa(e);
-
-		if (s2tte_hipas(e) != HIPAS_ASSIGNED_NS || fetch || !ns_range_ok(rmm, pa, size) ||
-		    !ns_track(rt, pa, size))
-			goto out;
-		m->hva = pas_rmm_va(rmm->pas, pa);
-		m->writable = e & S2TTE_S2AP_W;
-		m->executable = false;
+		STAT_INC(rmm, s2_maps);
+		ret = CPU_S2_MAPPED;
 	}
-	STAT_INC(rmm, s2_maps);
-	ret = CPU_S2_MAPPED;
-out:
 	pthread_mutex_unlock(&rmm->lock);
 	return ret;
+}
+
+/*
+ * An unprotected IPA the host has mapped (ASSIGNED_NS onto NS DRAM): map the
+ * entry's range into the PE, never executable.  RMM lock held, PE stopped.
+ */
+static bool s2_map_ns(struct run_ctx *ctx, const struct rtt_walk *w, uint64_t ipa)
+{
+	struct rec_rt *rt = ctx->rec->rt;
+	uint64_t e = *w->entry, size = rtt_level_size(w->level), pa = s2tte_pa(e);
+	struct cpu_s2_map m = {
+		.base = ipa & ~(size - 1),
+		.size = size,
+		.hva = pas_rmm_va(ctx->rmm->pas, pa),
+		.writable = e & S2TTE_S2AP_W,
+	};
+
+	/* rt->ns is read by s2_shootdown_ns() under the RMM lock, which is held here. */
+	if (!ns_range_ok(ctx->rmm, pa, size) || !ns_track(rt, pa, size) || !cpu_s2_map(ctx->cpu, &m))
+		return false;
+	STAT_INC(ctx->rmm, s2_maps);
+	return true;
 }
 
 /* ID registers the realm reads (Arm ARM D19.2), as the RMM presents them. */
@@ -524,8 +540,8 @@ static enum run_action handle_abort(struct run_ctx *ctx, const struct cpu_stop_i
 		inject_sea(ctx, hw_esr, ipa);
 		return RUN_CONTINUE;
 	}
-	if (s2tte_hipas(e) == HIPAS_ASSIGNED_NS && ns_range_ok(ctx->rmm, s2tte_pa(e), GRANULE_SIZE))
-		return RUN_CONTINUE; /* mapped meanwhile */
+	if (s2tte_hipas(e) == HIPAS_ASSIGNED_NS && s2_map_ns(ctx, &w, ipa))
+		return RUN_CONTINUE; /* a shared page: mapped now, the access is retried */
 	/* Unprotected and not mapped: MMIO for the host to emulate when the syndrome is valid. */
 	if (st->write) {
 		uint64_t v = s.srt == 31 || !s.valid ? 0 : cpu_get_x(ctx->cpu, s.srt);
