@@ -409,35 +409,39 @@ static void scaling(struct rk_host *h, unsigned runs, uint64_t trips)
 {
 	const uint64_t shared = 1ULL << 32, done = shared | 0x0b000000ULL;
 
-	printf("\nvCPU threads in one realm (each its own loop; %u cores here); cpu: CPU time of the\n"
-	       "process per op, sleeps: voluntary context switches per op (both of the median run)\n",
+	printf("\nvCPU threads in one realm (each its own loop; %u cores here); runs of 1, 2 and 4\n"
+	       "vCPUs interleaved; cpu: CPU time of the process per op, sleeps: voluntary\n"
+	       "context switches per op (both of the median run)\n",
 	       (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	for (unsigned k = 0; k < 2; k++) {
 		const char *what = k ? "MMIO exit to the VMM" : "RSI call in the RMM";
+		struct series sr[3] = { 0 };
+		struct usage u[3][SERIES_MAX];
 		double one = 0;
 
-		for (unsigned n = 1; n <= 4; n *= 2) {
-			struct series sr = { 0 };
-			struct usage u[SERIES_MAX];
-			double r, ops = (double)(n * trips);
-			unsigned med = 0;
+		for (unsigned i = 0; i < runs; i++)
+			for (unsigned l = 0; l < 3; l++) {
+				unsigned n = 1U << l;
+
+				series_add(&sr[l], k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
+								   trips, shared | 0x0a000000ULL,
+								   done, &u[l][i])
+						     : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n),
+								   trips, 0, done, &u[l][i]));
+			}
+		for (unsigned l = 0; l < 3; l++) {
+			unsigned n = 1U << l, med = 0;
+			double r = series_median(&sr[l]), ops = (double)(n * trips);
 
 			for (unsigned i = 0; i < runs; i++)
-				series_add(&sr, k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
-								 trips, shared | 0x0a000000ULL, done,
-								 &u[i])
-						  : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n), trips,
-								 0, done, &u[i]));
-			r = series_median(&sr);
-			for (unsigned i = 0; i < runs; i++)
-				if (sr.v[i] == r)
+				if (sr[l].v[i] == r)
 					med = i;
 			if (n == 1)
 				one = r;
 			printf("%-20s %u vCPU%s %7.3f us/op per vCPU  aggregate %6.3f Mop/s (%.2fx of 1)"
 			       "  cpu %.2f us/op  sleeps %.3f/op\n", what, n, n > 1 ? "s" : " ",
 			       r * 1e6 / (double)trips, ops / r / 1e6, one / r * n,
-			       u[med].cpu * 1e6 / ops, (double)u[med].sleeps / ops);
+			       u[l][med].cpu * 1e6 / ops, (double)u[l][med].sleeps / ops);
 		}
 	}
 }
