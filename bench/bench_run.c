@@ -8,7 +8,12 @@
  * same instruction.  Median of 5 runs [min..max].  Then the same round trips
  * with 1, 2 and 4 vCPU threads of one realm at once.  docs/PERFORMANCE.md.
  *
- *	bench_run [--quick]
+ *	bench_run [--quick] [--runs=N] [--cpu] [SECTION...]
+ *
+ * SECTION: compute, memory, rsi, mmio, irq, scaling (default: all; irq
+ * compares with the MMIO round trip and runs mmio first).  The bare
+ * emulator runs twice: alone, and with an empty UC_HOOK_BLOCK hook (the
+ * price of any per-block hook, the mechanism the PE uses for exact stops).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <unicorn/unicorn.h>
@@ -44,7 +50,22 @@ static const uint32_t p_rsi[] = { 0xaa0003f4, 0xd2803200, 0xf2b88000, 0xd2800001
 static const uint32_t p_mmio[] = { 0xaa0003f4, 0xf9000034, 0xf1000694, 0x54ffffc1, 0xd2800100,
 				   0xf2b08000, 0xd4000003, 0x14000000 };
 
+/*
+ * The clock of the single-thread sections: wall time, or with --cpu the
+ * process's CPU time, whose ratios a loaded machine skews far less (a run
+ * is not charged for the time other processes had the core).
+ */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(bench_clock, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double wall(void)
 {
 	struct timespec t;
 
@@ -58,6 +79,11 @@ struct bare {
 	uint64_t smcs;
 	bool mmio;
 };
+
+static void bare_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
+{
+	(void)uc, (void)addr, (void)size, (void)data;
+}
 
 static void bare_intr(uc_engine *uc, uint32_t intno, void *data)
 {
@@ -86,7 +112,8 @@ static void bare_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t
 	(void)uc, (void)off, (void)size, (void)v, (void)data;
 }
 
-static double bare_run(const uint32_t *prog, size_t len, uint64_t iters, uint64_t x1)
+static double bare_run(const uint32_t *prog, size_t len, uint64_t iters, uint64_t x1,
+		       bool block_hook)
 {
 	uint8_t *ram = aligned_alloc(4096, 2 * MiB);
 	struct bare b = { 0 };
@@ -100,6 +127,8 @@ static double bare_run(const uint32_t *prog, size_t len, uint64_t iters, uint64_
 	uc_mem_map_ptr(uc, RAM_GPA, 2 * MiB, UC_PROT_ALL, ram);
 	uc_mmio_map(uc, 0x0a000000, 4096, bare_mmio_read, NULL, bare_mmio_write, NULL);
 	uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)bare_intr, &b, 1, 0);
+	if (block_hook)
+		uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)bare_block, NULL, 1, 0);
 	uc_reg_write(uc, UC_ARM64_REG_X0, &iters);
 	uc_reg_write(uc, UC_ARM64_REG_X1, &x1);
 	t = now();
@@ -300,9 +329,30 @@ static void *vcpu_main(void *arg)
 }
 
 /* Wall time for @n vCPUs each running @prog for @iters iterations at once. */
-static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, size_t len,
-			  uint64_t iters, uint64_t x1, uint64_t done)
+/* CPU time of the process and voluntary context switches (sleeps on a lock, a poll...). */
+struct usage {
+	double cpu;
+	long sleeps;
+};
+
+static struct usage usage_now(void)
 {
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (struct usage){ (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+				       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6,
+			       ru.ru_nvcsw };
+}
+
+/*
+ * Wall time for @n vCPUs each running @prog for @iters iterations at once;
+ * *@u gets the CPU time and sleeps of the timed part.
+ */
+static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, size_t len,
+			  uint64_t iters, uint64_t x1, uint64_t done, struct usage *u)
+{
+	struct usage u0;
 	uint8_t *img = aligned_alloc(4096, 4096);
 	struct vcpu_thread th[8];
 	pthread_barrier_t ready;
@@ -334,10 +384,14 @@ static double realm_run_n(struct rk_host *h, unsigned n, const uint32_t *prog, s
 	}
 	/* Every vCPU has entered the realm once (its PE exists): the clock starts. */
 	pthread_barrier_wait(&ready);
-	t = now();
+	u0 = usage_now();
+	t = wall();
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
-	t = now() - t;
+	t = wall() - t;
+	*u = usage_now();
+	u->cpu -= u0.cpu;
+	u->sleeps -= u0.sleeps;
 	pthread_barrier_destroy(&ready);
 	for (unsigned i = 0; i < n; i++)
 		if (th[i].err) {
@@ -355,45 +409,108 @@ static void scaling(struct rk_host *h, unsigned runs, uint64_t trips)
 {
 	const uint64_t shared = 1ULL << 32, done = shared | 0x0b000000ULL;
 
-	printf("\nvCPU threads in one realm (each its own loop; %u cores here)\n", (unsigned)
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("\nvCPU threads in one realm (each its own loop; %u cores here); runs of 1, 2 and 4\n"
+	       "vCPUs interleaved; cpu: CPU time of the process per op, sleeps: voluntary\n"
+	       "context switches per op (both of the median run)\n",
+	       (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	for (unsigned k = 0; k < 2; k++) {
 		const char *what = k ? "MMIO exit to the VMM" : "RSI call in the RMM";
+		struct series sr[3] = { 0 };
+		struct usage u[3][SERIES_MAX];
 		double one = 0;
 
-		for (unsigned n = 1; n <= 4; n *= 2) {
-			struct series sr = { 0 };
-			double r;
+		for (unsigned i = 0; i < runs; i++)
+			for (unsigned l = 0; l < 3; l++) {
+				unsigned n = 1U << l;
+
+				series_add(&sr[l], k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
+								   trips, shared | 0x0a000000ULL,
+								   done, &u[l][i])
+						     : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n),
+								   trips, 0, done, &u[l][i]));
+			}
+		for (unsigned l = 0; l < 3; l++) {
+			unsigned n = 1U << l, med = 0;
+			double r = series_median(&sr[l]), ops = (double)(n * trips);
 
 			for (unsigned i = 0; i < runs; i++)
-				series_add(&sr, k ? realm_run_n(h, n, p_mmio_n, sizeof(p_mmio_n),
-								 trips, shared | 0x0a000000ULL, done)
-						  : realm_run_n(h, n, p_rsi_n, sizeof(p_rsi_n), trips,
-								 0, done));
-			r = series_median(&sr);
+				if (sr[l].v[i] == r)
+					med = i;
 			if (n == 1)
 				one = r;
-			printf("%-24s %u vCPU%s  %8.3f us/op per vCPU  aggregate %7.3f Mop/s  "
-			       "(%.2fx of 1 vCPU)\n", what, n, n > 1 ? "s" : " ",
-			       r * 1e6 / (double)trips, (double)(n * trips) / r / 1e6,
-			       one / r * n);
+			printf("%-20s %u vCPU%s %7.3f us/op per vCPU  aggregate %6.3f Mop/s (%.2fx of 1)"
+			       "  cpu %.2f us/op  sleeps %.3f/op\n", what, n, n > 1 ? "s" : " ",
+			       r * 1e6 / (double)trips, ops / r / 1e6, one / r * n,
+			       u[l][med].cpu * 1e6 / ops, (double)u[l][med].sleeps / ops);
 		}
 	}
 }
 
-static void report(const char *what, struct series *bare, struct series *realm, uint64_t n,
-		   const char *unit, bool per_op)
+/*
+ * One line: the realm against the bare emulator (the limit), and the bare
+ * emulator with an empty block hook (what any per-block hook costs).
+ */
+static void report(const char *what, struct series *bare, struct series *hooked,
+		   struct series *realm, uint64_t n, const char *unit, bool per_op)
 {
-	double b = series_median(bare), r = series_median(realm);
+	double b = series_median(bare), k = series_median(hooked), r = series_median(realm);
 
 	if (per_op)
-		printf("%-28s realm %8.3f us/%s [%.3f..%.3f]  bare %8.3f us/%s  realm/bare time %.2fx\n",
+		printf("%-26s realm %7.3f us/%s [%.3f..%.3f]  bare %7.3f  bare+block hook %7.3f"
+		       "  realm/bare time %.2fx\n",
 		       what, r * 1e6 / (double)n, unit, series_min(realm) * 1e6 / (double)n,
-		       series_max(realm) * 1e6 / (double)n, b * 1e6 / (double)n, unit, r / b);
+		       series_max(realm) * 1e6 / (double)n, b * 1e6 / (double)n,
+		       k * 1e6 / (double)n, r / b);
 	else
-		printf("%-28s realm %8.1f M%s/s [%.1f..%.1f]  bare %8.1f M%s/s  realm/bare speed %.2fx\n",
+		printf("%-26s realm %7.1f M%s/s [%.1f..%.1f]  bare %7.1f  bare+block hook %7.1f"
+		       " (%.2fx)  realm/bare speed %.2fx\n",
 		       what, (double)n / r / 1e6, unit, (double)n / series_max(realm) / 1e6,
-		       (double)n / series_min(realm) / 1e6, (double)n / b / 1e6, unit, b / r);
+		       (double)n / series_min(realm) / 1e6, (double)n / b / 1e6,
+		       (double)n / k / 1e6, b / k, b / r);
+}
+
+struct workload {
+	const char *name, *what, *unit;
+	const uint32_t *prog;
+	size_t len;
+	bool trips; /* a round trip per iteration (else a loop of @insns instructions) */
+	unsigned insns;
+	uint64_t bare_x1, realm_x1;
+};
+
+/* The realm and the two bare variants, interleaved run by run; returns the realm's median. */
+static double measure(struct rk_host *h, const struct workload *w, unsigned runs, uint64_t n)
+{
+	struct series sb = { 0 }, sk = { 0 }, sr = { 0 };
+	uint64_t exits = 0;
+
+	for (unsigned i = 0; i < runs; i++) {
+		series_add(&sb, bare_run(w->prog, w->len, n, w->bare_x1, false));
+		series_add(&sk, bare_run(w->prog, w->len, n, w->bare_x1, true));
+		series_add(&sr, realm_run(h, w->prog, w->len, n, w->realm_x1, &exits));
+	}
+	if (w->trips)
+		report(w->what, &sb, &sk, &sr, n, w->unit, true);
+	else
+		report(w->what, &sb, &sk, &sr, n * w->insns, w->unit, false);
+	if (w->realm_x1 >> 32 && exits != n)
+		printf("(unexpected: %llu MMIO exits for %llu stores)\n", (unsigned long long)exits,
+		       (unsigned long long)n);
+	return series_median(&sr);
+}
+
+static bool wanted(int argc, char **argv, const char *name)
+{
+	bool any = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		any = true;
+		if (!strcmp(argv[i], name))
+			return true;
+	}
+	return !any;
 }
 
 int main(int argc, char **argv)
@@ -403,46 +520,48 @@ int main(int argc, char **argv)
 	uint64_t big = quick ? 100000 : 40000000, trips = quick ? 1000 : 200000;
 	struct rk_host *h = rk_host_create(&(struct rk_host_config){ .dram_size = 256 * MiB });
 	const uint64_t mmio = 0x0a000000ULL | (1ULL << 32); /* the unprotected alias, IPA 33 */
-	struct series sb = { 0 }, sr = { 0 };
-	uint64_t exits = 0;
+	const struct workload loads[] = {
+		{ "compute", "compute (5 insns/iter)", "insn", p_compute, sizeof(p_compute), false,
+		  5, 0, 0 },
+		{ "memory", "load/store (7 insns/iter)", "insn", p_memory, sizeof(p_memory), false,
+		  7, RAM_GPA + MiB, RAM_GPA + MiB },
+		{ "rsi", "RSI call in the RMM", "call", p_rsi, sizeof(p_rsi), true, 0, 0, 0 },
+		{ "mmio", "MMIO exit to the VMM", "exit", p_mmio, sizeof(p_mmio), true, 0,
+		  0x0a000000, mmio },
+	};
+	double mmio_rt = 0;
+	double load[3];
 
-	for (unsigned i = 0; i < runs; i++) {
-		series_add(&sb, bare_run(p_compute, sizeof(p_compute), big, 0));
-		series_add(&sr, realm_run(h, p_compute, sizeof(p_compute), big, 0, &exits));
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--cpu"))
+			bench_clock = CLOCK_PROCESS_CPUTIME_ID;
+		else if (!strncmp(argv[i], "--runs=", 7)) {
+			runs = (unsigned)atoi(argv[i] + 7);
+			if (runs < 1 || runs > SERIES_MAX) {
+				fprintf(stderr, "bench_run: --runs must be 1..%d\n", SERIES_MAX);
+				return 2;
+			}
+		}
+	if (!h)
+		return 1;
+	if (getloadavg(load, 3) == 3)
+		printf("load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+	for (unsigned i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		const struct workload *w = &loads[i];
+		bool need = wanted(argc, argv, w->name) ||
+			    (!strcmp(w->name, "mmio") && wanted(argc, argv, "irq"));
+		double r;
+
+		if (!need)
+			continue;
+		r = measure(h, w, runs, w->trips ? trips : big);
+		if (!strcmp(w->name, "mmio"))
+			mmio_rt = r / (double)trips;
 	}
-	report("compute (5 insns/iter)", &sb, &sr, big * 5, "insn", false);
-
-	memset(&sb, 0, sizeof(sb));
-	memset(&sr, 0, sizeof(sr));
-	for (unsigned i = 0; i < runs; i++) {
-		series_add(&sb, bare_run(p_memory, sizeof(p_memory), big, RAM_GPA + MiB));
-		series_add(&sr, realm_run(h, p_memory, sizeof(p_memory), big, RAM_GPA + MiB, &exits));
-	}
-	report("load/store (7 insns/iter)", &sb, &sr, big * 7, "insn", false);
-
-	memset(&sb, 0, sizeof(sb));
-	memset(&sr, 0, sizeof(sr));
-	for (unsigned i = 0; i < runs; i++) {
-		series_add(&sb, bare_run(p_rsi, sizeof(p_rsi), trips, 0));
-		series_add(&sr, realm_run(h, p_rsi, sizeof(p_rsi), trips, 0, &exits));
-	}
-	report("RSI call in the RMM", &sb, &sr, trips, "call", true);
-
-	memset(&sb, 0, sizeof(sb));
-	memset(&sr, 0, sizeof(sr));
-	for (unsigned i = 0; i < runs; i++) {
-		series_add(&sb, bare_run(p_mmio, sizeof(p_mmio), trips, 0x0a000000));
-		series_add(&sr, realm_run(h, p_mmio, sizeof(p_mmio), trips, mmio, &exits));
-	}
-	report("MMIO exit to the VMM", &sb, &sr, trips, "exit", true);
-	if (exits != trips)
-		printf("(unexpected: %llu MMIO exits for %llu stores)\n", (unsigned long long)exits,
-		       (unsigned long long)trips);
-
-	{
+	if (wanted(argc, argv, "irq")) {
 		/* Interrupt round trips, against the MMIO round trip just measured (the limit). */
 		struct series st = { 0 }, ss = { 0 };
-		double per[2], mmio_rt = series_median(&sr) / (double)trips;
+		double per[2];
 
 		for (unsigned i = 0; i < runs; i++) {
 			if (!irq_run(h, per)) {
@@ -453,14 +572,17 @@ int main(int argc, char **argv)
 			series_add(&st, per[0]);
 			series_add(&ss, per[1]);
 		}
-		printf("%-28s realm %8.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
+		printf("%-26s realm %7.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
 		       "virtual timer IRQ", series_median(&st) * 1e6, series_min(&st) * 1e6,
 		       series_max(&st) * 1e6, series_median(&st) / mmio_rt);
-		printf("%-28s realm %8.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
+		printf("%-26s realm %7.3f us/irq [%.3f..%.3f]  = %.2fx the MMIO round trip\n",
 		       "SPI via KVM_IRQ_LINE", series_median(&ss) * 1e6, series_min(&ss) * 1e6,
 		       series_max(&ss) * 1e6, series_median(&ss) / mmio_rt);
 	}
-	scaling(h, runs, quick ? 5000 : trips / 4);
+	if (wanted(argc, argv, "scaling"))
+		scaling(h, runs, quick ? 5000 : trips / 4);
+	if (getloadavg(load, 3) == 3)
+		printf("load average at end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
 	rk_host_destroy(h);
 	return 0;
 }

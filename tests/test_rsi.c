@@ -529,6 +529,70 @@ static void test_icc_el0(void)
 	machine_fini(&w.m);
 }
 
+/*
+ * A shared page (RTT_MAP_UNPROTECTED onto NS memory) as the realm uses it:
+ * the RMM maps it into the PE at the first access (a stop resolved under the
+ * RMM lock, not inside the emulator), loads and stores reach the host's page,
+ * and after RTT_UNMAP_UNPROTECTED the same access is MMIO again.
+ */
+#define SHARED (PTOP + 0x02000000UL)
+
+static bool is_mmio_at(const struct rmi_rec_exit *e, uint64_t ipa, bool write)
+{
+	return e->exit_reason == RMI_EXIT_SYNC && esr_ec(e->esr) == ESR_EC_DABT_LOWER &&
+	       (e->esr & ESR_ISV) && !!(e->esr & ESR_WNR) == write && (e->hpfar << 8) == ipa;
+}
+
+static void test_shared_page(void)
+{
+	uint32_t code[GRANULE_SIZE / 4] = { 0 };
+	const uint64_t magic = 0x1122334455667788UL;
+	struct rmm_stats st0, st1;
+	uint64_t src, ns, *page;
+	struct world w;
+	unsigned n = 0;
+
+	n += a64_mov(code + n, 20, SHARED);
+	n += a64_mov(code + n, 21, MMIO);
+	code[n++] = a64_ldr(0, 20);      /* the host's value, through the shared page */
+	code[n++] = a64_str(0, 21);      /* MMIO: report it */
+	n += a64_mov(code + n, 1, 0x55);
+	code[n++] = 0xf9000681;          /* str x1, [x20, #8]: into the host's page */
+	code[n++] = a64_str(1, 21);      /* MMIO: done */
+	code[n++] = a64_ldr(2, 20);      /* after the unmap: an MMIO read */
+	code[n++] = A64_B_SELF;
+	machine_init(&w.m, 64UL << 20, NULL);
+	realm_create(&w.m, &w.r, NULL);
+	realm_map_tables(&w.m, &w.r, CODE, 3);
+	realm_map_tables(&w.m, &w.r, SHARED, 3);
+	rmi(&w.m, RMI_RTT_INIT_RIPAS, w.r.rd, CODE, SCRATCH, 0, 0);
+	src = ns_granule(&w.m);
+	host_write(&w.m, src, code, sizeof(code));
+	rmi(&w.m, RMI_DATA_CREATE, w.r.rd, delegated_granule(&w.m), CODE, src, 0);
+	ns = ns_granule(&w.m);
+	host_write(&w.m, ns, &magic, sizeof(magic));
+	CHECK_RMI(rmi(&w.m, RMI_RTT_MAP_UNPROTECTED, w.r.rd, SHARED, 3, ns | 0xdc, 0),
+		  RMI_SUCCESS, 0);
+	w.rec = delegated_granule(&w.m);
+	rmi(&w.m, RMI_REC_CREATE, w.r.rd, w.rec, rec_params_at(&w.m, 0, true, CODE), 0, 0);
+	w.run = ns_granule(&w.m);
+	CHECK_RMI(rmi(&w.m, RMI_REALM_ACTIVATE, w.r.rd, 0, 0, 0, 0), RMI_SUCCESS, 0);
+	page = pas_host_va(w.m.pas, ns);
+
+	rmm_get_stats(w.m.rmm, &st0);
+	if (enter(&w, 0) && CHECK(is_mmio_at(&run_page(&w)->exit, MMIO, true)))
+		CHECK_EQ(run_page(&w)->exit.gprs[0], magic);
+	rmm_get_stats(w.m.rmm, &st1);
+	CHECK(st1.s2_maps > st0.s2_maps); /* the shared page was mapped, not emulated */
+	if (enter(&w, RMI_REC_ENTRY_FLAG_EMUL_MMIO) &&
+	    CHECK(is_mmio_at(&run_page(&w)->exit, MMIO, true)))
+		CHECK_EQ(__atomic_load_n(&page[1], __ATOMIC_RELAXED), 0x55);
+	CHECK_RMI(rmi(&w.m, RMI_RTT_UNMAP_UNPROTECTED, w.r.rd, SHARED, 3, 0, 0), RMI_SUCCESS, 0);
+	if (enter(&w, RMI_REC_ENTRY_FLAG_EMUL_MMIO))
+		CHECK(is_mmio_at(&run_page(&w)->exit, SHARED, false));
+	machine_fini(&w.m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -536,6 +600,7 @@ int main(void)
 	test_slice();
 	test_mpidr();
 	test_icc_el0();
+	test_shared_page();
 	printf("%zu RSI rows\n", sizeof(rows) / sizeof(rows[0]));
 	return t_done();
 }

@@ -102,6 +102,7 @@ unsigned rk_default_rmm(void)
 struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 {
 	struct rk_host *h;
+	pthread_mutexattr_t ma;
 	uint64_t dram = cfg && cfg->dram_size ? cfg->dram_size : 4ULL << 30;
 	const char *chunk = getenv("REALMKIT_POPULATE_CHUNK"), *env_rmm = getenv("REALMKIT_RMM");
 	unsigned rmm = cfg ? cfg->rmm : 0;
@@ -131,7 +132,11 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	pthread_mutex_init(&h->lock, NULL);
+	/* Short stretches on every ioctl of every vCPU thread: spin a little before sleeping. */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&h->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	h->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (h->ifd < 0) {
 		pthread_mutex_destroy(&h->lock);
@@ -307,17 +312,23 @@ fail:
 	return NULL;
 }
 
+/* The file of an fstat() result; host lock held.  NULL (ENOTTY) if not one of ours. */
+static struct rk_file *file_by_inode(struct rk_host *h, const struct stat *st)
+{
+	for (struct rk_file *f = h->by_ino[FILE_HASH(st->st_ino)]; f; f = f->ino_next)
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			return f;
+	errno = ENOTTY; /* an fd, but not one of ours */
+	return NULL;
+}
+
 struct rk_file *rk_file_lookup(struct rk_host *h, int fd)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return NULL;
-	for (struct rk_file *f = h->by_ino[FILE_HASH(st.st_ino)]; f; f = f->ino_next)
-		if (f->dev == st.st_dev && f->ino == st.st_ino)
-			return f;
-	errno = ENOTTY; /* an fd, but not one of ours */
-	return NULL;
+	return file_by_inode(h, &st);
 }
 
 /* Release the files whose last user reference the kernel has reported gone. */
@@ -391,6 +402,7 @@ static int system_ioctl(struct rk_host *h, unsigned long req, unsigned long arg)
 
 int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 {
+	struct stat st;
 	struct rk_file *f;
 	unsigned long arg;
 	va_list ap;
@@ -399,8 +411,11 @@ int rk_ioctl(struct rk_host *h, int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
+	/* The system call that names the file needs no lock (and is most of a short ioctl). */
+	if (fstat(fd, &st) < 0)
+		return -1; /* errno: EBADF */
 	pthread_mutex_lock(&h->lock);
-	f = rk_file_lookup(h, fd);
+	f = file_by_inode(h, &st);
 	if (!f) {
 		pthread_mutex_unlock(&h->lock);
 		return -1; /* errno: EBADF from fstat, or ENOTTY */

@@ -56,13 +56,20 @@ struct mapping {
 	uint64_t base, size;
 };
 
+/*
+ * What the block hook must look at, in one word so that the hook costs a
+ * single load when nothing is pending (the common case, paid per block).
+ */
+#define ATTN_KICK  1U /* cpu_kick(): stop at the next block start (any thread) */
+#define ATTN_IRQ   2U /* the IRQ line is up: stop where PSTATE.I is clear */
+#define ATTN_TIMER 4U /* a deadline is armed: read the counter now and then */
+
 struct cpu {
+	unsigned attn; /* ATTN_*, atomic: first, the block hook's only load */
 	uc_engine *uc;
 	const struct cpu_ops *ops;
 	void *owner;
 	uc_hook hooks[7];
-	int kicked; /* cpu_kick(): stop at the next block boundary (atomic) */
-	bool irq_line;     /* a virtual IRQ is signalled: taken where PSTATE.I is clear */
 	uint64_t deadline; /* counter value of the next timer event, 0 if none */
 	unsigned nblocks;
 	bool hvc_past; /* the model stopped past an HVC */
@@ -105,6 +112,20 @@ static bool add_mapping(struct cpu *c, uint64_t base, uint64_t size)
 	return true;
 }
 
+bool cpu_s2_map(struct cpu *c, const struct cpu_s2_map *m)
+{
+	uint32_t perms = UC_PROT_READ | (m->writable ? UC_PROT_WRITE : 0) |
+			 (m->executable ? UC_PROT_EXEC : 0);
+
+	if (uc_mem_map_ptr(c->uc, m->base, m->size, perms, m->hva) != UC_ERR_OK)
+		return false;
+	if (!add_mapping(c, m->base, m->size)) {
+		uc_mem_unmap(c->uc, m->base, m->size);
+		return false;
+	}
+	return true;
+}
+
 /* Stage-2 miss: ask the owner, map what it grants, or stop the CPU. */
 static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
 			void *data)
@@ -113,15 +134,11 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
 	struct cpu_s2_map m;
 	bool write = type == UC_MEM_WRITE_UNMAPPED;
 	bool fetch = type == UC_MEM_FETCH_UNMAPPED;
-	uint32_t perms;
 
 	(void)uc;
 	switch (c->ops->s2_resolve(c->owner, addr, write, fetch, &m)) {
 	case CPU_S2_MAPPED:
-		perms = UC_PROT_READ | (m.writable ? UC_PROT_WRITE : 0) |
-			(m.executable ? UC_PROT_EXEC : 0);
-		if (uc_mem_map_ptr(c->uc, m.base, m.size, perms, m.hva) == UC_ERR_OK &&
-		    add_mapping(c, m.base, m.size))
+		if (cpu_s2_map(c, &m))
 			return true;
 		break;
 	case CPU_S2_BUSY:
@@ -168,17 +185,14 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 	(void)uc, (void)type, (void)addr, (void)size, (void)value, (void)data;
 }
 
-/* Start of a translation block: the one place where a kick can stop the CPU exactly. */
-static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
+/* on_block() when something is pending: out of line, so that the common path has no frame. */
+static __attribute__((noinline)) void on_block_attn(struct cpu *c, uc_engine *uc, unsigned attn)
 {
-	struct cpu *c = data;
-
-	(void)addr, (void)size;
-	if (__atomic_load_n(&c->kicked, __ATOMIC_ACQUIRE)) {
-		uc_emu_stop(uc);
+	if (attn & ATTN_KICK) {
+		stop_with(c, CPU_STOP_KICK);
 		return;
 	}
-	if (c->irq_line) {
+	if (attn & ATTN_IRQ) {
 		/*
 		 * Unicorn 2.0 reports no DAIF change (MSR DAIFClr, ERET): the
 		 * interrupt is taken at the first block start where it is unmasked.
@@ -192,9 +206,24 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
 		}
 	}
 	/* The counter is read every 16 blocks while a timer is armed (1: already due). */
-	if (c->deadline && (c->deadline == 1 || !(++c->nblocks & 15)) &&
+	if ((attn & ATTN_TIMER) && (c->deadline == 1 || !(++c->nblocks & 15)) &&
 	    cpu_counter() >= c->deadline)
 		stop_with(c, CPU_STOP_TIMER);
+}
+
+/*
+ * Start of a translation block: the one place where a kick can stop the CPU
+ * exactly.  Paid per block, so it is one load and a branch when nothing is
+ * pending.
+ */
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *data)
+{
+	struct cpu *c = data;
+	unsigned attn = __atomic_load_n(&c->attn, __ATOMIC_ACQUIRE);
+
+	(void)addr, (void)size;
+	if (__builtin_expect(attn != 0, 0))
+		on_block_attn(c, uc, attn);
 }
 
 static uint32_t on_sysreg(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *data,
@@ -327,10 +356,10 @@ int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop)
 	if (!c->stopped) {
 		if (err != UC_ERR_OK)
 			return -1;
-		stop->reason = budget ? CPU_STOP_BUDGET : CPU_STOP_KICK;
+		stop->reason = CPU_STOP_BUDGET; /* only the hooks stop it otherwise */
 	}
 	if (stop->reason == CPU_STOP_KICK)
-		__atomic_store_n(&c->kicked, 0, __ATOMIC_RELEASE);
+		__atomic_fetch_and(&c->attn, ~ATTN_KICK, __ATOMIC_ACQ_REL);
 	if (stop->reason == CPU_STOP_UNDEF && (stop->insn & INSN_WFX_MASK) == INSN_WFE)
 		stop->reason = CPU_STOP_WFI;
 	return 0;
@@ -345,19 +374,31 @@ uint64_t cpu_counter(void)
 	       (1000000000ULL / CPU_CNTFRQ);
 }
 
+/* The owner's bits: a read-modify-write, since a kick may be setting its bit at the same time. */
+static void attn_set(struct cpu *c, unsigned bit, bool on)
+{
+	if (!!(__atomic_load_n(&c->attn, __ATOMIC_RELAXED) & bit) == on)
+		return;
+	if (on)
+		__atomic_fetch_or(&c->attn, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&c->attn, ~bit, __ATOMIC_RELAXED);
+}
+
 void cpu_set_irq_line(struct cpu *c, bool up)
 {
-	c->irq_line = up;
+	attn_set(c, ATTN_IRQ, up);
 }
 
 void cpu_set_deadline(struct cpu *c, uint64_t deadline)
 {
 	c->deadline = deadline;
+	attn_set(c, ATTN_TIMER, deadline != 0);
 }
 
 void cpu_kick(struct cpu *c)
 {
-	__atomic_store_n(&c->kicked, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_or(&c->attn, ATTN_KICK, __ATOMIC_RELEASE);
 }
 
 void cpu_s2_invalidate(struct cpu *c, uint64_t lo, uint64_t hi)

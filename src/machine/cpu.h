@@ -103,6 +103,12 @@ void cpu_set_deadline(struct cpu *c, uint64_t deadline);
 void cpu_kick(struct cpu *c);
 
 /*
+ * Map what the owner grants outside a run (the owner resolved a
+ * CPU_STOP_ABORT itself): as a CPU_S2_MAPPED answer does.  Owner's thread.
+ */
+bool cpu_s2_map(struct cpu *c, const struct cpu_s2_map *m);
+
+/*
  * Forget the stage-2 mappings that overlap the IPA range [lo, hi), and code
  * translated from them (the next access asks s2_resolve again): a TLBI by IPA.
  */

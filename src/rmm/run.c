@@ -100,40 +100,56 @@ static enum cpu_s2_result s2_resolve(void *owner, uint64_t ipa, bool write, bool
 	struct rtt_walk w;
 	uint64_t e, size;
 
-	(void)write;
+	(void)write, (void)fetch;
+	/*
+	 * The unprotected half (MMIO, shared pages) is resolved by
+	 * handle_abort(), under the RMM lock it takes anyway for an MMIO exit:
+	 * the emulator stops without taking the lock a second time.  (The
+	 * range and the protected bit come from the RD's s2sz: fixed.)
+	 */
+	if (!rd_ipa_in_range(rt->rd, ipa) || !rd_ipa_protected(rt->rd, ipa))
+		return CPU_S2_FAULT;
 	/* The RTT may be changing under the RMM lock: never wait for it here. */
 	if (pthread_mutex_trylock(&rmm->lock)) {
 		STAT_INC(rmm, s2_busy);
 		return CPU_S2_BUSY;
 	}
-	if (!rd_ipa_in_range(rt->rd, ipa))
-		goto out;
 	rtt_walk(rmm, rt->rd, ipa, 3, &w);
 	e = *w.entry;
 	size = rtt_level_size(w.level);
 	m->base = ipa & ~(size - 1);
 	m->size = size;
-	if (rd_ipa_protected(rt->rd, ipa)) {
-		if (s2tte_hipas(e) != HIPAS_ASSIGNED || s2tte_ripas(e) != RMI_RAM)
-			goto out;
+	if (s2tte_hipas(e) == HIPAS_ASSIGNED && s2tte_ripas(e) == RMI_RAM) {
 		m->hva = pas_rmm_va(rmm->pas, s2tte_pa(e));
 		m->writable = true;
 		m->executable = true;
-	} else {
-		uint64_t pa = s2tte_pa(e);
-
-		if (s2tte_hipas(e) != HIPAS_ASSIGNED_NS || fetch || !ns_range_ok(rmm, pa, size) ||
-		    !ns_track(rt, pa, size))
-			goto out;
-		m->hva = pas_rmm_va(rmm->pas, pa);
-		m->writable = e & S2TTE_S2AP_W;
-		m->executable = false;
+		STAT_INC(rmm, s2_maps);
+		ret = CPU_S2_MAPPED;
 	}
-	STAT_INC(rmm, s2_maps);
-	ret = CPU_S2_MAPPED;
-out:
 	pthread_mutex_unlock(&rmm->lock);
 	return ret;
+}
+
+/*
+ * An unprotected IPA the host has mapped (ASSIGNED_NS onto NS DRAM): map the
+ * entry's range into the PE, never executable.  RMM lock held, PE stopped.
+ */
+static bool s2_map_ns(struct run_ctx *ctx, const struct rtt_walk *w, uint64_t ipa)
+{
+	struct rec_rt *rt = ctx->rec->rt;
+	uint64_t e = *w->entry, size = rtt_level_size(w->level), pa = s2tte_pa(e);
+	struct cpu_s2_map m = {
+		.base = ipa & ~(size - 1),
+		.size = size,
+		.hva = pas_rmm_va(ctx->rmm->pas, pa),
+		.writable = e & S2TTE_S2AP_W,
+	};
+
+	/* rt->ns is read by s2_shootdown_ns() under the RMM lock, which is held here. */
+	if (!ns_range_ok(ctx->rmm, pa, size) || !ns_track(rt, pa, size) || !cpu_s2_map(ctx->cpu, &m))
+		return false;
+	STAT_INC(ctx->rmm, s2_maps);
+	return true;
 }
 
 /* ID registers the realm reads (Arm ARM D19.2), as the RMM presents them. */
@@ -524,8 +540,8 @@ static enum run_action handle_abort(struct run_ctx *ctx, const struct cpu_stop_i
 		inject_sea(ctx, hw_esr, ipa);
 		return RUN_CONTINUE;
 	}
-	if (s2tte_hipas(e) == HIPAS_ASSIGNED_NS && ns_range_ok(ctx->rmm, s2tte_pa(e), GRANULE_SIZE))
-		return RUN_CONTINUE; /* mapped meanwhile */
+	if (s2tte_hipas(e) == HIPAS_ASSIGNED_NS && s2_map_ns(ctx, &w, ipa))
+		return RUN_CONTINUE; /* a shared page: mapped now, the access is retried */
 	/* Unprotected and not mapped: MMIO for the host to emulate when the syndrome is valid. */
 	if (st->write) {
 		uint64_t v = s.srt == 31 || !s.valid ? 0 : cpu_get_x(ctx->cpu, s.srt);
@@ -677,6 +693,38 @@ static enum run_action handle_stop(struct run_ctx *ctx, const struct cpu_stop_in
 		 */
 		ctx->exit->exit_reason = RMI_EXIT_SYNC;
 		return RUN_EXIT;
+	}
+}
+
+/*
+ * The stops served without the RMM lock: they touch only the REC this
+ * thread runs (its PE, its GIC CPU interface and timers, the exit being
+ * built), which no other thread uses while the REC is running (its
+ * refcount is 1), as TF-RMM serves them holding only the REC.  An RSI call
+ * that reads or changes realm state (the RTT, the RD's measurements, other
+ * RECs) and a stage-2 abort (an RTT walk) need the lock: UNSERVED.
+ */
+#define UNSERVED (-1)
+
+static int serve_unlocked(struct run_ctx *ctx, const struct cpu_stop_info *st)
+{
+	uint64_t fid;
+
+	switch (st->reason) {
+	case CPU_STOP_SMC:
+		fid = cpu_get_x(ctx->cpu, 0) & 0xfffeffffUL;
+		if (fid == RSI_VERSION || fid == RSI_FEATURES) {
+			STAT_INC(ctx->rmm, rsi_calls);
+			return (int)rsi_handle(ctx, fid); /* the registers only */
+		}
+		if (rsi_is_rsi(fid) || psci_is_psci(fid))
+			return UNSERVED;
+		run_ret(ctx, SMCCC_NOT_SUPPORTED, 0, 0, 0);
+		return RUN_CONTINUE;
+	case CPU_STOP_ABORT:
+		return UNSERVED;
+	default:
+		return (int)handle_stop(ctx, st);
 	}
 }
 
@@ -976,18 +1024,31 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 		 */
 		run.exit.exit_reason = RMI_EXIT_IRQ;
 	} else {
-		for (unsigned runs = 1;; runs++) {
+		const uint64_t slice = rmm->plat.slice_insns;
+		unsigned runs = 0;
+		int served;
+
+		pthread_mutex_unlock(&rmm->lock);
+		for (;;) {
 			bool fired;
 			uint64_t d = timer_deadline(ctx.rec, &fired);
 
 			cpu_set_deadline(rt->cpu, fired ? 1 : d);
 			cpu_set_irq_line(rt->cpu, gic_virq(ctx.rec));
-			pthread_mutex_unlock(&rmm->lock);
-			guest_run(rt, rmm->plat.slice_insns, &stop);
-			pthread_mutex_lock(&rmm->lock);
-			if (handle_stop(&ctx, &stop) != RUN_CONTINUE)
+			guest_run(rt, slice, &stop);
+			runs++;
+			served = serve_unlocked(&ctx, &stop);
+			if (served == UNSERVED) {
+				pthread_mutex_lock(&rmm->lock);
+				served = (int)handle_stop(&ctx, &stop);
+				if (served == RUN_CONTINUE && !(slice && runs >= RMM_SLICE_RUNS))
+					pthread_mutex_unlock(&rmm->lock);
+			} else if (served == RUN_EXIT || (slice && runs >= RMM_SLICE_RUNS)) {
+				pthread_mutex_lock(&rmm->lock);
+			}
+			if (served != RUN_CONTINUE)
 				break;
-			if (rmm->plat.slice_insns && runs >= RMM_SLICE_RUNS) {
+			if (slice && runs >= RMM_SLICE_RUNS) {
 				/* The deterministic slice is over: the same exit as the tick's. */
 				stop.reason = CPU_STOP_BUDGET;
 				handle_stop(&ctx, &stop);

@@ -2,7 +2,8 @@
 /*
  * The REC run path inside the RMM (run.c, rsi.c, psci.c): what an exit
  * handler sees and how it says whether the realm goes on running or the REC
- * exits to the host.  All handlers run under the RMM lock.
+ * exits to the host.  Handlers run under the RMM lock, except those
+ * run.c's serve_unlocked() names (they touch only the running REC).
  */
 #ifndef REALMKIT_RMM_RUN_H
 #define REALMKIT_RMM_RUN_H

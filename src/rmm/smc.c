@@ -34,7 +34,19 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 		return NULL;
 	}
 	rmm->plat.attest = NULL; /* rmm->attest_plat is the RMM's own copy */
-	pthread_mutex_init(&rmm->lock, NULL);
+	{
+		/*
+		 * Held for short stretches by every vCPU thread: spin a little
+		 * before sleeping (a futex sleep and wake-up costs more than a
+		 * whole RSI call on a paravirtualised host).
+		 */
+		pthread_mutexattr_t a;
+
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
+		pthread_mutex_init(&rmm->lock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
 	if (!rmm->granules || (rmm->plat.rmi_v2 && v2_init(rmm) < 0)) {
