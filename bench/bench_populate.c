@@ -70,6 +70,12 @@ static const char *const path_name[NPATHS] = {
 	[P_URING32] = "D32 region+io_uring QD32",
 };
 
+/* --paths names, one per path. */
+static const char *const path_short[NPATHS] = {
+	[P_READ] = "read",     [P_MMAP] = "mmap",     [P_FD] = "fd",
+	[P_SPLICE] = "splice", [P_URING1] = "uring1", [P_URING32] = "uring32",
+};
+
 static const char *const path_key[NPATHS] = {
 	[P_READ] = "read_source_uaddr",
 	[P_MMAP] = "mmap_source_uaddr",
@@ -78,6 +84,10 @@ static const char *const path_key[NPATHS] = {
 	[P_URING1] = "region_io_uring_qd1",
 	[P_URING32] = "region_io_uring_qd32",
 };
+
+struct cfg;
+static bool path_on(const struct cfg *c, int p);
+static int first_path(const struct cfg *c);
 
 struct cfg {
 	uint64_t size;
@@ -90,6 +100,7 @@ struct cfg {
 	const char *rmm;     /* RMM mode: "1.0" or "2.0" */
 	size_t splice_chunk; /* bytes per splice / io_uring request pair */
 	bool no_overlap;
+	unsigned paths; /* bit per enum path: the paths to run (default all) */
 };
 
 /* What one populate run did. */
@@ -118,12 +129,27 @@ struct sample {
 
 struct result {
 	struct series wall, cpu, read, teardown, populate, activate, vmm_cpu;
+	/* Same-run ratios: this run's limit (SHA-256 measured, memcpy unmeasured) / time. */
+	struct series ratio_wall, ratio_popul;
 	double overlap_both, overlap_work; /* io_uring paths: see run_overlap() */
 	double overlap;
 	struct sample last;
 	bool rim_set, rim_same;
 	struct rmm_measurements rim;
 };
+
+static bool path_on(const struct cfg *c, int p)
+{
+	return c->paths & (1U << p);
+}
+
+static int first_path(const struct cfg *c)
+{
+	for (int p = 0; p < NPATHS; p++)
+		if (path_on(c, p))
+			return p;
+	return 0;
+}
 
 static volatile uint8_t sink;
 static char tmp_dir[4000], tmp_file[4096];
@@ -721,7 +747,7 @@ static void print_table(FILE *f, const struct report *rp)
 		"time (median of runs)", "mode", "wall s", "[min..max]", "sprd%", "popul s",
 		"activ s", "cpu s", "vmm cpu", "MiB/s", "floor s", "eff%");
 	for (int p = 0; p < NPATHS; p++)
-		for (int m = 0; m < 2; m++) {
+		for (int m = 0; m < 2 && path_on(c, p); m++) {
 			const struct result *r = &rp->r[p][m];
 			double med = series_median(&r->wall), fl = floor_s(rp, &r->last, m);
 			char spread[40];
@@ -736,10 +762,24 @@ static void print_table(FILE *f, const struct report *rp)
 				series_median(&r->vmm_cpu), mibs(c->size, med), fl,
 				med > 0 ? 100.0 * fl / med : 0);
 		}
+	fprintf(f, "\nsame-run ratios: this run's limit / this run's time (measured: SHA-256,\n"
+		"unmeasured: memcpy), median [min..max] of runs; goal >= 0.9 / >= 0.5\n");
+	fprintf(f, "%-25s %-4s %-7s %-22s %-22s\n", "ratio", "mode", "limit", "limit / wall",
+		"limit / populate");
+	for (int p = 0; p < NPATHS; p++)
+		for (int m = 0; m < 2 && path_on(c, p); m++) {
+			const struct result *r = &rp->r[p][m];
+
+			fprintf(f, "%-25s %-4s %-7s %6.3f [%.3f..%.3f]  %6.3f [%.3f..%.3f]\n",
+				path_name[p], m ? "meas" : "unm", m ? "SHA-256" : "memcpy",
+				series_median(&r->ratio_wall), series_min(&r->ratio_wall),
+				series_max(&r->ratio_wall), series_median(&r->ratio_popul),
+				series_min(&r->ratio_popul), series_max(&r->ratio_popul));
+		}
 	fprintf(f, "\n%-25s %-4s %-11s %7s %7s %7s %6s %9s %9s\n", "counts (per run)", "mode",
 		"copies/B", "read()", "u-sys", "k-sys", "ioctl", "RMI", "minflt");
 	for (int p = 0; p < NPATHS; p++)
-		for (int m = 0; m < 2; m++) {
+		for (int m = 0; m < 2 && path_on(c, p); m++) {
 			const struct sample *s = &rp->r[p][m].last;
 			double u, k, rr;
 			char cp[32];
@@ -768,7 +808,7 @@ static void print_table(FILE *f, const struct report *rp)
 			"  flight, as much work as the copy alone takes; overlap = (copy alone + work\n"
 			"  alone - both) / min(copy, work), of the copy phase; then of the whole run.\n");
 		for (int p = P_URING1; p <= P_URING32; p++)
-			for (int m = 0; m < 2; m++) {
+			for (int m = 0; m < 2 && path_on(c, p); m++) {
 				const struct result *r = &rp->r[p][m];
 
 				fprintf(f, "  %-25s %-4s copy %.3f s, work %.3f s, both %.3f s: "
@@ -787,17 +827,18 @@ static void print_table(FILE *f, const struct report *rp)
 		series_median(&rp->r[P_FD][0].teardown));
 
 	for (int m = 0; m < 2; m++) {
-		const struct rmm_measurements *rim = &rp->r[0][m].rim;
+		const struct rmm_measurements *rim = &rp->r[first_path(c)][m].rim;
 		bool same = true;
 
 		for (int p = 0; p < NPATHS; p++)
-			same = same && rp->r[p][m].rim_same &&
-			       !memcmp(rp->r[p][m].rim.rim, rim->rim, rim->hash_len);
+			same = same && (!path_on(c, p) ||
+					(rp->r[p][m].rim_same &&
+					 !memcmp(rp->r[p][m].rim.rim, rim->rim, rim->hash_len)));
 		hex(h, rim->rim, rim->hash_len);
 		fprintf(f, "RIM %-10s %s: %s\n", m ? "measured" : "unmeasured",
 			same ? "identical on every path and run" : "DIFFERS", h);
 	}
-	hex(h, rp->mixed[0].rim, rp->mixed[0].hash_len);
+	hex(h, rp->mixed[first_path(c)].rim, rp->mixed[first_path(c)].hash_len);
 	fprintf(f, "RIM mixed      %s: %s\n  (%llu MiB, quarters measured/unmeasured/measured/"
 		"unmeasured, one call per quarter)\n",
 		rp->mixed_same ? "identical on every path" : "DIFFERS", h,
@@ -831,15 +872,15 @@ static void print_json(const struct report *rp)
 	json_series("read_prefaulted", &rp->read_t, ", ");
 	json_series("simulated_gpt", &rp->gpt_t, "},\n");
 	printf("  \"results\": [\n");
-	for (int p = 0; p < NPATHS; p++)
-		for (int m = 0; m < 2; m++) {
+	for (int p = 0, first = 1; p < NPATHS; p++)
+		for (int m = 0; m < 2 && path_on(c, p); m++, first = 0) {
 			const struct result *r = &rp->r[p][m];
 			const struct sample *s = &r->last;
 			double med = series_median(&r->wall), u, k, rr;
 
 			copies(s, c->size, &u, &k, &rr);
 			hex(h, r->rim.rim, r->rim.hash_len);
-			printf("    {\"path\": \"%s\", \"measured\": %s, ", path_key[p],
+			printf("%s    {\"path\": \"%s\", \"measured\": %s, ", first ? "" : ",\n", path_key[p],
 			       m ? "true" : "false");
 			json_series("wall_s", &r->wall, ", ");
 			json_series("cpu_s", &r->cpu, ", ");
@@ -856,15 +897,16 @@ static void print_json(const struct report *rp)
 			printf("\"user_read_calls\": %llu, \"host_syscalls\": %llu, "
 			       "\"ioctls\": %llu, \"rmi_calls\": %llu, \"minor_faults\": %llu, "
 			       "\"floor_s\": %.6f, "
-			       "\"rim\": \"%s\", \"rim_same_every_run\": %s}%s\n",
+			       "\"rim\": \"%s\", \"rim_same_every_run\": %s, "
+			       "\"ratio_wall\": %.4f, \"ratio_populate\": %.4f}",
 			       (unsigned long long)s->reads, (unsigned long long)s->ksys,
 			       (unsigned long long)s->ioctls, (unsigned long long)s->rmi,
 			       (unsigned long long)s->minflt, floor_s(rp, s, m), h,
-			       r->rim_same ? "true" : "false",
-			       p == NPATHS - 1 && m == 1 ? "" : ",");
+			       r->rim_same ? "true" : "false", series_median(&r->ratio_wall),
+			       series_median(&r->ratio_popul));
 		}
-	hex(h, rp->mixed[0].rim, rp->mixed[0].hash_len);
-	printf("  ],\n  \"mixed\": {\"size_bytes\": %llu, \"rim\": \"%s\", \"rim_same\": %s},\n",
+	hex(h, rp->mixed[first_path(c)].rim, rp->mixed[first_path(c)].hash_len);
+	printf("\n  ],\n  \"mixed\": {\"size_bytes\": %llu, \"rim\": \"%s\", \"rim_same\": %s},\n",
 	       (unsigned long long)rp->mixed_size, h, rp->mixed_same ? "true" : "false");
 	printf("  \"total_s\": %.2f\n}\n", rp->total);
 }
@@ -875,7 +917,7 @@ static void usage(void)
 {
 	fputs("usage: bench_populate [--size-mib N] [--runs N] [--quick] [--json]\n"
 	      "                      [--chunk-pages N] [--no-warm] [--dir DIR] [--rmm MODE]\n"
-	      "                      [--splice-kib N] [--no-overlap]\n"
+	      "                      [--splice-kib N] [--no-overlap] [--paths LIST]\n"
 	      "  --size-mib N     image size (default 1024)\n"
 	      "  --runs N         runs of each path and mode; the median is reported (default 3)\n"
 	      "  --quick          4 MiB, one run: proves the benchmark works, measures nothing\n"
@@ -887,10 +929,34 @@ static void usage(void)
 	      "  --rmm MODE       RMM mode of every run: 1.0 (default) or 2.0\n"
 	      "  --splice-kib N   bytes per splice / io_uring request, KiB (default 1024)\n"
 	      "  --no-overlap     skip the io_uring overlap runs\n"
+	      "  --paths LIST     only these paths, comma-separated: read (A), mmap (A'), fd (B),\n"
+	      "                   splice (C), uring1 (D1), uring32 (D32); default all\n"
 	      "  --dir DIR        where to create the image\n"
 	      "                   (default /dev/shm, else $TMPDIR, else /tmp)\n",
 	      stderr);
 	exit(2);
+}
+
+/* "mmap,fd": the paths named, by their path_short names. */
+static unsigned parse_paths(const char *list)
+{
+	unsigned mask = 0;
+	char buf[256], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int p;
+
+		for (p = 0; p < NPATHS && strcmp(tok, path_short[p]); p++)
+			;
+		if (p == NPATHS)
+			die("--paths: unknown path '%s' (read, mmap, fd, splice, uring1, uring32)",
+			    tok);
+		mask |= 1U << p;
+	}
+	if (!mask)
+		die("--paths: no path named");
+	return mask;
 }
 
 static uint64_t arg_num(int argc, char **argv, int *i, uint64_t min, uint64_t max)
@@ -927,7 +993,7 @@ static void run_overlap(const struct cfg *c, struct report *rp)
 		;
 	unit = (now_s() - t) / calib;
 	for (int p = P_URING1; p <= P_URING32; p++)
-		for (int m = 0; m < 2; m++) {
+		for (int m = 0; m < 2 && path_on(c, p); m++) {
 			struct result *r = &rp->r[p][m];
 			double copy = series_median(&r->populate);
 			uint64_t units = (uint64_t)(copy / unit) + 1;
@@ -963,7 +1029,8 @@ static void check_rim(struct result *r, const struct sample *s)
 int main(int argc, char **argv)
 {
 	static struct report rp;
-	struct cfg c = { .size = 1024 * MiB, .runs = 3, .rmm = "1.0", .splice_chunk = MiB };
+	struct cfg c = { .size = 1024 * MiB, .runs = 3, .rmm = "1.0", .splice_chunk = MiB,
+			 .paths = (1U << NPATHS) - 1 };
 	bool size_set = false, runs_set = false, ok = true;
 	struct seg mixed[4];
 	uint8_t *img, *dst;
@@ -992,6 +1059,10 @@ int main(int argc, char **argv)
 			c.splice_chunk = (size_t)arg_num(argc, argv, &i, 4, 1024) * 1024;
 		} else if (!strcmp(argv[i], "--no-overlap")) {
 			c.no_overlap = true;
+		} else if (!strcmp(argv[i], "--paths")) {
+			if (++i >= argc)
+				usage();
+			c.paths = parse_paths(argv[i]);
 		} else if (!strcmp(argv[i], "--dir")) {
 			if (++i >= argc)
 				usage();
@@ -1036,7 +1107,10 @@ int main(int argc, char **argv)
 			unsigned m = idx % 2;
 			struct result *r = &rp.r[p][m];
 			struct sample s;
+			double lim;
 
+			if (!path_on(&c, p))
+				continue;
 			fprintf(stderr, "run %u/%u: %s %s...", run + 1, c.runs, path_name[p],
 				m ? "measured" : "unmeasured");
 			run_one(&c, c.size, p, &all[m], 1, NULL, &s);
@@ -1045,6 +1119,9 @@ int main(int argc, char **argv)
 			series_add(&r->activate, s.activate);
 			series_add(&r->vmm_cpu, s.vmm_cpu);
 			series_add(&r->wall, s.wall);
+			lim = m ? rp.sha_t.v[rp.sha_t.n - 1] : rp.memcpy_t.v[rp.memcpy_t.n - 1];
+			series_add(&r->ratio_wall, lim / s.wall);
+			series_add(&r->ratio_popul, lim / s.populate);
 			series_add(&r->cpu, s.cpu);
 			series_add(&r->read, s.read);
 			series_add(&r->teardown, s.teardown);
@@ -1066,9 +1143,12 @@ int main(int argc, char **argv)
 	for (int p = 0; p < NPATHS; p++) {
 		struct sample s;
 
+		if (!path_on(&c, p))
+			continue;
 		run_one(&c, rp.mixed_size, (enum path)p, mixed, 4, NULL, &s);
 		rp.mixed[p] = s.m;
-		rp.mixed_same = rp.mixed_same && !memcmp(s.m.rim, rp.mixed[0].rim, sizeof(s.m.rim));
+		rp.mixed_same = rp.mixed_same &&
+				!memcmp(s.m.rim, rp.mixed[first_path(&c)].rim, sizeof(s.m.rim));
 	}
 	if (!c.no_overlap)
 		run_overlap(&c, &rp);
@@ -1081,9 +1161,11 @@ int main(int argc, char **argv)
 
 	for (int m = 0; m < 2; m++)
 		for (int p = 0; p < NPATHS; p++)
-			ok = ok && rp.r[p][m].rim_same &&
-			     !memcmp(rp.r[p][m].rim.rim, rp.r[0][m].rim.rim, 64);
-	ok = ok && rp.mixed_same && memcmp(rp.r[0][0].rim.rim, rp.r[0][1].rim.rim, 64);
+			ok = ok && (!path_on(&c, p) ||
+				    (rp.r[p][m].rim_same &&
+				     !memcmp(rp.r[p][m].rim.rim, rp.r[first_path(&c)][m].rim.rim, 64)));
+	ok = ok && rp.mixed_same &&
+	     memcmp(rp.r[first_path(&c)][0].rim.rim, rp.r[first_path(&c)][1].rim.rim, 64);
 	munmap(img, c.size);
 	munmap(dst, c.size);
 	if (!ok) {
