@@ -101,6 +101,7 @@ struct cfg {
 	size_t splice_chunk; /* bytes per splice / io_uring request pair */
 	bool no_overlap;
 	unsigned paths; /* bit per enum path: the paths to run (default all) */
+	bool warm_dram; /* one host for every run, its DRAM touched before the first */
 };
 
 /* What one populate run did. */
@@ -420,6 +421,28 @@ static struct rk_host_config host_config(const struct cfg *c, uint64_t size)
 	return hc;
 }
 
+/*
+ * --warm-dram: one host for the whole invocation.  A machine's DRAM is
+ * there before a realm is loaded; realmkit's is a lazily backed memfd whose
+ * first touch of each page costs a page fault (on this VM, tens of us: see
+ * docs/KVM-POPULATE-BENCH.md).  Runs share the host, each with its own VM,
+ * after warm-up runs that have written every page of its DRAM once.
+ */
+static struct rk_host *warm_host;
+
+static bool any_region_path(const struct cfg *c)
+{
+	return c->paths & (1U << P_SPLICE | 1U << P_URING1 | 1U << P_URING32);
+}
+
+static uint64_t warm_dram_for(const struct cfg *c)
+{
+	/* Without the region paths (a guest_memfd copy of the image) the image and RTTs fit. */
+	if (any_region_path(c))
+		return dram_for(c->size);
+	return (c->size + c->size / 8 + 64 * MiB + 64 * MiB - 1) & ~(64 * MiB - 1);
+}
+
 static uint64_t slot_for(uint64_t size)
 {
 	return (size + 2 * MiB - 1) & ~(2 * MiB - 1);
@@ -532,11 +555,16 @@ static void run_one(const struct cfg *c, uint64_t size, enum path p, const struc
 	int fd, vcpu;
 
 	memset(s, 0, sizeof(*s));
-	if (!c->no_warm)
-		warm_up(2 * size + 64 * MiB); /* buffer + DRAM, with room for RTTs */
-	h = rk_host_create(&hc);
-	if (!h)
+	if (!c->no_warm && (!c->warm_dram || p == P_READ))
+		warm_up(c->warm_dram ? size + 64 * MiB : 2 * size + 64 * MiB); /* buffer (+ DRAM) */
+	if (c->warm_dram) {
+		hc.dram_size = warm_dram_for(c);
+		if (!warm_host && !(warm_host = rk_host_create(&hc)))
+			die("rk_host_create: %s", strerror(errno));
+		h = warm_host;
+	} else if (!(h = rk_host_create(&hc))) {
 		die("rk_host_create: %s", strerror(errno));
+	}
 	if (vmm_open(&v, h, 0) < 0 || vmm_add_ram(&v, GPA_BASE, slot_for(size)) < 0)
 		die("realm VM with a %llu MiB guest_memfd memslot: %s",
 		    (unsigned long long)(slot_for(size) / MiB), strerror(errno));
@@ -626,7 +654,10 @@ static void run_one(const struct cfg *c, uint64_t size, enum path p, const struc
 		munmap(buf, size);
 	close(fd);
 	vmm_close(&v);
-	rk_host_destroy(h);
+	if (h == warm_host)
+		rk_host_reap(h);
+	else
+		rk_host_destroy(h);
 	s->teardown = now_s() - t0;
 }
 
@@ -727,8 +758,11 @@ static void print_table(FILE *f, const struct report *rp)
 		rp->ncpu, rp->cpu, rp->un.sysname, rp->un.release, rp->load[0], rp->load[1],
 		rp->load[2]);
 	fprintf(f, "populate chunk: %llu pages per call (0: no limit, or REALMKIT_POPULATE_CHUNK); "
-		"warm-up before each run: %s\n\n", (unsigned long long)c->chunk,
+		"warm-up before each run: %s\n", (unsigned long long)c->chunk,
 		c->no_warm ? "no" : "yes");
+	fprintf(f, "DRAM: %s\n\n", c->warm_dram ? "warm (--warm-dram: one host, every page written "
+						 "before the first run)" :
+						 "a fresh host per run, lazily backed");
 
 	fprintf(f, "limits, same run, same bytes, 4 KiB chunks, median [min..max]:\n");
 	fprintf(f, "  memcpy                     %7.3f s [%.3f..%.3f] %6.0f MiB/s\n", tm,
@@ -865,7 +899,8 @@ static void print_json(const struct report *rp)
 	       rp->ncpu, rp->cpu, rp->un.release, rp->load[0], rp->load[1], rp->load[2]);
 	printf("  \"populate_chunk_pages\": %llu, \"warm_up\": %s,\n", (unsigned long long)c->chunk,
 	       c->no_warm ? "false" : "true");
-	printf("  \"rmm_mode\": \"%s\", \"splice_chunk_bytes\": %zu,\n", c->rmm, c->splice_chunk);
+	printf("  \"rmm_mode\": \"%s\", \"splice_chunk_bytes\": %zu, \"warm_dram\": %s,\n",
+	       c->rmm, c->splice_chunk, c->warm_dram ? "true" : "false");
 	printf("  \"limits_s\": {");
 	json_series("memcpy_4k", &rp->memcpy_t, ", ");
 	json_series("sha256_4k", &rp->sha_t, ", ");
@@ -918,6 +953,7 @@ static void usage(void)
 	fputs("usage: bench_populate [--size-mib N] [--runs N] [--quick] [--json]\n"
 	      "                      [--chunk-pages N] [--no-warm] [--dir DIR] [--rmm MODE]\n"
 	      "                      [--splice-kib N] [--no-overlap] [--paths LIST]\n"
+	      "                      [--warm-dram]\n"
 	      "  --size-mib N     image size (default 1024)\n"
 	      "  --runs N         runs of each path and mode; the median is reported (default 3)\n"
 	      "  --quick          4 MiB, one run: proves the benchmark works, measures nothing\n"
@@ -929,6 +965,8 @@ static void usage(void)
 	      "  --rmm MODE       RMM mode of every run: 1.0 (default) or 2.0\n"
 	      "  --splice-kib N   bytes per splice / io_uring request, KiB (default 1024)\n"
 	      "  --no-overlap     skip the io_uring overlap runs\n"
+	      "  --warm-dram      one host for every run, its DRAM written once before the\n"
+	      "                   first (a machine whose memory is there), not a fresh one per run\n"
 	      "  --paths LIST     only these paths, comma-separated: read (A), mmap (A'), fd (B),\n"
 	      "                   splice (C), uring1 (D1), uring32 (D32); default all\n"
 	      "  --dir DIR        where to create the image\n"
@@ -1059,6 +1097,8 @@ int main(int argc, char **argv)
 			c.splice_chunk = (size_t)arg_num(argc, argv, &i, 4, 1024) * 1024;
 		} else if (!strcmp(argv[i], "--no-overlap")) {
 			c.no_overlap = true;
+		} else if (!strcmp(argv[i], "--warm-dram")) {
+			c.warm_dram = true;
 		} else if (!strcmp(argv[i], "--paths")) {
 			if (++i >= argc)
 				usage();
@@ -1093,6 +1133,20 @@ int main(int argc, char **argv)
 	rp.fs = tmp_dir;
 	rp.tmpfs = is_tmpfs(tmp_dir);
 
+	if (c.warm_dram) {
+		struct seg warm = { 0, c.size, false };
+		uint64_t dram = warm_dram_for(&c);
+
+		/* palloc is next fit: enough runs to have written every DRAM page once. */
+		for (uint64_t done = 0; done < dram + c.size; done += c.size) {
+			struct sample s;
+
+			fprintf(stderr, "warming the DRAM (%llu MiB)...",
+				(unsigned long long)(dram / MiB));
+			run_one(&c, c.size, P_FD, &warm, 1, NULL, &s);
+			fprintf(stderr, " %.3f s\n", s.wall);
+		}
+	}
 	/* Round robin: each run does the limits then every path and mode, rotated. */
 	for (unsigned run = 0; run < c.runs; run++) {
 		struct seg all[2] = { { 0, c.size, false }, { 0, c.size, true } };
@@ -1152,6 +1206,8 @@ int main(int argc, char **argv)
 	}
 	if (!c.no_overlap)
 		run_overlap(&c, &rp);
+	if (warm_host)
+		rk_host_destroy(warm_host);
 	rp.total = now_s() - t_start;
 
 	/* With --json the table still goes to the terminal, on stderr. */

@@ -170,26 +170,35 @@ void *pas_rmm_va(struct pas *pas, uint64_t pa)
 /* Zero the written granules of [off, off + len) in place (no hole is touched). */
 static void zero_in_place(struct pas *pas, off_t off, off_t len)
 {
-	off_t end = off + len, data, hole;
+	unsigned char vec[512];
 
-	while (off < end) {
-		data = lseek(pas->fd, off, SEEK_DATA);
-		if (data < 0 || data >= end)
-			return;
-		hole = lseek(pas->fd, data, SEEK_HOLE);
-		if (hole < 0 || hole > end)
-			hole = end;
-		data &= ~(off_t)GRANULE_MASK;
-		for (off = data; off < hole; off += (off_t)GRANULE_SIZE) {
-			const uint64_t *p = (const uint64_t *)(pas->rmm + off);
+	while (len > 0) {
+		size_t n = (size_t)len >> GRANULE_SHIFT;
+
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		/*
+		 * mincore() says which pages of the memfd are backed, in one call
+		 * and without faulting any in (reading a hole through the mapping
+		 * would allocate a page for it).
+		 */
+		if (mincore(pas->rmm + off, n << GRANULE_SHIFT, vec) < 0)
+			memset(vec, 1, n);
+		for (size_t g = 0; g < n; g++) {
+			uint8_t *page = pas->rmm + off + (off_t)(g << GRANULE_SHIFT);
+			const uint64_t *p = (const uint64_t *)page;
 			size_t i = 0;
 
-			/* Reading first leaves a page that is already zero clean and unwritten. */
+			if (!(vec[g] & 1))
+				continue;
+			/* Reading first leaves a page that is already zero unwritten. */
 			while (i < GRANULE_SIZE / sizeof(*p) && !p[i])
 				i++;
 			if (i < GRANULE_SIZE / sizeof(*p))
-				memset(pas->rmm + off, 0, GRANULE_SIZE);
+				memset(page, 0, GRANULE_SIZE);
 		}
+		off += (off_t)(n << GRANULE_SHIFT);
+		len -= (off_t)(n << GRANULE_SHIFT);
 	}
 }
 
