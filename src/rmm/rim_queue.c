@@ -29,7 +29,7 @@
 #include "rmm/internal.h"
 #include "rmm/measurement.h"
 
-#define RIMQ_SLOTS       512 /* 2 MiB of DATA in flight */
+#define RIMQ_SLOTS	 512 /* 2 MiB of DATA in flight */
 #define RIMQ_MAX_WORKERS 3
 
 enum { RQ_TODO, RQ_BUSY, RQ_DONE };
@@ -47,7 +47,7 @@ struct rim_queue {
 	pthread_cond_t done; /* the RMM: an entry was hashed */
 	struct rimq_entry e[RIMQ_SLOTS];
 	uint64_t head, tail, scan; /* sequence numbers: oldest, next free, first maybe TODO */
-	struct rd *rd;             /* the realm whose descriptors are queued */
+	struct rd *rd;		   /* the realm whose descriptors are queued */
 	unsigned alg;
 	unsigned nworkers;
 	pthread_t workers[RIMQ_MAX_WORKERS];
@@ -184,7 +184,8 @@ void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, con
 
 bool rimq_smc_keeps(uint64_t fid)
 {
-	/* RMI2_RTT_DATA_MAP_INIT is RMI_DATA_CREATE's function ID; RTT_CREATE is the same in 2.0. */
+	/* RMI2_RTT_DATA_MAP_INIT is RMI_DATA_CREATE's function ID; RTT_CREATE is the same in 2.0.
+	 */
 	return fid == RMI_DATA_CREATE || fid == RMI_GRANULE_DELEGATE ||
 	       fid == RMI_GRANULE_UNDELEGATE || fid == RMI2_GRANULE_RANGE_DELEGATE ||
 	       fid == RMI2_GRANULE_RANGE_UNDELEGATE || fid == RMI_RTT_CREATE;
