@@ -728,14 +728,15 @@ static void snap_take(struct ctx *c, struct snap *s)
 	s->kept = malloc(s->nkept * GRANULE_SIZE + 1);
 	if (!s->kept)
 		abort();
+	/* Measurements before the RD's bytes: reading them drains queued DATA descriptors. */
+	for (int i = 0; i < 2; i++)
+		s->has_meas[i] = rds[i] && rmm_realm_measurements(c->m.rmm, rds[i], &s->meas[i]);
 	for (k = 0; k < s->nkept; k++)
 		memcpy(s->kept + k * GRANULE_SIZE, pas_rmm_va(c->m.pas, s->kept_pa[k]),
 		       GRANULE_SIZE);
 	rmm_census(c->m.rmm, &s->census, true);
-	for (int i = 0; i < 2; i++) {
-		s->has_meas[i] = rds[i] && rmm_realm_measurements(c->m.rmm, rds[i], &s->meas[i]);
+	for (int i = 0; i < 2; i++)
 		s->realm_state[i] = rds[i] ? rmm_realm_state(c->m.rmm, rds[i]) : -1;
-	}
 }
 
 static void snap_free(struct snap *s)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "rmm/measurement.h"
 
 static void hex2bin(const char *hex, uint8_t *out, unsigned len)
 {
@@ -186,11 +187,75 @@ static void test_ripas_rim_depends_on_levels(void)
 	machine_fini(&m);
 }
 
+/* One DATA_CREATE of the test below, and the same step in the sequential model. */
+static void data_step(struct machine *m, uint64_t rd, uint8_t *model, uint64_t src, unsigned i,
+		      uint64_t flags)
+{
+	uint8_t buf[GRANULE_SIZE], h[64];
+
+	memset(buf, (int)(i * 7 + 1), sizeof(buf));
+	memcpy(buf, &i, sizeof(i));
+	host_write(m, src, buf, sizeof(buf));
+	CHECK_RMI(rmi(m, RMI_DATA_CREATE, rd, delegated_granule(m), (uint64_t)i << GRANULE_SHIFT,
+		      src, flags),
+		  RMI_SUCCESS, 0);
+	/* The source changes at once: what is hashed is the granule's copy. */
+	memset(pas_host_va(m->pas, src), 0xee, GRANULE_SIZE);
+	measurement_granule_hash(RMI_HASH_SHA_256, buf, h);
+	measurement_rim_extend_data(RMI_HASH_SHA_256, model, (uint64_t)i << GRANULE_SHIFT, flags, h);
+}
+
+/*
+ * Content hashes are computed by worker threads and the RIM is extended
+ * later, in order (src/rmm/rim_queue.c).  The RIM must be exactly the
+ * sequential one: more DATA_CREATEs than the queue holds, measured and not,
+ * a second realm's DATA_CREATE in between, and DATA_DESTROY of a granule
+ * whose hash may still be queued.
+ */
+static void test_queued_data_measurements(void)
+{
+	const unsigned n = 1100; /* more than the 512 descriptors the queue holds */
+	struct machine m;
+	struct realm a, b;
+	struct rmm_measurements ma, mb;
+	uint8_t model_a[64], model_b[64];
+	uint64_t src;
+	struct smc_result res;
+
+	machine_init(&m, 64 << 20, NULL);
+	realm_create(&m, &a, NULL);
+	realm_create(&m, &b, NULL);
+	for (uint64_t ipa = 0; ipa < (uint64_t)(n + 1) << GRANULE_SHIFT; ipa += 0x200000) {
+		realm_map_tables(&m, &a, ipa, 3);
+		realm_map_tables(&m, &b, ipa, 3);
+	}
+	CHECK(rmm_realm_measurements(m.rmm, a.rd, &ma));
+	CHECK(rmm_realm_measurements(m.rmm, b.rd, &mb));
+	memcpy(model_a, ma.rim, 64);
+	memcpy(model_b, mb.rim, 64);
+	src = ns_granule(&m);
+	for (unsigned i = 0; i < n; i++)
+		data_step(&m, a.rd, model_a, src, i, i % 3 ? RMI_MEASURE_CONTENT : 0);
+	/* Realm b's descriptors go after all of a's queued ones. */
+	data_step(&m, b.rd, model_b, src, 0, RMI_MEASURE_CONTENT);
+	data_step(&m, b.rd, model_b, src, 1, RMI_MEASURE_CONTENT);
+	data_step(&m, a.rd, model_a, src, n, RMI_MEASURE_CONTENT);
+	/* DATA_DESTROY scrubs the granule: its queued hash must have been taken before. */
+	rmi_out(&m, &res, RMI_DATA_DESTROY, b.rd, 0x1000, 0, 0, 0);
+	CHECK_RMI(res.x[0], RMI_SUCCESS, 0);
+	CHECK(rmm_realm_measurements(m.rmm, a.rd, &ma));
+	CHECK(rmm_realm_measurements(m.rmm, b.rd, &mb));
+	CHECK(!memcmp(ma.rim, model_a, 32));
+	CHECK(!memcmp(mb.rim, model_b, 32));
+	machine_fini(&m);
+}
+
 int main(void)
 {
 	test_veraison_public_vector();
 	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
 		test_scenario(&vectors[i]);
 	test_ripas_rim_depends_on_levels();
+	test_queued_data_measurements();
 	return t_done();
 }

@@ -99,8 +99,18 @@ static void test_lazy_backing(void)
 	CHECK(before < (1 << 20));
 	memset(pas_host_va(pas, T_DRAM_BASE + (32UL << 30)), 1, GRANULE_SIZE);
 	CHECK_EQ(pas_resident_bytes(pas) - before, GRANULE_SIZE);
+	/* A scrub zeroes in place: the page stays (no refault when it is written again). */
 	pas_scrub(pas, T_DRAM_BASE + (32UL << 30));
+	CHECK(pas_is_zero(pas, T_DRAM_BASE + (32UL << 30)));
+	CHECK_EQ(pas_resident_bytes(pas) - before, GRANULE_SIZE);
+	/* Scrubbing a hole does not back it. */
+	pas_scrub_range(pas, T_DRAM_BASE + (40UL << 30), 512);
+	CHECK_EQ(pas_resident_bytes(pas) - before, GRANULE_SIZE);
+	/* Release gives the page back, and it still reads as zero. */
+	memset(pas_host_va(pas, T_DRAM_BASE + (32UL << 30)), 2, GRANULE_SIZE);
+	pas_release_range(pas, T_DRAM_BASE + (32UL << 30) - GRANULE_SIZE, 3);
 	CHECK_EQ(pas_resident_bytes(pas), before);
+	CHECK(pas_is_zero(pas, T_DRAM_BASE + (32UL << 30)));
 	pas_destroy(pas);
 }
 
@@ -121,8 +131,8 @@ static void test_range_gpt_and_scrub(void)
 		CHECK(pas_host_faults(pas, run + i * GRANULE_SIZE));
 		CHECK(pas_is_zero(pas, run + i * GRANULE_SIZE));
 	}
-	/* The written page went back; the holes stayed holes. */
-	CHECK_EQ(pas_resident_bytes(pas), before);
+	/* The written page was zeroed in place and kept; the holes stayed holes. */
+	CHECK_EQ(pas_resident_bytes(pas), before + GRANULE_SIZE);
 	/* (Probing a neighbour reads it, which backs it: after the census.) */
 	CHECK(!pas_host_faults(pas, run - GRANULE_SIZE));
 	CHECK(!pas_host_faults(pas, run + 8 * GRANULE_SIZE));

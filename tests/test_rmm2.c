@@ -349,6 +349,13 @@ static void snap2_take(struct t2 *c, struct snap2 *s)
 	s->content = calloc(n, GRANULE_SIZE);
 	if (!s->state || !s->ref || !s->content)
 		abort();
+	/*
+	 * The measurements first: reading them extends the RIM with the DATA
+	 * descriptors still queued (src/rmm/rim_queue.c), as any SMC but
+	 * DATA_CREATE and delegation does, so the RD granule's bytes below are
+	 * the state a failing command must leave unchanged.
+	 */
+	s->has_meas = c->rd && rmm_realm_measurements(c->m.rmm, c->rd, &s->meas);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t pa = T_DRAM_BASE + i * GRANULE_SIZE;
 
@@ -358,7 +365,6 @@ static void snap2_take(struct t2 *c, struct snap2 *s)
 			memcpy(s->content + i * GRANULE_SIZE, pas_rmm_va(c->m.pas, pa), GRANULE_SIZE);
 	}
 	rmm_census(c->m.rmm, &s->census, true);
-	s->has_meas = c->rd && rmm_realm_measurements(c->m.rmm, c->rd, &s->meas);
 	s->realm_state = c->rd ? rmm_realm_state(c->m.rmm, c->rd) : -1;
 }
 

@@ -169,7 +169,60 @@ void *pas_rmm_va(struct pas *pas, uint64_t pa)
 	return pas->rmm + (pa - pas->base);
 }
 
+/* Zero the written granules of [off, off + len) in place (no hole is touched). */
+static void zero_in_place(struct pas *pas, off_t off, off_t len)
+{
+	unsigned char vec[512];
+
+	while (len > 0) {
+		size_t n = (size_t)len >> GRANULE_SHIFT;
+
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		/*
+		 * mincore() says which pages of the memfd are backed, in one call
+		 * and without faulting any in (reading a hole through the mapping
+		 * would allocate a page for it).
+		 */
+		if (mincore(pas->rmm + off, n << GRANULE_SHIFT, vec) < 0)
+			memset(vec, 1, n);
+		for (size_t g = 0; g < n; g++) {
+			uint8_t *page = pas->rmm + off + (off_t)(g << GRANULE_SHIFT);
+			const uint64_t *p = (const uint64_t *)page;
+			size_t i = 0;
+
+			if (!(vec[g] & 1))
+				continue;
+			/* Reading first leaves a page that is already zero unwritten. */
+			while (i < GRANULE_SIZE / sizeof(*p) && !p[i])
+				i++;
+			if (i < GRANULE_SIZE / sizeof(*p))
+				memset(page, 0, GRANULE_SIZE);
+		}
+		off += (off_t)(n << GRANULE_SHIFT);
+		len -= (off_t)(n << GRANULE_SHIFT);
+	}
+}
+
 void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n)
+{
+	off_t off = (off_t)((pa & ~GRANULE_MASK) - pas->base);
+
+	if (!n)
+		return;
+	/*
+	 * Zero in place, and keep the page.  Memory that is scrubbed stays
+	 * DRAM the machine uses: punching it out would unmap it from both
+	 * views (a TLB shootdown on every CPU) and the next write to it would
+	 * fault a new page in and clear it.  A hole (never backed, or given
+	 * back by pas_release_range()) already reads as zero and is left
+	 * alone.  The caller owns the granules (nobody can write them
+	 * meanwhile), so the result holds until the caller hands them on.
+	 */
+	zero_in_place(pas, off, (off_t)(n << GRANULE_SHIFT));
+}
+
+void pas_release_range(struct pas *pas, uint64_t pa, uint64_t n)
 {
 	off_t off = (off_t)((pa & ~GRANULE_MASK) - pas->base);
 	off_t len = (off_t)(n << GRANULE_SHIFT);
@@ -177,18 +230,12 @@ void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n)
 
 	if (!n)
 		return;
-	/*
-	 * A hole (never backed, or punched out before) already reads as zero
-	 * and has no page to give back: punching it again would only cost an
-	 * unmap of both views and a TLB shootdown on every CPU.  The caller
-	 * owns the granules (nobody can write them meanwhile), so the answer
-	 * holds until the caller hands them on.
-	 */
 	data = lseek(pas->fd, off, SEEK_DATA);
 	if ((data < 0 && errno == ENXIO) || data >= off + len)
 		return;
+	/* The page goes back to the host OS; the granule reads as zero. */
 	if (fallocate(pas->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len) < 0)
-		memset(pas->rmm + off, 0, (size_t)len);
+		zero_in_place(pas, off, len);
 }
 
 void pas_scrub(struct pas *pas, uint64_t pa)

@@ -9,8 +9,9 @@
  *     access really faults, as a Granule Protection Fault would.
  *   - the RMM view: the Realm-world view the RMM uses.  It is never handed
  *     out above the RMM.
- * Backing is lazy: untouched DRAM costs nothing; a scrubbed granule gives
- * its page back (hole punch), so "zeroed" also means "freed".
+ * Backing is lazy: untouched DRAM costs nothing.  Once written, a page stays
+ * backed (scrubbing zeroes it in place) until pas_release_range() gives it
+ * back, as DRAM that a machine has used stays its memory.
  */
 #ifndef REALMKIT_HW_PAS_H
 #define REALMKIT_HW_PAS_H
@@ -68,10 +69,16 @@ bool pas_host_faults(struct pas *pas, uint64_t pa);
 
 /* Realm-world view, for the RMM only. NULL outside DRAM. */
 void *pas_rmm_va(struct pas *pas, uint64_t pa);
-/* Zero a granule and give its backing page back (nothing to do for a hole). */
+/*
+ * Zero a granule in place: it reads as zero and keeps its backing page (a
+ * hole stays a hole).  Scrubbing never gives memory back: that would cost an
+ * unmap and a refault of the page the next time the granule is written.
+ */
 void pas_scrub(struct pas *pas, uint64_t pa);
 /* The same for the @n granules from @pa (in DRAM, checked by the caller). */
 void pas_scrub_range(struct pas *pas, uint64_t pa, uint64_t n);
+/* Zero the @n granules from @pa and give their pages back to the host OS (hole punch). */
+void pas_release_range(struct pas *pas, uint64_t pa, uint64_t n);
 /* True if the granule reads as all zeroes (through the RMM view, without populating it). */
 bool pas_is_zero(struct pas *pas, uint64_t pa);
 

@@ -67,7 +67,8 @@ void smc_data_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 		granule_scrub(rmm, g_data);
 		return;
 	}
-	measurement_extend_data(rd, ipa, flags, granule_map(rmm, data_pa));
+	/* Hashed off this thread; the RIM is extended in order (rim_queue.c). */
+	rimq_push(rmm, rd, ipa, flags, granule_map(rmm, data_pa));
 	data_assign(&w, g_data, data_pa, RMI_RAM);
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 }

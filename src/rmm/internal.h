@@ -64,6 +64,8 @@ struct rmm {
 	struct att_platform attest_plat;
 	struct att_rmm attest;
 	bool attest_ready;
+	/* DATA measurements in flight (rim_queue.c); NULL until the first measured DATA. */
+	struct rim_queue *rimq;
 };
 
 /* Realm descriptor, stored in the RD granule. */
@@ -310,6 +312,16 @@ unsigned measurement_hash_len(unsigned hash_algo);
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out);
 void measurement_realm_params(struct rd *rd);
 void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
+/*
+ * rim_queue.c: DATA_CREATE's measurement, the content hashed by worker
+ * threads, the RIM extended in DATA_CREATE order by rimq_flush() (identical
+ * RIM).  Call rimq_flush() before anything that reads the RIM or may change
+ * a DATA granule; rmm_smc() does it for every command rimq_smc_keeps() says no to.
+ */
+void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
+void rimq_flush(struct rmm *rmm);
+bool rimq_smc_keeps(uint64_t fid);
+void rimq_destroy(struct rmm *rmm);
 void measurement_extend_rec(struct rd *rd, const struct rmi_rec_params *params);
 void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top);
 /* RSI_MEASUREMENT_EXTEND: REM[@index] = H(REM[@index] || data[0:@size]). */

@@ -53,6 +53,7 @@ bool rmm_realm_measurements(struct rmm *rmm, uint64_t rd_pa, struct rmm_measurem
 	const struct rd *rd;
 
 	pthread_mutex_lock(&rmm->lock); /* a realm may be extending a REM right now */
+	rimq_flush(rmm);
 	g = granule_find(rmm, rd_pa, GRANULE_RD);
 	if (g) {
 		rd = rd_map(rmm, g);

@@ -63,6 +63,7 @@ void rmm_destroy(struct rmm *rmm)
 	if (!rmm)
 		return;
 	run_stop_ticker(rmm);
+	rimq_destroy(rmm);
 	/* RECs the host never destroyed still own their PEs. */
 	for (uint64_t i = 0; i < rmm->ngranules; i++)
 		if (rmm->granules[i].state == GRANULE_REC)
@@ -115,6 +116,9 @@ void rmm_smc(struct rmm *rmm, const struct smc_args *a, struct smc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	pthread_mutex_lock(&rmm->lock);
+	/* Queued DATA measurements reach the RIM before any command could see it. */
+	if (!rimq_smc_keeps(a->fid))
+		rimq_flush(rmm);
 	if (rmm->plat.rmi_v2) {
 		v2_smc(rmm, a, res); /* RMI 2.0: v2_smc.c */
 		pthread_mutex_unlock(&rmm->lock);

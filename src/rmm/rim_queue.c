@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DATA measurements off the RMM's thread, with the RIM extended in order.
+ *
+ * A measured DATA_CREATE (RTT_DATA_MAP_INIT in 2.0) must hash the 4 KiB it
+ * copied and extend the RIM with a descriptor holding that hash.  The
+ * content hash is a pure function of the granule, and the granule cannot
+ * change until the RMM itself scrubs it (it is DATA of a NEW realm, in the
+ * Realm PAS).  So DATA_CREATE queues {IPA, flags, granule} and returns;
+ * worker threads hash queued granules in parallel; and the RMM's thread
+ * extends the RIM with the queued descriptors strictly in the order the
+ * DATA_CREATEs succeeded.  The RIM is bit for bit what extending at each
+ * DATA_CREATE gives.
+ *
+ * The queue is drained (every descriptor extended) before anything can see
+ * the RIM or change a queued granule: at every SMC except DATA_CREATE and
+ * the commands that cannot touch a DATA granule or the RIM (delegation,
+ * RTT_CREATE; rimq_smc_keeps()), before a DATA_CREATE of another realm, in
+ * the introspection that reads the RIM, and when the ring is full (then only
+ * as much as makes room).  Draining hashes on the RMM's thread whatever no
+ * worker has taken yet, so the RMM never waits for an idle worker.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "realmkit/rmi2.h"
+#include "rmm/internal.h"
+#include "rmm/measurement.h"
+
+#define RIMQ_SLOTS	 512 /* 2 MiB of DATA in flight */
+#define RIMQ_MAX_WORKERS 3
+
+enum { RQ_TODO, RQ_BUSY, RQ_DONE };
+
+struct rimq_entry {
+	uint64_t ipa, flags;
+	const void *content; /* the RMM view of the DATA granule */
+	uint8_t hash[MEASUREMENT_MAX_LEN];
+	int state;
+};
+
+struct rim_queue {
+	pthread_mutex_t mtx;
+	pthread_cond_t work; /* workers: an entry to hash, or stop */
+	pthread_cond_t done; /* the RMM: an entry was hashed */
+	struct rimq_entry e[RIMQ_SLOTS];
+	uint64_t head, tail, scan; /* sequence numbers: oldest, next free, first maybe TODO */
+	struct rd *rd;		   /* the realm whose descriptors are queued */
+	unsigned alg;
+	unsigned nworkers;
+	pthread_t workers[RIMQ_MAX_WORKERS];
+	bool stop;
+};
+
+static struct rimq_entry *slot(struct rim_queue *q, uint64_t seq)
+{
+	return &q->e[seq % RIMQ_SLOTS];
+}
+
+/* Under q->mtx: claim the oldest entry nobody hashes yet, or NULL. */
+static struct rimq_entry *claim(struct rim_queue *q)
+{
+	if (q->scan < q->head)
+		q->scan = q->head;
+	while (q->scan < q->tail && slot(q, q->scan)->state != RQ_TODO)
+		q->scan++;
+	if (q->scan == q->tail)
+		return NULL;
+	slot(q, q->scan)->state = RQ_BUSY;
+	return slot(q, q->scan++);
+}
+
+/* Hash @e (claimed, so BUSY) without the lock; returns with it held, @e DONE. */
+static void hash_entry(struct rim_queue *q, struct rimq_entry *e)
+{
+	uint8_t h[MEASUREMENT_MAX_LEN];
+	unsigned alg = q->alg;
+
+	pthread_mutex_unlock(&q->mtx);
+	measurement_granule_hash(alg, e->content, h);
+	pthread_mutex_lock(&q->mtx);
+	memcpy(e->hash, h, sizeof(h));
+	e->state = RQ_DONE;
+	pthread_cond_broadcast(&q->done);
+}
+
+static void *worker(void *arg)
+{
+	struct rim_queue *q = arg;
+	struct rimq_entry *e;
+
+	pthread_mutex_lock(&q->mtx);
+	while (!q->stop) {
+		e = claim(q);
+		if (e)
+			hash_entry(q, e);
+		else
+			pthread_cond_wait(&q->work, &q->mtx);
+	}
+	pthread_mutex_unlock(&q->mtx);
+	return NULL;
+}
+
+static struct rim_queue *rimq_get(struct rmm *rmm)
+{
+	struct rim_queue *q = rmm->rimq;
+	long ncpu;
+
+	if (q)
+		return q;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	pthread_mutex_init(&q->mtx, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->done, NULL);
+	/* One worker per other CPU: the RMM's thread copies while they hash. */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	for (long i = 1; i < ncpu && q->nworkers < RIMQ_MAX_WORKERS; i++)
+		if (!pthread_create(&q->workers[q->nworkers], NULL, worker, q))
+			q->nworkers++;
+	rmm->rimq = q;
+	return q;
+}
+
+/* The RMM's thread: extend the RIM with the oldest descriptor (hashing it if nobody has). */
+static void retire_one(struct rim_queue *q)
+{
+	struct rimq_entry *e = slot(q, q->head);
+
+	pthread_mutex_lock(&q->mtx);
+	if (e->state == RQ_TODO) {
+		e->state = RQ_BUSY;
+		hash_entry(q, e);
+	}
+	while (e->state != RQ_DONE)
+		pthread_cond_wait(&q->done, &q->mtx);
+	pthread_mutex_unlock(&q->mtx);
+	measurement_rim_extend_data(q->alg, q->rd->rim, e->ipa, e->flags, e->hash);
+	pthread_mutex_lock(&q->mtx);
+	q->head++;
+	pthread_mutex_unlock(&q->mtx);
+}
+
+void rimq_flush(struct rmm *rmm)
+{
+	struct rim_queue *q = rmm->rimq;
+
+	while (q && q->head < q->tail)
+		retire_one(q);
+}
+
+void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, const void *content)
+{
+	struct rim_queue *q = rmm->rimq;
+	struct rimq_entry *e;
+
+	if (q && q->head < q->tail && q->rd != rd)
+		rimq_flush(rmm); /* another realm's descriptors go first */
+	if (!q && (flags & RMI_MEASURE_CONTENT))
+		q = rimq_get(rmm);
+	if (!q || !q->nworkers || (q->head == q->tail && !(flags & RMI_MEASURE_CONTENT))) {
+		/* Nothing queued and nothing to hash, or no worker: extend here and now. */
+		measurement_extend_data(rd, ipa, flags, content);
+		return;
+	}
+	if (q->tail - q->head == RIMQ_SLOTS)
+		retire_one(q);
+	pthread_mutex_lock(&q->mtx);
+	q->rd = rd;
+	q->alg = rd->hash_algo;
+	e = slot(q, q->tail);
+	e->ipa = ipa;
+	e->flags = flags;
+	e->content = content;
+	e->state = flags & RMI_MEASURE_CONTENT ? RQ_TODO : RQ_DONE;
+	q->tail++;
+	if (e->state == RQ_TODO)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mtx);
+}
+
+bool rimq_smc_keeps(uint64_t fid)
+{
+	/* RMI2_RTT_DATA_MAP_INIT is RMI_DATA_CREATE's function ID; RTT_CREATE is the same in 2.0.
+	 */
+	return fid == RMI_DATA_CREATE || fid == RMI_GRANULE_DELEGATE ||
+	       fid == RMI_GRANULE_UNDELEGATE || fid == RMI2_GRANULE_RANGE_DELEGATE ||
+	       fid == RMI2_GRANULE_RANGE_UNDELEGATE || fid == RMI_RTT_CREATE;
+}
+
+void rimq_destroy(struct rmm *rmm)
+{
+	struct rim_queue *q = rmm->rimq;
+
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mtx);
+	q->stop = true;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->mtx);
+	for (unsigned i = 0; i < q->nworkers; i++)
+		pthread_join(q->workers[i], NULL);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->done);
+	pthread_mutex_destroy(&q->mtx);
+	free(q);
+	rmm->rimq = NULL;
+}
