@@ -32,12 +32,14 @@ CC=gcc cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DREALMKIT_WERROR=
 cmake --build build-release -j"$jobs"
 ctest --test-dir build-release --output-on-failure -j"$jobs"
 
-# The tests that run several threads (vCPU threads, VMs on threads), under TSan.
+# The tests that run several threads (vCPU threads, VMs on threads, the RMM's hash
+# workers, shared pages under running vCPUs), under TSan.
 echo "== build: clang, ThreadSanitizer (threaded tests)"
 CC=clang cmake -S . -B build-tsan -DREALMKIT_WERROR=ON -DREALMKIT_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target test_threads test_guests realmkit test_vmm_run test_measure
+cmake --build build-tsan -j"$jobs" --target test_threads test_guests realmkit test_vmm_run test_measure \
+	test_measurement test_shared_mem
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure \
-	-R '^(test_threads|test_guests|vmm_run|test_measure)$'
+	-R '^(test_threads|test_guests|vmm_run|test_measure|test_measurement|test_shared_mem)$'
 
 echo "== build: clang, AddressSanitizer + UndefinedBehaviorSanitizer, fuzz targets"
 CC=clang cmake -S . -B build-san -DREALMKIT_WERROR=ON -DREALMKIT_SANITIZE=ON \
