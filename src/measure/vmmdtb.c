@@ -80,11 +80,15 @@ static int begin_at(void *fdt, const char *node, uint64_t addr)
 			return r_;  \
 	} while (0)
 
-/* src/fdt.rs fdt_new: root properties, chosen, memory, cpus, psci. */
-static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *bootargs)
+/*
+ * src/fdt.rs fdt_new, common to both VMMs: root properties, chosen (bootargs
+ * when given), memory, cpus, psci.  The root node is left open.
+ */
+static int fdt_new_common(void *fdt, uint32_t gic_ph, const char *bootargs, uint64_t initrd_base,
+			  uint64_t initrd_size, uint64_t mem_base, uint64_t mem_size, unsigned cpus)
 {
 	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
-	const uint64_t mem[2] = { c->mem_base, c->mem_size };
+	const uint64_t mem[2] = { mem_base, mem_size };
 	char name[32];
 
 	T(fdt_begin_node(fdt, ""));
@@ -92,17 +96,18 @@ static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *boota
 	T(fdt_property_string(fdt, "model", "linux,dummy-virt-realm"));
 	T(fdt_property_u32(fdt, "#address-cells", 2));
 	T(fdt_property_u32(fdt, "#size-cells", 2));
-	T(fdt_property_u32(fdt, "interrupt-parent", KT_GIC_PHANDLE));
+	T(fdt_property_u32(fdt, "interrupt-parent", gic_ph));
 
 	T(fdt_begin_node(fdt, "chosen"));
-	T(fdt_property_string(fdt, "bootargs", bootargs));
-	if (c->initrd_size) {
-		T(fdt_property_u64(fdt, "linux,initrd-start", c->initrd_base));
-		T(fdt_property_u64(fdt, "linux,initrd-end", c->initrd_base + c->initrd_size));
+	if (bootargs)
+		T(fdt_property_string(fdt, "bootargs", bootargs));
+	if (initrd_size) {
+		T(fdt_property_u64(fdt, "linux,initrd-start", initrd_base));
+		T(fdt_property_u64(fdt, "linux,initrd-end", initrd_base + initrd_size));
 	}
 	T(fdt_end_node(fdt));
 
-	T(begin_at(fdt, "memory", c->mem_base));
+	T(begin_at(fdt, "memory", mem_base));
 	T(fdt_property_string(fdt, "device_type", "memory"));
 	T(prop_u64s(fdt, "reg", mem, 2));
 	T(fdt_end_node(fdt));
@@ -110,7 +115,7 @@ static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *boota
 	T(fdt_begin_node(fdt, "cpus"));
 	T(fdt_property_u32(fdt, "#size-cells", 0));
 	T(fdt_property_u32(fdt, "#address-cells", 1));
-	for (unsigned i = 0; i < c->cpus; i++) {
+	for (unsigned i = 0; i < cpus; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
 		T(fdt_begin_node(fdt, name));
 		T(fdt_property_u32(fdt, "reg", i));
@@ -128,6 +133,13 @@ static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *boota
 	T(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
 	T(fdt_end_node(fdt));
 	return 0;
+}
+
+/* kvmtool: the common head, bootargs always written. */
+static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *bootargs)
+{
+	return fdt_new_common(fdt, KT_GIC_PHANDLE, bootargs, c->initrd_base, c->initrd_size,
+			      c->mem_base, c->mem_size, c->cpus);
 }
 
 /* The GIC (with its ITS), the log reservation, the timer and the PMU. */
@@ -415,51 +427,13 @@ int rkm_kvmtool_dtb(const struct rkm_kvmtool_dtb *c, uint8_t **out, char *err, s
 
 static int qv_head(void *fdt, const struct rkm_qemu_dtb *c, uint32_t gic_ph)
 {
-	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 	static const char bus_compat[] = "qemu,platform\0simple-bus";
-	const uint64_t mem[2] = { c->mem_base, c->mem_size };
 	const uint32_t bus_ranges[4] = { 0, 0, (uint32_t)QV_PLATFORM_BUS,
 					 (uint32_t)QV_PLATFORM_SZ };
-	char name[32];
 
 	/* src/fdt.rs fdt_new, as for kvmtool but with QEMU's phandles. */
-	T(fdt_begin_node(fdt, ""));
-	T(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
-	T(fdt_property_string(fdt, "model", "linux,dummy-virt-realm"));
-	T(fdt_property_u32(fdt, "#address-cells", 2));
-	T(fdt_property_u32(fdt, "#size-cells", 2));
-	T(fdt_property_u32(fdt, "interrupt-parent", gic_ph));
-	T(fdt_begin_node(fdt, "chosen"));
-	if (c->bootargs)
-		T(fdt_property_string(fdt, "bootargs", c->bootargs));
-	if (c->initrd_size) {
-		T(fdt_property_u64(fdt, "linux,initrd-start", c->initrd_base));
-		T(fdt_property_u64(fdt, "linux,initrd-end", c->initrd_base + c->initrd_size));
-	}
-	T(fdt_end_node(fdt));
-	T(begin_at(fdt, "memory", c->mem_base));
-	T(fdt_property_string(fdt, "device_type", "memory"));
-	T(prop_u64s(fdt, "reg", mem, 2));
-	T(fdt_end_node(fdt));
-	T(fdt_begin_node(fdt, "cpus"));
-	T(fdt_property_u32(fdt, "#size-cells", 0));
-	T(fdt_property_u32(fdt, "#address-cells", 1));
-	for (unsigned i = 0; i < c->cpus; i++) {
-		snprintf(name, sizeof(name), "cpu@%u", i);
-		T(fdt_begin_node(fdt, name));
-		T(fdt_property_u32(fdt, "reg", i));
-		T(fdt_property_string(fdt, "enable-method", "psci"));
-		T(fdt_property_string(fdt, "compatible", "arm,armv8"));
-		T(fdt_property_string(fdt, "device_type", "cpu"));
-		T(fdt_end_node(fdt));
-	}
-	T(fdt_end_node(fdt));
-	T(fdt_begin_node(fdt, "psci"));
-	T(fdt_property_u32(fdt, "cpu_on", 0xc4000003U));
-	T(fdt_property_u32(fdt, "cpu_off", 0x84000002U));
-	T(fdt_property_string(fdt, "method", "smc"));
-	T(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
-	T(fdt_end_node(fdt));
+	T(fdt_new_common(fdt, gic_ph, c->bootargs, c->initrd_base, c->initrd_size, c->mem_base,
+			  c->mem_size, c->cpus));
 
 	T(begin_at(fdt, "platform-bus", QV_PLATFORM_BUS));
 	T(fdt_property_u32(fdt, "interrupt-parent", gic_ph));
