@@ -6,36 +6,7 @@
 set -u
 rk=$1
 version=$2
-case $rk in /*) ;; *) rk=$PWD/$rk ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	sed 's/^/  stdout: /' "$tmp/out"
-	sed 's/^/  stderr: /' "$tmp/err"
-	failures=$((failures + 1))
-}
-
-# run STATUS ARGS...: run realmkit; its stdout and stderr go to $tmp/out, $tmp/err.
-run() {
-	want=$1
-	shift
-	desc="realmkit $*"
-	"$rk" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	[ "$status" -eq "$want" ] || fail "$desc: exit $status, expected $want"
-}
-
-# has out|err TEXT: the last run's stdout/stderr contains TEXT.
-has() {
-	grep -qF -- "$2" "$tmp/$1" || fail "$desc: $1 lacks '$2'"
-}
-
-lacks() {
-	if grep -qF -- "$2" "$tmp/$1"; then fail "$desc: $1 has '$2'"; fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 script() { # script NAME LINES...: write a script, one argument per line
 	name=$1

@@ -6,31 +6,7 @@
 set -u
 rk=$1
 src=$2
-case $rk in /*) ;; *) rk=$PWD/$rk ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-
-fail() {
-	echo "FAIL: $*"
-	sed 's/^/  stdout: /' "$tmp/out"
-	sed 's/^/  stderr: /' "$tmp/err"
-	failures=$((failures + 1))
-}
-
-run() {
-	want=$1
-	shift
-	desc="realmkit $*"
-	"$rk" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -eq "$want" ]; then passes=$((passes + 1)); else fail "$desc: exit $status, expected $want"; fi
-}
-
-has() {
-	if grep -qF -- "$2" "$tmp/$1"; then passes=$((passes + 1)); else fail "$desc: $1 lacks '$2'"; fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 lines() { # lines out|err N
 	n=$(wc -l <"$tmp/$1")

@@ -6,27 +6,9 @@
 set -u
 rk=$1
 v=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
+. "$(dirname "$0")/cli_lib.sh"
 
-fail() {
-	echo "FAIL: $*"
-	sed 's/^/  stdout: /' "$tmp/out"
-	sed 's/^/  stderr: /' "$tmp/err"
-	failures=$((failures + 1))
-}
-
-# run STATUS ARGS...: stdout in $tmp/out, stderr in $tmp/err.
-run() {
-	want=$1
-	shift
-	desc="realmkit $*"
-	"$rk" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	[ "$status" -eq "$want" ] || fail "$desc: exit $status, expected $want"
-}
-
+# Patterns here are regular expressions.
 has() { grep -q -- "$2" "$tmp/$1" || fail "$desc: no '$2' in $1"; }
 
 tok=$v/rust-cca-token-01.cbor
