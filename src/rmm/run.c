@@ -1075,9 +1075,17 @@ uint64_t smc_rec_enter(struct rmm *rmm, uint64_t rec_pa, uint64_t run_pa)
 	return RMI_RET(RMI_SUCCESS, 0);
 }
 
+/*
+ * The counters are bumped atomically (STAT_INC), some by a running REC's
+ * thread without the RMM lock (serve_unlocked()), so they are read the same
+ * way: each one exact, the set not a snapshot of one instant.
+ */
 void rmm_get_stats(struct rmm *rmm, struct rmm_stats *st)
 {
-	pthread_mutex_lock(&rmm->lock);
-	*st = rmm->stats;
-	pthread_mutex_unlock(&rmm->lock);
+	const uint64_t *src = (const uint64_t *)&rmm->stats;
+	uint64_t *dst = (uint64_t *)st;
+
+	RK_STATIC_ASSERT(sizeof(*st) % sizeof(uint64_t) == 0, "rmm_stats is a set of u64");
+	for (size_t i = 0; i < sizeof(*st) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
