@@ -169,6 +169,37 @@ void *pas_rmm_va(struct pas *pas, uint64_t pa)
 	return pas->rmm + (pa - pas->base);
 }
 
+/*
+ * mincore() reports a memfd page that was swapped out as not resident,
+ * yet it still holds its bytes.  Among the @n pages from @off that it calls
+ * non-resident, mark those that lie in a data extent of the memfd
+ * (SEEK_DATA counts swapped shmem pages as data) so that they are zeroed
+ * too.  Costs nothing when every page is resident, and one SEEK_DATA for a
+ * batch that is all holes.
+ */
+static void mark_swapped(struct pas *pas, off_t off, size_t n, unsigned char *vec)
+{
+	off_t pos = off, end = off + (off_t)(n << GRANULE_SHIFT);
+	size_t g;
+
+	for (g = 0; g < n && (vec[g] & 1); g++)
+		;
+	if (g == n)
+		return;
+	while (pos < end) {
+		off_t d = lseek(pas->fd, pos, SEEK_DATA), h;
+
+		if (d < 0 || d >= end)
+			return;
+		h = lseek(pas->fd, d, SEEK_HOLE);
+		if (h < 0 || h > end)
+			h = end;
+		for (off_t q = d & ~(off_t)GRANULE_MASK; q < h; q += GRANULE_SIZE)
+			vec[(q - off) >> GRANULE_SHIFT] |= 1;
+		pos = h;
+	}
+}
+
 /* Zero the written granules of [off, off + len) in place (no hole is touched). */
 static void zero_in_place(struct pas *pas, off_t off, off_t len)
 {
@@ -180,12 +211,15 @@ static void zero_in_place(struct pas *pas, off_t off, off_t len)
 		if (n > sizeof(vec))
 			n = sizeof(vec);
 		/*
-		 * mincore() says which pages of the memfd are backed, in one call
-		 * and without faulting any in (reading a hole through the mapping
-		 * would allocate a page for it).
+		 * mincore() says which pages of the memfd are in memory, in one
+		 * call and without faulting any in (reading a hole through the
+		 * mapping would allocate a page for it); mark_swapped() adds
+		 * those that are backed but swapped out.
 		 */
 		if (mincore(pas->rmm + off, n << GRANULE_SHIFT, vec) < 0)
 			memset(vec, 1, n);
+		else
+			mark_swapped(pas, off, n, vec);
 		for (size_t g = 0; g < n; g++) {
 			uint8_t *page = pas->rmm + off + (off_t)(g << GRANULE_SHIFT);
 			const uint64_t *p = (const uint64_t *)page;
