@@ -171,3 +171,13 @@ size_t uart_input(struct uart *u, const uint8_t *b, size_t n, bool *irq)
 	pthread_mutex_unlock(&u->lock);
 	return i;
 }
+
+bool uart_irq_level(struct uart *u)
+{
+	bool level;
+
+	pthread_mutex_lock(&u->lock);
+	level = u->irq_level;
+	pthread_mutex_unlock(&u->lock);
+	return level;
+}

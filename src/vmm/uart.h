@@ -32,5 +32,7 @@ bool uart_access(struct uart *u, unsigned off, bool is_write, uint64_t *val);
 /* A line from the VMM itself on the console, between the realm's bytes (under the UART lock). */
 void uart_host_line(struct uart *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 size_t uart_input(struct uart *u, const uint8_t *b, size_t n, bool *irq);
+/* The interrupt level after the last access or input. */
+bool uart_irq_level(struct uart *u);
 
 #endif

@@ -54,7 +54,8 @@ struct vmm {
 	struct rk_host *host;
 	int kvm, vm, gmem, gic;
 	uint8_t *ram_user; /* RAM's user memory: what the realm's shared pages are */
-	bool uart_line;    /* the UART's SPI level last given to KVM_IRQ_LINE */
+	pthread_mutex_t irq_lock; /* orders KVM_IRQ_LINE calls for the UART (before uart.lock) */
+	bool uart_line;    /* the UART's SPI level last given to KVM_IRQ_LINE (irq_lock) */
 	bool gic_ok;
 	struct vcpu vcpu[VMM_MAX_CPUS];
 	unsigned nvcpus;
@@ -159,22 +160,30 @@ static void end_locked(struct vmm *v, enum vmm_ending e, const char *fmt, ...)
 
 /* ---- devices ---- */
 
-static void set_uart_irq(struct vmm *v, bool level)
+/*
+ * Drive the UART's SPI to the UART's current level.  The vCPU threads and the
+ * stdin thread all come here after touching the UART: the level is read and
+ * given to KVM under one lock, so the last KVM_IRQ_LINE is always the
+ * current level, and the line is only driven when it changes (a
+ * KVM_IRQ_LINE per console byte was half the ioctls of the demo).
+ */
+static void set_uart_irq(struct vmm *v)
 {
 	struct kvm_irq_level l = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | VMM_UART_INTID,
-		.level = level,
 	};
-
 	static int warned;
 
-	/* The line only when it changes: a KVM_IRQ_LINE per console byte was half the ioctls. */
-	if (__atomic_exchange_n(&v->uart_line, level, __ATOMIC_ACQ_REL) == level)
-		return;
-	if (v->gic_ok && rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l) &&
-	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
-		fprintf(stderr, "realmkit run: KVM_IRQ_LINE(UART, SPI %u): %s\n", VMM_UART_INTID,
-			strerror(errno));
+	pthread_mutex_lock(&v->irq_lock);
+	l.level = uart_irq_level(&v->uart);
+	if (l.level != v->uart_line) {
+		v->uart_line = l.level;
+		if (v->gic_ok && rk_ioctl(v->host, v->vm, KVM_IRQ_LINE, &l) &&
+		    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+			fprintf(stderr, "realmkit run: KVM_IRQ_LINE(UART, SPI %u): %s\n",
+				VMM_UART_INTID, strerror(errno));
+	}
+	pthread_mutex_unlock(&v->irq_lock);
 }
 
 /* The doorbell: an SPI pulse for a write of one of its INTIDs (plan.h). */
@@ -217,10 +226,8 @@ static void on_mmio(struct vmm *v, struct vcpu *c)
 	if (run->mmio.is_write)
 		memcpy(&val, run->mmio.data, len);
 	if (a >= VMM_UART_BASE && a < VMM_UART_BASE + 8) {
-		bool irq = uart_access(&v->uart, (unsigned)(a - VMM_UART_BASE), run->mmio.is_write,
-				       &val);
-
-		set_uart_irq(v, irq);
+		uart_access(&v->uart, (unsigned)(a - VMM_UART_BASE), run->mmio.is_write, &val);
+		set_uart_irq(v);
 		pthread_mutex_lock(&v->lock);
 		v->r->mmio_exits++;
 		pthread_mutex_unlock(&v->lock);
@@ -495,7 +502,7 @@ static void *stdin_main(void *arg)
 		for (size_t done = 0; done < (size_t)n;) {
 			size_t k = uart_input(&v->uart, buf + done, (size_t)n - done, &irq);
 
-			set_uart_irq(v, irq);
+			set_uart_irq(v);
 			done += k;
 			if (done < (size_t)n) {
 				if (poll(&pfd[1], 1, 10) > 0)
@@ -817,6 +824,7 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 	v->r = r;
 	v->kvm = v->vm = v->gmem = v->gic = -1;
 	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->irq_lock, NULL);
 	pthread_cond_init(&v->done_cv, NULL);
 	uart_init(&v->uart, c->console == VMM_CONSOLE_NONE ? NULL : c->console_out,
 		  c->console == VMM_CONSOLE_STDIO && isatty(0));
@@ -855,6 +863,7 @@ int vmm_launch(const struct vmm_plan *p, const struct vmm_run_config *c, struct 
 	uart_destroy(&v->uart);
 	pthread_cond_destroy(&v->done_cv);
 	pthread_mutex_destroy(&v->lock);
+	pthread_mutex_destroy(&v->irq_lock);
 	free(v);
 	r->t.total = (vmm_now() - c->t_process_start) * 1e3;
 	return vmm_ending_exit_code(r->ending);
