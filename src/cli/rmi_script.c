@@ -529,6 +529,14 @@ static int stmt_gic(struct script *s, int ntok, char **tok)
 
 	if (ntok < 2)
 		return fail(s, "usage: gic RUN [hcr=V] [lrs=V,V,...]");
+	/*
+	 * RMI 2.0's RecRun has no GIC fields: the host programs the PE's
+	 * ICH_*_EL2 registers instead (docs/RMM2.md), which a script cannot
+	 * reach.  Refuse rather than write padding the RMM ignores.
+	 */
+	if (s->plat.rmi_v2)
+		return fail(s, "gic: needs an RMM 1.0 (platform rmm=1.0): RMI 2.0 passes the list "
+			       "registers in the PE's ICH_*_EL2, not in RecRun");
 	if (parse_u64(s, tok[1], "RUN", &run) < 0 || split_kvs(s, ntok, tok, 2, keys, vals) < 0)
 		return ERR_LINE;
 	if (host_range(s, "gic: RUN ", run, GRANULE_SIZE) < 0 || (run & GRANULE_MASK))
