@@ -40,6 +40,7 @@
 
 struct ctx {
 	struct vmm v;
+	size_t (*prog)(uint32_t *p); /* NULL: program() */
 	uint8_t *ram_user, *slot_user;
 	struct kvm_run *run;
 	unsigned marks, faults;
@@ -123,7 +124,10 @@ static bool build(struct ctx *c, struct rk_host *h, void *ram_user)
 	bool ok;
 
 	memset(code, 0, 4096);
-	program(code);
+	if (c->prog)
+		c->prog(code);
+	else
+		program(code);
 	ok = CHECK_EQ(vmm_open(&c->v, h, IPA_BITS), 0);
 	gmem = rk_ioctl(h, c->v.vm, KVM_CREATE_GUEST_MEMFD, &g);
 	c->v.gmem[0] = gmem;
@@ -290,6 +294,80 @@ static void coherence(unsigned rmm)
 	printf("coherence, RMM %u.0: %u marks, %u memory faults\n", rmm, c.marks, c.faults);
 }
 
+#define SLOT2_GPA 0x91000000ULL /* a second shared-only memslot on the same user page */
+
+/* Two GPAs, one user page: each write is seen through the other. */
+static size_t alias_program(uint32_t *p)
+{
+	unsigned n = 0;
+
+	n += emit_mov(p + n, 1, SLOT_GPA | SB);
+	n += emit_mov(p + n, 2, SLOT2_GPA | SB);
+	n += emit_mov(p + n, 3, MARK | SB);
+	n += emit_mov(p + n, 6, PAT1);
+	p[n++] = a64_str(6, 1);
+	n += emit_mov(p + n, 6, PAT2);
+	p[n++] = a64_str(6, 2); /* the same page through the second GPA */
+	p[n++] = a64_ldr(4, 1);
+	p[n++] = a64_str(4, 3); /* mark 1: PAT2; the VMM deletes the first slot, writes PAT3 */
+	p[n++] = a64_ldr(5, 2);
+	p[n++] = a64_str(5, 3); /* mark 2: PAT3, through the GPA that is left */
+	n += emit_mov(p + n, 0, PSCI_SYSTEM_OFF);
+	p[n++] = A64_SMC0;
+	p[n++] = A64_B_SELF;
+	return n * sizeof(uint32_t);
+}
+
+/*
+ * Two memslots with the same userspace_addr (Linux allows it): both GPAs reach
+ * one page, so the realm sees its own write through the other GPA and the
+ * VMM's; deleting one slot keeps the page shared through the other; teardown
+ * gives it back once.
+ */
+static void two_gpas_one_page(unsigned rmm)
+{
+	struct rk_host_config cfg = { .dram_size = 256 << 20, .rmm = rmm };
+	struct rk_host *h = rk_host_create(&cfg);
+	struct ctx c = { .prog = alias_program };
+	uint8_t *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t marks[2] = { 0 };
+	unsigned nmarks = 0;
+
+	if (build(&c, h, NULL) && CHECK_EQ(add_slot(&c, 1, SLOT_GPA, 4096, page, -1), 0) &&
+	    CHECK_EQ(add_slot(&c, 2, SLOT2_GPA, 4096, page, -1), 0)) {
+		for (;;) {
+			struct kvm_run *r = c.run;
+
+			if (!CHECK_EQ(rk_ioctl(h, c.v.vcpu[0], KVM_RUN, 0), 0))
+				break;
+			if (r->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+				break;
+			if (!CHECK_EQ(r->exit_reason, KVM_EXIT_MMIO) ||
+			    !CHECK_EQ(r->mmio.phys_addr, MARK) || !CHECK(nmarks < 2))
+				break;
+			memcpy(&marks[nmarks++], r->mmio.data, 8);
+			if (nmarks == 1) {
+				CHECK_EQ(rd64(page), PAT2);
+				CHECK_EQ(add_slot(&c, 1, SLOT_GPA, 0, NULL, -1), 0);
+				CHECK(maps_dram(page)); /* still shared through SLOT2 */
+				wr64(page, PAT3);
+			}
+		}
+	}
+	CHECK_EQ(nmarks, 2);
+	CHECK_EQ(marks[0], PAT2);
+	CHECK_EQ(marks[1], PAT3);
+	munmap(c.run, 4096);
+	vmm_close(&c.v);
+	census_clean(h);
+	CHECK(!maps_dram(page));
+	CHECK_EQ(rd64(page), PAT3);
+	rk_host_destroy(h);
+	munmap(page, 4096);
+	printf("two GPAs on one user page, RMM %u.0: marks 0x%llx 0x%llx\n", rmm,
+	       (unsigned long long)marks[0], (unsigned long long)marks[1]);
+}
+
 /*
  * User memory KVM cannot use (get_user_pages fails): the realm's first access
  * to the shared slot makes KVM_RUN fail with EFAULT, and nothing is left.
@@ -329,6 +407,7 @@ int main(void)
 {
 	for (unsigned rmm = RK_RMM_1_0; rmm <= RK_RMM_2_0; rmm++) {
 		coherence(rmm);
+		two_gpas_one_page(rmm);
 		bad_user_memory(rmm, PROT_READ, false, "read-only");
 		bad_user_memory(rmm, PROT_NONE, false, "PROT_NONE");
 		bad_user_memory(rmm, PROT_READ | PROT_WRITE, true, "unmapped");

@@ -303,20 +303,20 @@ int pas_alias_map(struct pas *pas, uint64_t pa, void *addr)
 	return 0;
 }
 
-bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr)
+int pas_alias_lookup(struct pas *pas, void *addr, uint64_t *pa)
 {
 	uintptr_t a = (uintptr_t)addr;
 	struct stat st;
 	char line[512];
-	bool found = false;
+	int found = 0;
 	FILE *f;
 
-	if (!pas_in_dram(pas, pa, GRANULE_SIZE) || fstat(pas->fd, &st) < 0)
-		return false;
+	if (fstat(pas->fd, &st) < 0)
+		return -errno;
 	/* The kernel's list of our mappings: which file, at which offset, backs @addr. */
 	f = fopen("/proc/self/maps", "re");
 	if (!f)
-		return false;
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		uintmax_t start, end, off, ino;
 		unsigned maj, min;
@@ -326,12 +326,26 @@ bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr)
 			continue;
 		if (a < start || a >= end)
 			continue;
-		found = ino == (uintmax_t)st.st_ino &&
-			off + (a - start) == (uintmax_t)(pa - pas->base);
+		if (ino == (uintmax_t)st.st_ino) {
+			uint64_t at = pas->base + (uint64_t)(off + (a - start));
+
+			if (pas_in_dram(pas, at, GRANULE_SIZE)) {
+				*pa = at & ~GRANULE_MASK;
+				found = 1;
+			}
+		}
 		break;
 	}
 	fclose(f);
 	return found;
+}
+
+bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr)
+{
+	uint64_t at;
+
+	return pas_in_dram(pas, pa, GRANULE_SIZE) && pas_alias_lookup(pas, addr, &at) == 1 &&
+	       at == pa;
 }
 
 int pas_alias_unmap(struct pas *pas, uint64_t pa, void *addr)

@@ -96,6 +96,8 @@ bool pas_is_zero(struct pas *pas, uint64_t pa);
  */
 int pas_alias_map(struct pas *pas, uint64_t pa, void *addr);
 bool pas_alias_mapped(struct pas *pas, uint64_t pa, void *addr);
+/* 1 and *@pa if @addr is now an alias of a DRAM granule, 0 if not, -errno on failure. */
+int pas_alias_lookup(struct pas *pas, void *addr, uint64_t *pa);
 int pas_alias_unmap(struct pas *pas, uint64_t pa, void *addr);
 
 /* Bytes of DRAM currently backed by host memory. */

@@ -69,6 +69,7 @@ struct rk_shared_page {
 	uint64_t gpa;   /* without the shared bit */
 	uint64_t uaddr; /* the VMM's page, now an alias of @pa */
 	uint64_t pa;    /* the NS DRAM granule behind both */
+	bool multi;     /* another entry (another GPA) shares @pa: freed with the last one */
 };
 
 struct rk_range {

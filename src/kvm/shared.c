@@ -45,6 +45,14 @@ static struct rk_shared_page *find(struct rk_vm *vm, uint64_t gpa)
 	return NULL;
 }
 
+static struct rk_shared_page *find_pa(struct rk_vm *vm, uint64_t pa)
+{
+	for (unsigned i = 0; i < vm->nshared; i++)
+		if (vm->shared[i].pa == pa)
+			return &vm->shared[i];
+	return NULL;
+}
+
 /* Map NS @pa at unprotected @ipa (level 3), creating the RTTs on the way. */
 static int map_ns(struct rk_vm *vm, uint64_t ipa, uint64_t pa)
 {
@@ -90,8 +98,32 @@ static int track(struct rk_vm *vm, uint64_t gpa, uint64_t uaddr, uint64_t pa)
 		vm->shared = n;
 		vm->cap_shared = cap;
 	}
-	vm->shared[vm->nshared++] = (struct rk_shared_page){ gpa, uaddr, pa };
+	vm->shared[vm->nshared++] = (struct rk_shared_page){ gpa, uaddr, pa, false };
 	return 0;
+}
+
+/*
+ * The user page is already a DRAM page (another GPA of this VM faulted on the
+ * same userspace address first): map that same granule, as two memslots on
+ * one buffer reach one physical page under Linux.  An alias made for
+ * another VM is not modelled (one record per VM): EBUSY.
+ */
+static int map_existing(struct rk_vm *vm, uint64_t gpa, uint64_t uaddr, uint64_t pa)
+{
+	struct rk_shared_page *o = find_pa(vm, pa);
+	int ret;
+
+	if (!o)
+		return -EBUSY;
+	o->multi = true;
+	ret = track(vm, gpa, uaddr, pa);
+	if (ret)
+		return ret;
+	vm->shared[vm->nshared - 1].multi = true;
+	ret = map_ns(vm, gpa | shared_bit(vm), pa);
+	if (ret)
+		vm->nshared--;
+	return ret ? ret : 1;
 }
 
 int rk_shared_fault(struct rk_vcpu *v, uint64_t ipa)
@@ -117,6 +149,8 @@ int rk_shared_fault(struct rk_vcpu *v, uint64_t ipa)
 		return 1; /* mapped since this vCPU faulted (another vCPU was first) */
 	uaddr = s->uaddr + (gpa - s->gpa);
 	user = (void *)(uintptr_t)uaddr;
+	if (pas_alias_lookup(h->pas, user, &pa) == 1)
+		return map_existing(vm, gpa, uaddr, pa);
 	pa = palloc_get(&h->pages);
 	if (!pa)
 		return -ENOMEM;
@@ -151,6 +185,22 @@ free:
 	return ret;
 }
 
+/* Does a remaining entry (index >= @from, or kept below @k) still use @pa? */
+static bool pa_in_use(struct rk_vm *vm, unsigned k, unsigned from, uint64_t pa, uint64_t gpa,
+		      uint64_t size)
+{
+	for (unsigned i = 0; i < k; i++)
+		if (vm->shared[i].pa == pa)
+			return true;
+	for (unsigned i = from; i < vm->nshared; i++) {
+		struct rk_shared_page *q = &vm->shared[i];
+
+		if (q->pa == pa && (q->gpa < gpa || q->gpa - gpa >= size))
+			return true;
+	}
+	return false;
+}
+
 void rk_shared_unmap_range(struct rk_vm *vm, uint64_t gpa, uint64_t size)
 {
 	struct rk_host *h = vm->host;
@@ -165,6 +215,20 @@ void rk_shared_unmap_range(struct rk_vm *vm, uint64_t gpa, uint64_t size)
 		}
 		/* The realm first (a broadcast TLBI by IPA), then the VMM gets its page back. */
 		unmap_ns(vm, p.gpa | shared_bit(vm));
+		/*
+		 * A granule another GPA still maps stays the user's alias; the last
+		 * GPA to go gives it back (an entry later in this range does that).
+		 */
+		if (p.multi && pa_in_use(vm, k, i + 1, p.pa, gpa, size))
+			continue;
+		if (p.multi) {
+			bool later = false;
+
+			for (unsigned j = i + 1; j < vm->nshared && !later; j++)
+				later = vm->shared[j].pa == p.pa;
+			if (later)
+				continue;
+		}
 		if (pas_alias_unmap(h->pas, p.pa, (void *)(uintptr_t)p.uaddr) < 0) {
 			/* The user mapping could not be replaced: the page stays the user's. */
 			palloc_leak(&h->pages, p.pa);
