@@ -108,6 +108,15 @@ static void check_strings_order(const uint8_t *fdt)
 				CHECK(!"each name once");
 }
 
+/* The @i-th 64-bit cell of a property: properties are only 4-byte aligned. */
+static uint64_t be64_at(const void *prop, unsigned i)
+{
+	fdt64_t v;
+
+	memcpy(&v, (const uint8_t *)prop + i * sizeof(v), sizeof(v));
+	return fdt64_to_cpu(v);
+}
+
 static void test_kvmtool_tree(void)
 {
 	struct rkm_kvmtool_dtb c = { .cpus = 3, .mem_base = 0x80000000ULL, .mem_size = 256ULL << 20,
@@ -117,7 +126,7 @@ static void test_kvmtool_tree(void)
 	char err[256];
 	uint8_t *d;
 	int len, node;
-	const fdt64_t *reg;
+	const void *reg;
 
 	CHECK(rkm_kvmtool_dtb(&c, &d, err, sizeof(err)) == 0);
 	if (!d)
@@ -136,9 +145,9 @@ static void test_kvmtool_tree(void)
 	reg = fdt_getprop(d, node, "reg", &len);
 	CHECK(reg && len == 32);
 	if (reg) /* three 128 KiB redistributors below the distributor */
-		CHECK_EQ(fdt64_to_cpu(reg[2]), 0x3fff0000ULL - 3 * 0x20000);
+		CHECK_EQ(be64_at(reg, 2), 0x3fff0000ULL - 3 * 0x20000);
 	reg = fdt_getprop(d, fdt_path_offset(d, "/chosen"), "linux,initrd-end", &len);
-	CHECK(reg && fdt64_to_cpu(reg[0]) == 0x8fa00000ULL + 1234);
+	CHECK(reg && be64_at(reg, 0) == 0x8fa00000ULL + 1234);
 	for (size_t i = fdt_totalsize(d); i < RKM_KVMTOOL_DTB_SIZE; i++)
 		if (d[i]) {
 			CHECK(!"zero-padded to 64 KiB");
