@@ -784,8 +784,16 @@ static void run_vcpus(struct vmm *v)
 
 		if (stop_requested)
 			end_locked(v, VMM_END_INTERRUPTED, "stopped by a signal");
-		if (t_end && now >= t_end)
+		if (t_end && now >= t_end) {
 			end_locked(v, VMM_END_TIMEOUT, "no SYSTEM_OFF within %g s", v->c->timeout);
+			/*
+			 * Ended: from now on wait in 50 ms steps for the vCPU threads.
+			 * Keeping t_end would set a deadline in the past on every
+			 * turn: a hot loop retaking v->lock that can starve the very
+			 * vCPU threads it waits for (seen in CI as a livelock).
+			 */
+			t_end = 0;
+		}
 		if (t_end && t_end < wake)
 			wake = t_end;
 		clock_gettime(CLOCK_REALTIME, &deadline);
