@@ -46,34 +46,29 @@ struct ctx {
 	unsigned marks, faults;
 };
 
-static unsigned emit_mov(uint32_t *p, unsigned rd, uint64_t v)
-{
-	return a64_mov(p, rd, v);
-}
-
 /* The realm program: see the header comment; each "mark" is an MMIO store of a value. */
 static size_t program(uint32_t *p)
 {
 	unsigned n = 0;
 
-	n += emit_mov(p + n, 1, SLOT_GPA | SB);
-	n += emit_mov(p + n, 3, MARK | SB);
-	n += emit_mov(p + n, 5, R_GPA | SB);
-	n += emit_mov(p + n, 2, PAT1);
+	n += a64_mov(p + n, 1, SLOT_GPA | SB);
+	n += a64_mov(p + n, 3, MARK | SB);
+	n += a64_mov(p + n, 5, R_GPA | SB);
+	n += a64_mov(p + n, 2, PAT1);
 	p[n++] = a64_str(2, 1); /* realm writes the shared slot */
 	p[n++] = a64_str(2, 3); /* mark 1: the VMM reads PAT1, writes PAT2 */
 	p[n++] = a64_ldr(4, 1);
 	p[n++] = a64_str(4, 3); /* mark 2: PAT2 */
 	p[n++] = a64_ldr(6, 5); /* RAM alias: PRIVATE -> memory fault -> shared -> PAT3 */
 	p[n++] = a64_str(6, 3); /* mark 3: PAT3 */
-	n += emit_mov(p + n, 7, PAT4);
+	n += a64_mov(p + n, 7, PAT4);
 	p[n++] = a64_str(7, 5);
 	p[n++] = a64_str(7, 3); /* mark 4: the VMM reads PAT4; deletes the slot, R private */
 	p[n++] = a64_ldr(8, 1); /* the slot is gone: an MMIO read (PAT5) */
 	p[n++] = a64_str(8, 3); /* mark 5: PAT5 */
 	p[n++] = a64_ldr(9, 5); /* R private again: memory fault -> shared -> the user's PAT4 */
 	p[n++] = a64_str(9, 3); /* mark 6: PAT4 */
-	n += emit_mov(p + n, 0, PSCI_SYSTEM_OFF);
+	n += a64_mov(p + n, 0, PSCI_SYSTEM_OFF);
 	p[n++] = A64_SMC0;
 	p[n++] = A64_B_SELF;
 	return n * sizeof(uint32_t);
@@ -301,18 +296,18 @@ static size_t alias_program(uint32_t *p)
 {
 	unsigned n = 0;
 
-	n += emit_mov(p + n, 1, SLOT_GPA | SB);
-	n += emit_mov(p + n, 2, SLOT2_GPA | SB);
-	n += emit_mov(p + n, 3, MARK | SB);
-	n += emit_mov(p + n, 6, PAT1);
+	n += a64_mov(p + n, 1, SLOT_GPA | SB);
+	n += a64_mov(p + n, 2, SLOT2_GPA | SB);
+	n += a64_mov(p + n, 3, MARK | SB);
+	n += a64_mov(p + n, 6, PAT1);
 	p[n++] = a64_str(6, 1);
-	n += emit_mov(p + n, 6, PAT2);
+	n += a64_mov(p + n, 6, PAT2);
 	p[n++] = a64_str(6, 2); /* the same page through the second GPA */
 	p[n++] = a64_ldr(4, 1);
 	p[n++] = a64_str(4, 3); /* mark 1: PAT2; the VMM deletes the first slot, writes PAT3 */
 	p[n++] = a64_ldr(5, 2);
 	p[n++] = a64_str(5, 3); /* mark 2: PAT3, through the GPA that is left */
-	n += emit_mov(p + n, 0, PSCI_SYSTEM_OFF);
+	n += a64_mov(p + n, 0, PSCI_SYSTEM_OFF);
 	p[n++] = A64_SMC0;
 	p[n++] = A64_B_SELF;
 	return n * sizeof(uint32_t);

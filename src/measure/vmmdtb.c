@@ -142,16 +142,36 @@ static int kt_head(void *fdt, const struct rkm_kvmtool_dtb *c, const char *boota
 			      c->mem_base, c->mem_size, c->cpus);
 }
 
+/* src/fdt.rs fdt_add_timer: the architected timer's four PPIs, with @flags. */
+static int add_timer(void *fdt, uint32_t flags)
+{
+	static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
+	const uint32_t irqs[9] = { IRQ_PPI, 13, flags, IRQ_PPI, 14, flags, IRQ_PPI, 11, flags };
+
+	T(fdt_begin_node(fdt, "timer"));
+	T(prop_u32s(fdt, "interrupts", irqs, 9));
+	T(fdt_property(fdt, "always-on", NULL, 0));
+	T(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	return fdt_end_node(fdt);
+}
+
+/* src/fdt.rs fdt_add_pmu: PPI 7, level high. */
+static int add_pmu(void *fdt)
+{
+	const uint32_t irq[3] = { IRQ_PPI, 7, IRQ_LEVEL_HIGH };
+
+	T(fdt_begin_node(fdt, "pmu"));
+	T(prop_u32s(fdt, "interrupts", irq, 3));
+	T(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	return fdt_end_node(fdt);
+}
+
 /* The GIC (with its ITS), the log reservation, the timer and the PMU. */
 static int kt_irq(void *fdt, const struct rkm_kvmtool_dtb *c)
 {
-	static const char timer_compat[] = "arm,armv8-timer\0arm,armv7-timer";
 	const uint64_t redist_sz = c->cpus * KT_REDIST_SZ, redist = KT_GIC_DIST - redist_sz;
 	const uint64_t gic[4] = { KT_GIC_DIST, KT_GIC_DIST_SZ, redist, redist_sz };
 	const uint64_t its[2] = { redist - KT_ITS_SZ, KT_ITS_SZ };
-	const uint32_t timer[9] = { IRQ_PPI, 13, IRQ_LEVEL_LOW, IRQ_PPI, 14, IRQ_LEVEL_LOW,
-				    IRQ_PPI, 11, IRQ_LEVEL_LOW };
-	const uint32_t pmu[3] = { IRQ_PPI, 7, IRQ_LEVEL_HIGH };
 
 	T(fdt_begin_node(fdt, "intc"));
 	T(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
@@ -186,17 +206,10 @@ static int kt_irq(void *fdt, const struct rkm_kvmtool_dtb *c)
 		T(fdt_end_node(fdt));
 	}
 
-	T(fdt_begin_node(fdt, "timer"));
-	T(prop_u32s(fdt, "interrupts", timer, 9));
-	T(fdt_property(fdt, "always-on", NULL, 0));
-	T(fdt_property(fdt, "compatible", timer_compat, sizeof(timer_compat)));
-	T(fdt_end_node(fdt));
+	T(add_timer(fdt, IRQ_LEVEL_LOW));
 
 	if (c->pmu) {
-		T(fdt_begin_node(fdt, "pmu"));
-		T(prop_u32s(fdt, "interrupts", pmu, 3));
-		T(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
-		T(fdt_end_node(fdt));
+		T(add_pmu(fdt));
 	}
 	return 0;
 }
@@ -555,10 +568,6 @@ static int qv_devices(void *fdt, const struct rkm_qemu_dtb *c, uint32_t gic_ph, 
 
 static int qv_tail(void *fdt, const struct rkm_qemu_dtb *c, uint32_t gic_ph, uint32_t its_ph)
 {
-	static const char timer_compat[] = "arm,armv8-timer\0arm,armv7-timer";
-	const uint32_t pmu[3] = { IRQ_PPI, 7, IRQ_LEVEL_HIGH };
-	const uint32_t timer[9] = { IRQ_PPI, 13, IRQ_LEVEL_HIGH, IRQ_PPI, 14, IRQ_LEVEL_HIGH,
-				    IRQ_PPI, 11, IRQ_LEVEL_HIGH };
 	/* 123 redistributors fit below 256 MiB; more need the high region. */
 	const bool high = c->cpus > QV_REDIST_SZ / 0x20000;
 	const uint64_t gic[6] = { QV_GIC_DIST, QV_GIC_DIST_SZ, QV_REDIST, QV_REDIST_SZ,
@@ -566,10 +575,7 @@ static int qv_tail(void *fdt, const struct rkm_qemu_dtb *c, uint32_t gic_ph, uin
 	const uint64_t its[2] = { QV_ITS, QV_ITS_SZ };
 
 	if (c->pmu) {
-		T(fdt_begin_node(fdt, "pmu"));
-		T(prop_u32s(fdt, "interrupts", pmu, 3));
-		T(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
-		T(fdt_end_node(fdt));
+		T(add_pmu(fdt));
 	}
 	T(begin_at(fdt, "intc", QV_GIC_DIST));
 	T(fdt_property_u32(fdt, "phandle", gic_ph));
@@ -592,11 +598,7 @@ static int qv_tail(void *fdt, const struct rkm_qemu_dtb *c, uint32_t gic_ph, uin
 	}
 	T(fdt_end_node(fdt));
 
-	T(fdt_begin_node(fdt, "timer"));
-	T(prop_u32s(fdt, "interrupts", timer, 9));
-	T(fdt_property(fdt, "always-on", NULL, 0));
-	T(fdt_property(fdt, "compatible", timer_compat, sizeof(timer_compat)));
-	T(fdt_end_node(fdt));
+	T(add_timer(fdt, IRQ_LEVEL_HIGH));
 
 	T(fdt_begin_node(fdt, "apb-pclk"));
 	T(fdt_property_u32(fdt, "phandle", QV_CLK_PHANDLE));
