@@ -1211,6 +1211,117 @@ static void rim_model_test(void)
 }
 
 
+/* ---- Scrubbing: 2.0 zeroes a granule as it leaves DELEGATED (granule.c) ---- */
+
+#define STALE 0xa5
+
+/* Does the granule at @pa (RMM view) hold any byte the host wrote before delegating it? */
+static bool holds_stale(struct t2 *c, uint64_t pa)
+{
+	const uint8_t *p = pas_rmm_va(c->m.pas, pa);
+
+	for (unsigned i = 0; i < GRANULE_SIZE; i++)
+		if (p[i] == STALE)
+			return true;
+	return false;
+}
+
+static bool all_bytes(struct t2 *c, uint64_t pa, uint8_t v)
+{
+	const uint8_t *p = pas_rmm_va(c->m.pas, pa);
+
+	for (unsigned i = 0; i < GRANULE_SIZE; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * The host fills every granule it will delegate with STALE first.  In 2.0
+ * mode (TF-RMM main's flow) delegation leaves those bytes in place, and so
+ * does a DATA unmap; but no realm object (RD, root and other RTTs, REC, REC
+ * aux, "unknown" DATA) ever shows one, DATA_MAP_INIT's copy replaces all of
+ * them, and the host reads zeros once it has a granule back.  In 1.0 mode
+ * (TF-RMM rel0's flow) delegation itself zeroes.
+ */
+static void scrub_flow(bool v2)
+{
+	struct t2 c;
+	struct rmm_census cen;
+	uint8_t stale[GRANULE_SIZE], back[GRANULE_SIZE];
+	uint64_t pa, dirty, data, unknown, desc;
+
+	memset(stale, STALE, sizeof(stale));
+	if (v2) {
+		machine2(&c, "scrub_flow_2_0", true);
+	} else {
+		struct rmm_platform p;
+
+		memset(&c, 0, sizeof(c));
+		c.name = "scrub_flow_1_0";
+		rmm_platform_default(&p);
+		machine_init(&c.m, DRAM_SIZE, &p);
+	}
+	for (unsigned i = 0; i < 64; i++)
+		host_write(&c.m, c.m.next_del + i * GRANULE_SIZE, stale, sizeof(stale));
+	if (!v2) {
+		pa = c.m.next_del;
+		CHECK_RMI(call(&c, RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0), RMI_SUCCESS, 0);
+		CHECK(all_bytes(&c, pa, 0)); /* rel0: zeroed on the way in */
+		rmm_census(c.m.rmm, &cen, true);
+		CHECK_EQ(cen.nonzero_free, 0);
+		machine_fini(&c.m);
+		return;
+	}
+	dirty = del1(&c);
+	CHECK(holds_stale(&c, dirty)); /* not zeroed on the way in */
+	rmm_census(c.m.rmm, &cen, true);
+	CHECK_EQ(cen.nonzero_free, 1);
+	invariants_ok(&c, __LINE__); /* a DELEGATED granule may hold data in 2.0 */
+
+	realm2(&c);
+	tables2(&c);
+	CHECK(!holds_stale(&c, c.rd));
+	CHECK(!holds_stale(&c, c.rtt_root));
+	CHECK(!holds_stale(&c, c.rtt2));
+	CHECK(!holds_stale(&c, c.rtt3));
+	pa = rec2(&c, 0, true);
+	CHECK(!holds_stale(&c, pa));
+	for (pa = rmm_next_granule(c.m.rmm, GRANULE_REC_AUX, 0); pa;
+	     pa = rmm_next_granule(c.m.rmm, GRANULE_REC_AUX, pa + GRANULE_SIZE))
+		if (!CHECK(all_bytes(&c, pa, 0)))
+			break;
+
+	/* Unknown content is zero; a copy is all of the source. */
+	unknown = del1(&c);
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_MAP, c.rd, 0x2000, 0x3000, RMI2_ADDR_TYPE_SINGLE,
+		       RMI2_RDESC(unknown, 1, RMI2_PAGE_L3)),
+		  RMI_SUCCESS, 0);
+	CHECK(all_bytes(&c, unknown, 0));
+	data = data2(&c, 0x1000, 0x11);
+	CHECK(all_bytes(&c, data, 0x11));
+
+	/* Unmapped DATA keeps its bytes while DELEGATED; mapped again as unknown, it is zero. */
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_UNMAP, c.rd, 0x1000, 0x2000, RMI2_ADDR_TYPE_SINGLE, 0),
+		  RMI_SUCCESS, 0);
+	desc = c.r.x[2];
+	CHECK_EQ(RMI2_RDESC_ADDR(desc), data);
+	CHECK_EQ(rmm_granule_state(c.m.rmm, data), GRANULE_DELEGATED);
+	CHECK(all_bytes(&c, data, 0x11));
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_MAP, c.rd, 0x1000, 0x2000, RMI2_ADDR_TYPE_SINGLE,
+		       RMI2_RDESC(data, 1, RMI2_PAGE_L3)),
+		  RMI_SUCCESS, 0);
+	CHECK(all_bytes(&c, data, 0));
+
+	/* What goes back to the host is zero, whatever it held while DELEGATED. */
+	undelegate_range(&c, dirty, dirty + GRANULE_SIZE);
+	memset(back, 0xff, sizeof(back));
+	memcpy(back, pas_host_va(c.m.pas, dirty), sizeof(back));
+	CHECK(!memcmp(back, (uint8_t[GRANULE_SIZE]){ 0 }, sizeof(back)));
+	teardown2(&c);
+	machine_fini(&c.m);
+}
+
 /* ---- REC_ENTER with the 2.0 RecRun ---- */
 
 /* A realm program: x0 = PSCI SYSTEM_OFF (0x84000008); SMC #0. */
@@ -1314,5 +1425,7 @@ int main(int argc, char **argv)
 	sro_busy_blocked();
 	rim_model_test();
 	rec_enter_2_0();
+	scrub_flow(false);
+	scrub_flow(true);
 	return t_done();
 }

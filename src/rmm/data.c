@@ -62,11 +62,13 @@ void smc_data_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 		res->x[0] = ret;
 		return;
 	}
-	/* Copy straight into the delegated granule; a fault leaves it zero and DELEGATED. */
-	if (!ns_granule_read(rmm, src, granule_map(rmm, data_pa))) {
-		granule_scrub(rmm, g_data);
+	/*
+	 * Copy straight into the delegated granule: the copy is its whole
+	 * initialisation (granule_claim() would zero it first for nothing).  A
+	 * source that is not NS DRAM is refused before anything is written.
+	 */
+	if (!ns_granule_read(rmm, src, granule_map(rmm, data_pa)))
 		return;
-	}
 	/* Hashed off this thread; the RIM is extended in order (rim_queue.c). */
 	rimq_push(rmm, rd, ipa, flags, granule_map(rmm, data_pa));
 	data_assign(&w, g_data, data_pa, RMI_RAM);
@@ -87,7 +89,8 @@ void smc_data_create_unknown(struct rmm *rmm, const uint64_t *x, struct smc_resu
 	res->x[0] = data_target(rmm, rd, data_pa, ipa, &w);
 	if (res->x[0] != RMI_RET(RMI_SUCCESS, 0))
 		return;
-	/* Delegated granules are kept zero, so the content is already "unknown" and safe. */
+	/* "Unknown" content: zero (already so in 1.0 mode, where DELEGATED means zero). */
+	granule_claim(rmm, g_data);
 	data_assign(&w, g_data, data_pa, s2tte_ripas(*w.entry));
 }
 
@@ -116,8 +119,7 @@ void smc_data_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res
 	/* No running REC may touch the granule once it is scrubbed and handed back. */
 	s2_shootdown(rmm, rd_pa, ipa, ipa + GRANULE_SIZE);
 	g_data = granule_at(rmm, data_pa);
-	granule_scrub(rmm, g_data);
-	granule_set_state(g_data, GRANULE_DELEGATED);
+	granule_release(rmm, g_data);
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 	res->x[1] = data_pa;
 	res->x[2] = rtt_skip_non_live(&w, ipa);

@@ -54,6 +54,39 @@ void granule_scrub(struct rmm *rmm, struct granule *g)
 	pas_scrub(rmm->pas, granule_pa(rmm, g));
 }
 
+/*
+ * When a granule is zeroed (docs/RMM2.md, "Scrubbing").  RMM 1.0 mode does as
+ * TF-RMM up to 0.7: when it enters DELEGATED (GRANULE_DELEGATE and every
+ * destroy), so a DELEGATED granule is zero.  RMM 2.0 mode does as TF-RMM main
+ * since f5cce5bc ("Change the granule scrub flow"): when it leaves DELEGATED,
+ * initialised as the realm object it becomes or sanitised on its way back to
+ * the host; a DELEGATED granule may hold what the host wrote before
+ * delegating it or what a destroyed object left.  Either way no realm byte
+ * reaches the host and no stale byte reaches a realm.
+ */
+static bool scrub_on_leaving(const struct rmm *rmm)
+{
+	return rmm->plat.rmi_v2;
+}
+
+void granule_release(struct rmm *rmm, struct granule *g)
+{
+	if (!scrub_on_leaving(rmm))
+		granule_scrub(rmm, g);
+	granule_set_state(g, GRANULE_DELEGATED);
+}
+
+void granule_claim(struct rmm *rmm, struct granule *g)
+{
+	if (scrub_on_leaving(rmm))
+		granule_scrub(rmm, g);
+}
+
+bool granule_delegated_dirty_ok(const struct rmm *rmm)
+{
+	return scrub_on_leaving(rmm);
+}
+
 bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf)
 {
 	/* The RMM may read NS memory only where the GPT says NS: elsewhere it would take a GPF. */
@@ -83,8 +116,7 @@ uint64_t smc_granule_delegate(struct rmm *rmm, uint64_t addr)
 	/* GPT first: from here on the host cannot see what we scrub. */
 	if (pas_gpt_set(rmm->pas, addr, PAS_REALM) < 0)
 		return RMI_RET(RMI_ERROR_INPUT, 0);
-	granule_scrub(rmm, g);
-	granule_set_state(g, GRANULE_DELEGATED);
+	granule_release(rmm, g);
 	return RMI_RET(RMI_SUCCESS, 0);
 }
 
@@ -107,7 +139,8 @@ uint64_t smc_granule_undelegate(struct rmm *rmm, uint64_t addr)
  * all in the state the transition needs, with one GPT change and one scrub
  * for the run; returns the number moved (0: @base itself is not movable).
  * Same order as the single-granule forms: delegate changes the GPT before
- * scrubbing, undelegate scrubs while the run is still Realm PAS.
+ * scrubbing (1.0 mode only: see granule_release()), undelegate scrubs while
+ * the run is still Realm PAS.
  */
 uint64_t granule_range_transition(struct rmm *rmm, uint64_t base, uint64_t top, uint64_t budget,
 				  bool delegate)
@@ -125,7 +158,8 @@ uint64_t granule_range_transition(struct rmm *rmm, uint64_t base, uint64_t top, 
 			s2_shootdown_ns(rmm, pa);
 		if (pas_gpt_set_range(rmm->pas, base, n, PAS_REALM) < 0)
 			return 0;
-		pas_scrub_range(rmm->pas, base, n);
+		if (!scrub_on_leaving(rmm))
+			pas_scrub_range(rmm->pas, base, n);
 	} else {
 		pas_scrub_range(rmm->pas, base, n);
 		if (pas_gpt_set_range(rmm->pas, base, n, PAS_NS) < 0)

@@ -98,8 +98,14 @@ void *granule_map(struct rmm *rmm, uint64_t pa); /* RMM view of a DRAM granule *
 /* Look up @pa expecting @state; NULL if unaligned, outside DRAM or in another state. */
 struct granule *granule_find(struct rmm *rmm, uint64_t pa, enum rmm_granule_state state);
 void granule_set_state(struct granule *g, enum rmm_granule_state state);
-/* Scrub a granule the RMM is giving back to DELEGATED. */
+/* Zero a granule now (whatever the mode). */
 void granule_scrub(struct rmm *rmm, struct granule *g);
+/* A realm object's granule goes back to DELEGATED: zeroed there in 1.0 mode only. */
+void granule_release(struct rmm *rmm, struct granule *g);
+/* A DELEGATED granule is about to become a realm object: zeroed here in 2.0 mode only. */
+void granule_claim(struct rmm *rmm, struct granule *g);
+/* May a DELEGATED granule hold data (2.0 mode), or must it be zero (1.0)? */
+bool granule_delegated_dirty_ok(const struct rmm *rmm);
 /* Copy a granule-aligned 4 KiB from NS memory; false if @pa is not NS DRAM. */
 bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf);
 bool ns_granule_write(struct rmm *rmm, uint64_t pa, const void *buf, uint64_t len);

@@ -260,7 +260,8 @@ bool rmm_check_invariants(struct rmm *rmm, char *why, size_t why_len)
 		else if (g->state == GRANULE_DELEGATED && g->refcount && !held.held[i])
 			violation(&c, "DELEGATED granule 0x%llx has refcount %u",
 				  (unsigned long long)pa, g->refcount);
-		else if (g->state == GRANULE_DELEGATED && !pas_is_zero(rmm->pas, pa))
+		else if (g->state == GRANULE_DELEGATED && !granule_delegated_dirty_ok(rmm) &&
+			 !pas_is_zero(rmm->pas, pa))
 			violation(&c, "DELEGATED granule 0x%llx is not zero",
 				  (unsigned long long)pa);
 	}

@@ -33,9 +33,15 @@ uint64_t rmm_next_granule(struct rmm *rmm, enum rmm_granule_state state, uint64_
 
 struct rmm_census {
 	uint64_t count[GRANULE_STATE_COUNT];
-	uint64_t nonzero_free; /* UNDELEGATED or DELEGATED granules the RMM scrubbed that are not zero */
+	/*
+	 * DELEGATED granules that are not zero: always 0 in RMM 1.0 mode, which
+	 * zeroes a granule as it enters DELEGATED; in 2.0 mode, granules still
+	 * holding what the host or a destroyed object left (zeroed when they
+	 * leave DELEGATED: granule_release() in rmm/granule.c).
+	 */
+	uint64_t nonzero_free;
 };
-/* Count granules by state.  @check_zero: also check scrubbed granules are zero (slower). */
+/* Count granules by state.  @check_zero: also count nonzero DELEGATED granules (slower). */
 void rmm_census(struct rmm *rmm, struct rmm_census *c, bool check_zero);
 
 struct rmm_measurements {

@@ -194,10 +194,8 @@ uint64_t smc_realm_destroy(struct rmm *rmm, uint64_t rd_pa)
 	for (uint64_t i = 0; i < rd->rtt_num_start; i++) {
 		struct granule *g = granule_at(rmm, rd->rtt_base + i * GRANULE_SIZE);
 
-		granule_scrub(rmm, g);
-		granule_set_state(g, GRANULE_DELEGATED);
+		granule_release(rmm, g);
 	}
-	granule_scrub(rmm, g_rd);
-	granule_set_state(g_rd, GRANULE_DELEGATED);
+	granule_release(rmm, g_rd);
 	return RMI_RET(RMI_SUCCESS, 0);
 }

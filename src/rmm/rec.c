@@ -46,8 +46,7 @@ static void aux_release(struct rmm *rmm, const uint64_t *aux, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		struct granule *g = granule_at(rmm, aux[i]);
 
-		granule_scrub(rmm, g);
-		granule_set_state(g, GRANULE_DELEGATED);
+		granule_release(rmm, g);
 	}
 }
 
@@ -122,8 +121,7 @@ uint64_t smc_rec_destroy(struct rmm *rmm, uint64_t rec_pa)
 	rec_rt_free(rec->rt);
 	aux_release(rmm, rec->aux, rec->num_aux);
 	granule_find(rmm, rec->rd, GRANULE_RD)->refcount--;
-	granule_scrub(rmm, g_rec);
-	granule_set_state(g_rec, GRANULE_DELEGATED);
+	granule_release(rmm, g_rec);
 	return RMI_RET(RMI_SUCCESS, 0);
 }
 

@@ -176,6 +176,7 @@ void smc_rtt_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 		return;
 	}
 
+	/* Every entry is written: that is the whole initialisation (no granule_claim()). */
 	child = granule_map(rmm, rtt_pa);
 	for (unsigned i = 0; i < RTT_ENTRIES; i++) {
 		uint64_t off = i * rtt_level_size(level);
@@ -237,8 +238,7 @@ void smc_rtt_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	*w.entry = rd_ipa_protected(rd, ipa) ? s2tte_unassigned(RMI_DESTROYED)
 					     : s2tte_unassigned_ns();
 	w.g_rtt->refcount--;
-	granule_scrub(rmm, g_child);
-	granule_set_state(g_child, GRANULE_DELEGATED);
+	granule_release(rmm, g_child);
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 	res->x[1] = child_pa;
 	res->x[2] = rtt_skip_non_live(&w, ipa);
@@ -334,8 +334,7 @@ void smc_rtt_fold(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 		w.g_rtt->refcount--;
 	*w.entry = folded;
 	g_child->refcount = 0;
-	granule_scrub(rmm, g_child);
-	granule_set_state(g_child, GRANULE_DELEGATED);
+	granule_release(rmm, g_child);
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 	res->x[1] = child_pa;
 }

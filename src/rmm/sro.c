@@ -164,8 +164,7 @@ void sro_rec_destroy(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	memcpy(s->aux, rec->aux, sizeof(s->aux));
 	rec_rt_free(rec->rt);
 	granule_find(rmm, rec->rd, GRANULE_RD)->refcount--;
-	granule_scrub(rmm, g_rec);
-	granule_set_state(g_rec, GRANULE_DELEGATED);
+	granule_release(rmm, g_rec);
 	g_rec->refcount = 1; /* held until the aux granules are reclaimed */
 	start_reclaim(s, RMI_RET(RMI_SUCCESS, 0), res);
 	res->x[1] = s->handle;
@@ -205,6 +204,7 @@ void sro_op_mem_donate(struct rmm *rmm, const uint64_t *x, struct smc_result *re
 		struct granule *g = granule_at(rmm, got[i]);
 
 		g->refcount = 0;
+		granule_claim(rmm, g);
 		granule_set_state(g, GRANULE_REC_AUX);
 		s->aux[s->naux++] = got[i];
 	}
@@ -241,6 +241,7 @@ static uint64_t rec_create_finish(struct rmm *rmm, struct sro *s)
 	if ((p.mpidr & ~0xffffff0fUL) || rec_mpidr_index(p.mpidr) != rd->num_recs)
 		return RMI_RET(RMI_ERROR_INPUT, 0);
 
+	granule_claim(rmm, g_rec);
 	rec = rec_map(rmm, s->rec);
 	memset(rec, 0, sizeof(*rec));
 	rec->rd = s->rd;
@@ -316,8 +317,7 @@ void sro_op_mem_reclaim(struct rmm *rmm, const uint64_t *x, struct smc_result *r
 			out[n++] = RMI2_RDESC(pa, 1, RMI2_PAGE_L3);
 		else
 			break;
-		granule_scrub(rmm, g);
-		granule_set_state(g, GRANULE_DELEGATED);
+		granule_release(rmm, g);
 		s->reclaimed++;
 	}
 	if (!ns_granule_write(rmm, list, out, n * sizeof(uint64_t)))

@@ -73,8 +73,14 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	}
 	if (!vmid_alloc(rmm, &tmp.vmid))
 		return;
-	for (uint64_t i = 0; i < num_start; i++)
-		granule_set_state(granule_at(rmm, tmp.rtt_base + i * GRANULE_SIZE), GRANULE_RTT);
+	for (uint64_t i = 0; i < num_start; i++) {
+		struct granule *g = granule_at(rmm, tmp.rtt_base + i * GRANULE_SIZE);
+
+		/* A small IPA space fills only the first entries of its root RTT. */
+		granule_claim(rmm, g);
+		granule_set_state(g, GRANULE_RTT);
+	}
+	granule_claim(rmm, g_rd);
 	granule_set_state(g_rd, GRANULE_RD);
 	tmp.state = REALM_NEW;
 	/* The RIM starts from the same measured fields at the same offsets as in 1.0. */

@@ -133,7 +133,8 @@ void v2_rtt_data_map(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 			ret = RMI_RET(RMI_ERROR_INPUT, 0);
 			break;
 		}
-		/* Delegated granules are zero: the content is "unknown" and safe; RIPAS is kept. */
+		/* "Unknown" content: zeroed as it leaves DELEGATED; RIPAS is kept. */
+		granule_claim(rmm, g);
 		w.table[i] = s2tte_assigned(pa, s2tte_ripas(w.table[i]), 3);
 		w.g_rtt->refcount++;
 		granule_set_state(g, GRANULE_DATA);
@@ -300,8 +301,7 @@ static void unmap(struct rmm *rmm, const uint64_t *x, bool protected, struct smc
 		for (end = pa + size; protected && pa < end; pa += GRANULE_SIZE) {
 			struct granule *g = granule_at(rmm, pa);
 
-			granule_scrub(rmm, g);
-			granule_set_state(g, GRANULE_DELEGATED);
+			granule_release(rmm, g);
 		}
 	}
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
