@@ -31,6 +31,8 @@
 
 #define RIMQ_SLOTS	 512 /* 2 MiB of DATA in flight */
 #define RIMQ_MAX_WORKERS 3
+#define RIMQ_CLAIM	 8   /* entries a worker takes per lock acquisition */
+#define RIMQ_WAKE	 16  /* entries waiting before an idle worker is woken */
 
 enum { RQ_TODO, RQ_BUSY, RQ_DONE };
 
@@ -41,15 +43,22 @@ struct rimq_entry {
 	int state;
 };
 
+/*
+ * Wake-ups cost a system call each, so both sides batch them: the RMM wakes
+ * an idle worker only once RIMQ_WAKE entries wait (or when it needs them
+ * hashed), a worker takes up to RIMQ_CLAIM entries at a time, and the RMM is
+ * woken only while it waits for one.
+ */
 struct rim_queue {
 	pthread_mutex_t mtx;
-	pthread_cond_t work; /* workers: an entry to hash, or stop */
+	pthread_cond_t work; /* workers: entries to hash, or stop */
 	pthread_cond_t done; /* the RMM: an entry was hashed */
 	struct rimq_entry e[RIMQ_SLOTS];
 	uint64_t head, tail, scan; /* sequence numbers: oldest, next free, first maybe TODO */
 	struct rd *rd;		   /* the realm whose descriptors are queued */
 	unsigned alg;
-	unsigned nworkers;
+	unsigned nworkers, idle;
+	bool rmm_waiting; /* the RMM sleeps on @done */
 	pthread_t workers[RIMQ_MAX_WORKERS];
 	bool stop;
 };
@@ -72,32 +81,41 @@ static struct rimq_entry *claim(struct rim_queue *q)
 	return slot(q, q->scan++);
 }
 
-/* Hash @e (claimed, so BUSY) without the lock; returns with it held, @e DONE. */
-static void hash_entry(struct rim_queue *q, struct rimq_entry *e)
+/* Hash the @n claimed (BUSY) entries without the lock; returns with it held, them DONE. */
+static void hash_entries(struct rim_queue *q, struct rimq_entry **e, unsigned n)
 {
-	uint8_t h[MEASUREMENT_MAX_LEN];
+	uint8_t h[RIMQ_CLAIM][MEASUREMENT_MAX_LEN];
 	unsigned alg = q->alg;
 
 	pthread_mutex_unlock(&q->mtx);
-	measurement_granule_hash(alg, e->content, h);
+	for (unsigned i = 0; i < n; i++)
+		measurement_granule_hash(alg, e[i]->content, h[i]);
 	pthread_mutex_lock(&q->mtx);
-	memcpy(e->hash, h, sizeof(h));
-	e->state = RQ_DONE;
-	pthread_cond_broadcast(&q->done);
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(e[i]->hash, h[i], sizeof(h[i]));
+		e[i]->state = RQ_DONE;
+	}
+	if (q->rmm_waiting)
+		pthread_cond_signal(&q->done);
 }
 
 static void *worker(void *arg)
 {
 	struct rim_queue *q = arg;
-	struct rimq_entry *e;
+	struct rimq_entry *e[RIMQ_CLAIM];
+	unsigned n;
 
 	pthread_mutex_lock(&q->mtx);
 	while (!q->stop) {
-		e = claim(q);
-		if (e)
-			hash_entry(q, e);
-		else
-			pthread_cond_wait(&q->work, &q->mtx);
+		for (n = 0; n < RIMQ_CLAIM && (e[n] = claim(q)); n++)
+			;
+		if (n) {
+			hash_entries(q, e, n);
+			continue;
+		}
+		q->idle++;
+		pthread_cond_wait(&q->work, &q->mtx);
+		q->idle--;
 	}
 	pthread_mutex_unlock(&q->mtx);
 	return NULL;
@@ -125,22 +143,45 @@ static struct rim_queue *rimq_get(struct rmm *rmm)
 	return q;
 }
 
-/* The RMM's thread: extend the RIM with the oldest descriptor (hashing it if nobody has). */
-static void retire_one(struct rim_queue *q)
+/*
+ * The RMM's thread: extend the RIM with the oldest descriptors, in order,
+ * until the queue is empty (@all) or at least a quarter of it is free.  It
+ * hashes what no worker has taken and sleeps only when every entry left is
+ * being hashed by a worker.
+ */
+static void retire(struct rim_queue *q, bool all)
 {
-	struct rimq_entry *e = slot(q, q->head);
+	uint64_t want = all ? q->tail : q->head + RIMQ_SLOTS / 4;
+	struct rimq_entry *e;
+	uint64_t n;
 
 	pthread_mutex_lock(&q->mtx);
-	if (e->state == RQ_TODO) {
-		e->state = RQ_BUSY;
-		hash_entry(q, e);
-	}
-	while (e->state != RQ_DONE)
+	if (q->idle)
+		pthread_cond_broadcast(&q->work); /* whatever waits, now */
+	while (q->head < want && q->head < q->tail) {
+		for (n = 0; q->head + n < q->tail && slot(q, q->head + n)->state == RQ_DONE; n++)
+			;
+		if (n) {
+			/* DONE entries are ours alone: extend without the lock. */
+			pthread_mutex_unlock(&q->mtx);
+			for (uint64_t i = 0; i < n; i++) {
+				e = slot(q, q->head + i);
+				measurement_rim_extend_data(q->alg, q->rd->rim, e->ipa, e->flags,
+							    e->hash);
+			}
+			pthread_mutex_lock(&q->mtx);
+			q->head += n;
+			continue;
+		}
+		e = claim(q);
+		if (e) {
+			hash_entries(q, &e, 1);
+			continue;
+		}
+		q->rmm_waiting = true;
 		pthread_cond_wait(&q->done, &q->mtx);
-	pthread_mutex_unlock(&q->mtx);
-	measurement_rim_extend_data(q->alg, q->rd->rim, e->ipa, e->flags, e->hash);
-	pthread_mutex_lock(&q->mtx);
-	q->head++;
+		q->rmm_waiting = false;
+	}
 	pthread_mutex_unlock(&q->mtx);
 }
 
@@ -148,8 +189,8 @@ void rimq_flush(struct rmm *rmm)
 {
 	struct rim_queue *q = rmm->rimq;
 
-	while (q && q->head < q->tail)
-		retire_one(q);
+	if (q && q->head < q->tail)
+		retire(q, true);
 }
 
 void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, const void *content)
@@ -167,7 +208,7 @@ void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, con
 		return;
 	}
 	if (q->tail - q->head == RIMQ_SLOTS)
-		retire_one(q);
+		retire(q, false);
 	pthread_mutex_lock(&q->mtx);
 	q->rd = rd;
 	q->alg = rd->hash_algo;
@@ -177,7 +218,7 @@ void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, con
 	e->content = content;
 	e->state = flags & RMI_MEASURE_CONTENT ? RQ_TODO : RQ_DONE;
 	q->tail++;
-	if (e->state == RQ_TODO)
+	if (q->idle && q->tail - q->scan >= RIMQ_WAKE)
 		pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->mtx);
 }
