@@ -1215,13 +1215,16 @@ static void rim_model_test(void)
 
 #define STALE 0xa5
 
-/* Does the granule at @pa (RMM view) hold any byte the host wrote before delegating it? */
+/*
+ * Does the granule at @pa (RMM view) still hold a word the host wrote before
+ * delegating it?  Words, not bytes: an RD holds random bytes (its instance ID).
+ */
 static bool holds_stale(struct t2 *c, uint64_t pa)
 {
-	const uint8_t *p = pas_rmm_va(c->m.pas, pa);
+	const uint64_t *p = pas_rmm_va(c->m.pas, pa);
 
-	for (unsigned i = 0; i < GRANULE_SIZE; i++)
-		if (p[i] == STALE)
+	for (unsigned i = 0; i < GRANULE_SIZE / 8; i++)
+		if (p[i] == STALE * 0x0101010101010101UL)
 			return true;
 	return false;
 }

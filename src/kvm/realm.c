@@ -132,8 +132,9 @@ int rk_realm_ensure_created(struct rk_vm *vm)
 
 	if (vm->state != RK_REALM_NONE)
 		return vm->state == RK_REALM_DEAD ? -ENXIO : 0;
+	/* Not zeroed: populate copies only the whole pages it has just filled. */
 	for (unsigned i = 0; i < RK_STAGING_PAGES; i++)
-		if (!vm->staging[i] && !(vm->staging[i] = ns_page(h)))
+		if (!vm->staging[i] && !(vm->staging[i] = palloc_get(&h->pages)))
 			return -ENOMEM;
 	vmid = vmid_alloc(h);
 	if (vmid < 0)

@@ -60,10 +60,15 @@ struct rmm {
 	bool v2_active;        /* RMM_ACTIVATE done */
 	uint64_t sro_next;     /* next SRO handle */
 	struct sro *sros;      /* RMM_SRO_SLOTS in-flight operations */
-	/* Attestation: the platform, and the RAK made at the first token of this boot. */
+	/*
+	 * Attestation: the platform and the RAK with its platform token, made
+	 * by a thread the first REALM_ACTIVATE starts (attest_boot.c) and
+	 * joined at the first token.
+	 */
 	struct att_platform attest_plat;
 	struct att_rmm attest;
-	bool attest_ready;
+	pthread_t attest_thread;
+	bool attest_started, attest_joined, attest_ok;
 	/* DATA measurements in flight (rim_queue.c); NULL until the first measured DATA. */
 	struct rim_queue *rimq;
 };
@@ -333,6 +338,14 @@ void measurement_extend_ripas(struct rd *rd, uint64_t base, uint64_t top);
 /* RSI_MEASUREMENT_EXTEND: REM[@index] = H(REM[@index] || data[0:@size]). */
 void measurement_extend_rem(struct rd *rd, unsigned index, const void *data, unsigned size);
 
+/* ---- attestation keys (attest_boot.c) ---- */
+/* Start making the attestation keys and platform token, once.  Under the RMM lock. */
+void attest_boot_start(struct rmm *rmm);
+/* Wait for them: false if they could not be made.  Under the RMM lock. */
+bool attest_boot_wait(struct rmm *rmm);
+/* At rmm_destroy(): wait for a thread still running, free what it made. */
+void attest_boot_fini(struct rmm *rmm);
+
 /* ---- RMI 2.0 (v2_*.c, sro.c) ---- */
 #define RMM_SRO_SLOTS 8
 #define RMM_RANGE_BUDGET 4096 /* granules one GRANULE_RANGE_(UN)DELEGATE call may move */
@@ -374,6 +387,8 @@ void run_stop_ticker(struct rmm *rmm);
 void s2_shootdown(struct rmm *rmm, uint64_t rd, uint64_t lo, uint64_t hi);
 /* The NS granule @pa is leaving the NS world: running RECs that map it drop it. */
 void s2_shootdown_ns(struct rmm *rmm, uint64_t pa);
+/* Is any REC of the realm at @rd_pa inside REC_ENTER?  Under the RMM lock. */
+bool rmm_realm_running(struct rmm *rmm, uint64_t rd_pa);
 
 /* Realm memory as the RMM reaches it for RSI: the PA mapped at a protected RAM IPA. */
 enum ipa_status { IPA_OK, IPA_UNASSIGNED_RAM, IPA_BAD };

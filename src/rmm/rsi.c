@@ -252,14 +252,7 @@ static void attest_token_init(struct run_ctx *ctx)
 	memcpy(c.rim, rd->rim, hl);
 	for (unsigned i = 0; i < ATT_NUM_REMS; i++)
 		memcpy(c.rem[i], rd->rem[i], hl);
-	if (!rmm->attest_ready) {
-		struct att_platform p = rmm->attest_plat; /* shares the CPAK, only read */
-
-		if (rmm->plat.rmi_v2)
-			p.profile = ATT_PLAT_2024;
-		rmm->attest_ready = att_rmm_init(&rmm->attest, &p, rmm->plat.attest_cmw);
-	}
-	if (!rmm->attest_ready || !att_rmm_token(&rmm->attest, &c, &tok, &len)) {
+	if (!attest_boot_wait(rmm) || !att_rmm_token(&rmm->attest, &c, &tok, &len)) {
 		/* Out of memory in the RMM: no architected error; the realm may retry. */
 		ret_status(ctx, RSI_ERROR_STATE);
 		return;

@@ -333,6 +333,15 @@ static void guest_run(struct rec_rt *rt, uint64_t budget, struct cpu_stop_info *
 	pthread_mutex_unlock(&rt->mtx);
 }
 
+bool rmm_realm_running(struct rmm *rmm, uint64_t rd_pa)
+{
+	/* The list changes with the REC granule's refcount, under the same lock. */
+	for (const struct rec_rt *r = rmm->running; r; r = r->next)
+		if (r->rd_pa == rd_pa)
+			return true;
+	return false;
+}
+
 void rmm_rec_kick(struct rmm *rmm, uint64_t rec_pa)
 {
 	struct rec_rt *rt = NULL;

@@ -26,12 +26,10 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 		rmm->plat = *plat;
 	else
 		rmm_platform_default(&rmm->plat);
+	/* Without a platform given, attest_boot.c makes the default one. */
 	if (rmm->plat.attest) {
 		rmm->attest_plat = *rmm->plat.attest;
 		EVP_PKEY_up_ref(rmm->attest_plat.cpak);
-	} else if (!att_platform_init(&rmm->attest_plat, NULL)) {
-		free(rmm);
-		return NULL;
 	}
 	rmm->plat.attest = NULL; /* rmm->attest_plat is the RMM's own copy */
 	{
@@ -64,14 +62,12 @@ void rmm_destroy(struct rmm *rmm)
 		return;
 	run_stop_ticker(rmm);
 	rimq_destroy(rmm);
-	/* RECs the host never destroyed still own their PEs. */
-	for (uint64_t i = 0; i < rmm->ngranules; i++)
-		if (rmm->granules[i].state == GRANULE_REC)
-			rec_rt_free(rec_map(rmm, granule_pa(rmm, &rmm->granules[i]))->rt);
+	/* RECs the host never destroyed still own their PEs (every PE is on rmm->recs). */
+	while (rmm->recs)
+		rec_rt_free(rmm->recs);
 	v2_fini(rmm);
+	attest_boot_fini(rmm);
 	pthread_mutex_destroy(&rmm->lock);
-	att_rmm_free(&rmm->attest);
-	att_platform_free(&rmm->attest_plat);
 	free(rmm->granules);
 	free(rmm);
 }

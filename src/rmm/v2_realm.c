@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "rmm/internal.h"
 
@@ -63,11 +63,14 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	/*
 	 * The realm instance ID (RMM 2.0 A7.2.3.1.3): a UEID of type RAND, from
 	 * a cryptographic-quality source, made once per realm (as TF-RMM does
-	 * at REALM_CREATE); the 2.0 realm token reports it.  No entropy:
-	 * ERROR_GLOBAL, as TF-RMM answers.
+	 * at REALM_CREATE); the 2.0 realm token reports it.  The source is the
+	 * kernel's CSPRNG: OpenSSL's DRBG would cost its first-use set-up (3 to
+	 * 4 ms, more than a small realm's whole launch) on the launch path.  No
+	 * entropy: ERROR_GLOBAL, as TF-RMM answers.
 	 */
 	tmp.inst_id[0] = 0x01;
-	if (RAND_bytes(tmp.inst_id + 1, ATT_REALM_INST_ID_SIZE - 1) != 1) {
+	if (getrandom(tmp.inst_id + 1, ATT_REALM_INST_ID_SIZE - 1, 0) !=
+	    ATT_REALM_INST_ID_SIZE - 1) {
 		res->x[0] = RMI_RET(RMI2_ERROR_GLOBAL, 0);
 		return;
 	}
@@ -90,19 +93,6 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 }
 
-/* Is any REC of the realm at @rd_pa inside REC_ENTER? */
-static bool realm_running(struct rmm *rmm, uint64_t rd_pa)
-{
-	for (uint64_t i = 0; i < rmm->ngranules; i++) {
-		struct granule *g = &rmm->granules[i];
-
-		if (g->state == GRANULE_REC && g->refcount &&
-		    rec_owner(rmm, granule_pa(rmm, g)) == rd_pa)
-			return true;
-	}
-	return false;
-}
-
 void v2_realm_terminate(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 {
 	struct rd *rd = rd_find(rmm, x[0]);
@@ -111,7 +101,7 @@ void v2_realm_terminate(struct rmm *rmm, const uint64_t *x, struct smc_result *r
 		res->x[0] = RMI_RET(RMI_ERROR_INPUT, 0);
 		return;
 	}
-	if (realm_running(rmm, x[0])) {
+	if (rmm_realm_running(rmm, x[0])) {
 		res->x[0] = RMI_RET(RMI_ERROR_REALM, 0);
 		return;
 	}
