@@ -325,6 +325,11 @@ struct cpu *cpu_create(const struct cpu_ops *ops, void *owner)
 	return c;
 }
 
+void cpu_set_owner(struct cpu *c, void *owner)
+{
+	c->owner = owner;
+}
+
 void cpu_destroy(struct cpu *c)
 {
 	if (!c)

@@ -79,6 +79,8 @@ struct cpu_stop_info {
 /* A CPU in reset state at EL1h (MMU off, DAIF masked). NULL on failure. */
 struct cpu *cpu_create(const struct cpu_ops *ops, void *owner);
 void cpu_destroy(struct cpu *c);
+/* Hand a CPU made for nobody (a spare PE) to its owner, before it first runs. */
+void cpu_set_owner(struct cpu *c, void *owner);
 
 /* Run from the current PC until a stop; @budget instructions at most (0: no limit). */
 int cpu_run(struct cpu *c, uint64_t budget, struct cpu_stop_info *stop);

@@ -69,6 +69,8 @@ struct rmm {
 	struct att_rmm attest;
 	pthread_t attest_thread;
 	bool attest_started, attest_joined, attest_ok;
+	/* A spare PE made ahead of the next REC (pe_pool.c); NULL until the first realm. */
+	struct pe_pool *pes;
 	/* DATA measurements in flight (rim_queue.c); NULL until the first measured DATA. */
 	struct rim_queue *rimq;
 };
@@ -321,6 +323,8 @@ void smc_rtt_set_ripas(struct rmm *rmm, const uint64_t *x, struct smc_result *re
 unsigned measurement_hash_len(unsigned hash_algo);
 /* out = H(data[0:len]) with the realm's algorithm. */
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out);
+/* Set up the hash library on a helper thread, once per process (the RMM's boot). */
+void measurement_prefetch(void);
 void measurement_realm_params(struct rd *rd);
 void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
 /*
@@ -387,6 +391,10 @@ void run_stop_ticker(struct rmm *rmm);
 void s2_shootdown(struct rmm *rmm, uint64_t rd, uint64_t lo, uint64_t hi);
 /* The NS granule @pa is leaving the NS world: running RECs that map it drop it. */
 void s2_shootdown_ns(struct rmm *rmm, uint64_t pa);
+/* A realm is coming: have a spare PE made on a helper thread.  Under the RMM lock. */
+void run_prepare_pe(struct rmm *rmm);
+/* At rmm_destroy(): drop the spare PE (pe_pool.c). */
+void pe_pool_fini(struct rmm *rmm);
 /* Is any REC of the realm at @rd_pa inside REC_ENTER?  Under the RMM lock. */
 bool rmm_realm_running(struct rmm *rmm, uint64_t rd_pa);
 

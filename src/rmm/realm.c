@@ -154,6 +154,7 @@ uint64_t smc_realm_create(struct rmm *rmm, uint64_t rd_pa, uint64_t params_pa)
 	measurement_realm_params(&tmp);
 	memcpy(rd_map(rmm, g_rd), &tmp, sizeof(tmp));
 	realm_init_root_rtts(rmm, &tmp);
+	run_prepare_pe(rmm); /* its first REC will want a PE (pe_pool.c) */
 	return RMI_RET(RMI_SUCCESS, 0);
 fail:
 	vmid_release(rmm, tmp.vmid);

@@ -333,6 +333,11 @@ static void guest_run(struct rec_rt *rt, uint64_t budget, struct cpu_stop_info *
 	pthread_mutex_unlock(&rt->mtx);
 }
 
+void run_prepare_pe(struct rmm *rmm)
+{
+	pe_spare_request(rmm, &rec_cpu_ops);
+}
+
 bool rmm_realm_running(struct rmm *rmm, uint64_t rd_pa)
 {
 	/* The list changes with the REC granule's refcount, under the same lock. */
@@ -905,10 +910,17 @@ static int load_regs(struct run_ctx *ctx, struct rec_rt *rt)
 	struct rec *rec = ctx->rec;
 
 	if (!rt->cpu) {
+		unsigned npe = 0;
+
 		/* The PE comes out of reset with the REC's initial registers. */
-		rt->cpu = cpu_create(&rec_cpu_ops, rt);
+		rt->cpu = pe_take(ctx->rmm, &rec_cpu_ops, rt);
 		if (!rt->cpu)
 			return -ENOMEM;
+		/* Another REC of this realm will want one: make it while this one runs. */
+		for (const struct rec_rt *r = ctx->rmm->recs; r; r = r->all_next)
+			npe += r->rd_pa == rt->rd_pa && r->cpu;
+		if (npe < ctx->rd->num_recs)
+			pe_spare_request(ctx->rmm, &rec_cpu_ops);
 		ctx->cpu = rt->cpu;
 		for (unsigned i = 0; i < RMI_REC_GPRS; i++)
 			cpu_set_x(rt->cpu, i, rec->gprs[i]);

@@ -47,4 +47,9 @@ uint8_t **run_attest_token(struct run_ctx *ctx);
 /* Set x0..x3 as the result of the call the realm made. */
 void run_ret(struct run_ctx *ctx, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 
+/* pe_pool.c: one spare PE made on a helper thread, under the RMM lock. */
+void pe_spare_request(struct rmm *rmm, const struct cpu_ops *ops);
+/* The spare for @owner (waiting if it is being made), else a new PE; NULL: no memory. */
+struct cpu *pe_take(struct rmm *rmm, const struct cpu_ops *ops, void *owner);
+
 #endif

@@ -45,6 +45,7 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 		pthread_mutex_init(&rmm->lock, &a);
 		pthread_mutexattr_destroy(&a);
 	}
+	measurement_prefetch();
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
 	if (!rmm->granules || (rmm->plat.rmi_v2 && v2_init(rmm) < 0)) {
@@ -66,6 +67,7 @@ void rmm_destroy(struct rmm *rmm)
 	while (rmm->recs)
 		rec_rt_free(rmm->recs);
 	v2_fini(rmm);
+	pe_pool_fini(rmm);
 	attest_boot_fini(rmm);
 	pthread_mutex_destroy(&rmm->lock);
 	free(rmm->granules);

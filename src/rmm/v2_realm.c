@@ -90,6 +90,7 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	measurement_realm_params(&tmp);
 	memcpy(rd_map(rmm, g_rd), &tmp, sizeof(tmp));
 	realm_init_root_rtts(rmm, &tmp);
+	run_prepare_pe(rmm); /* its first REC will want a PE (pe_pool.c) */
 	res->x[0] = RMI_RET(RMI_SUCCESS, 0);
 }
 
