@@ -18,6 +18,7 @@
 #define kvm_enable_cap      linux_kvm_enable_cap
 #define kvm_one_reg         linux_kvm_one_reg
 #define kvm_userspace_memory_region2 linux_kvm_userspace_memory_region2
+#define kvm_userspace_memory_region linux_kvm_userspace_memory_region
 #define kvm_memory_attributes linux_kvm_memory_attributes
 #define kvm_create_guest_memfd linux_kvm_create_guest_memfd
 #define kvm_vcpu_init       linux_kvm_vcpu_init
@@ -46,6 +47,7 @@
 #undef KVM_CHECK_EXTENSION
 #undef KVM_GET_VCPU_MMAP_SIZE
 #undef KVM_CREATE_VCPU
+#undef KVM_SET_USER_MEMORY_REGION
 #undef KVM_RUN
 #undef KVM_ENABLE_CAP
 #undef KVM_GET_ONE_REG
@@ -71,6 +73,7 @@
 #undef kvm_enable_cap
 #undef kvm_one_reg
 #undef kvm_userspace_memory_region2
+#undef kvm_userspace_memory_region
 #undef kvm_memory_attributes
 #undef kvm_create_guest_memfd
 #undef kvm_vcpu_init
@@ -104,6 +107,12 @@ static void test_against_system_uapi(void)
 	CHECK_EQ(sizeof(struct linux_kvm_enable_cap), sizeof(struct kvm_enable_cap));
 	CHECK_EQ(offsetof(struct linux_kvm_enable_cap, args), offsetof(struct kvm_enable_cap, args));
 	CHECK_EQ(sizeof(struct linux_kvm_one_reg), sizeof(struct kvm_one_reg));
+	CHECK_EQ(sizeof(struct linux_kvm_userspace_memory_region),
+		 sizeof(struct kvm_userspace_memory_region));
+	CHECK_EQ(offsetof(struct linux_kvm_userspace_memory_region, userspace_addr),
+		 offsetof(struct kvm_userspace_memory_region, userspace_addr));
+	CHECK_EQ(KVM_SET_USER_MEMORY_REGION,
+		 _IOW(0xAE, 0x46, struct linux_kvm_userspace_memory_region));
 	/* Request numbers, capability and exit codes (generic KVM, same on arm64). */
 	CHECK_EQ(RK_IO(0xAE, 0x00), _IO(0xAE, 0x00));
 	CHECK_EQ(KVM_RUN, _IO(0xAE, 0x80));
@@ -147,6 +156,7 @@ static void test_cca_numbers(void)
 {
 	CHECK_EQ(KVM_ARM_RMI_POPULATE, 0xC020AED7UL);
 	CHECK_EQ(KVM_SET_USER_MEMORY_REGION2, 0x40A0AE49UL);
+	CHECK_EQ(KVM_SET_USER_MEMORY_REGION, 0x4020AE46UL);
 	CHECK_EQ(KVM_CREATE_GUEST_MEMFD, 0xC040AED4UL);
 	CHECK_EQ(KVM_SET_MEMORY_ATTRIBUTES, 0x4020AED2UL);
 	CHECK_EQ(KVM_ARM_VCPU_INIT, 0x4020AEAEUL);

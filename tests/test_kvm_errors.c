@@ -141,6 +141,7 @@ enum arg_kind { A_PTR, A_VAL, A_NULL, A_BAD };
 
 union arg {
 	struct kvm_userspace_memory_region2 region;
+	struct kvm_userspace_memory_region region1;
 	struct kvm_memory_attributes attr;
 	struct kvm_create_guest_memfd gmem;
 	struct kvm_enable_cap cap;
@@ -199,6 +200,10 @@ struct row {
 	.arg.region = { .slot = (sl), .flags = (fl), .guest_phys_addr = (gpa),              \
 			.memory_size = (sz), .userspace_addr = (ua), .guest_memfd = (fd),    \
 			.guest_memfd_offset = (off) }
+#define REGION1(sl, fl, gpa, sz, ua)                                                       \
+	.req = KVM_SET_USER_MEMORY_REGION,                                                  \
+	.arg.region1 = { .slot = (sl), .flags = (fl), .guest_phys_addr = (gpa),             \
+			 .memory_size = (sz), .userspace_addr = (ua) }
 #define ATTR(a, s, at, fl)                                                                 \
 	.req = KVM_SET_MEMORY_ATTRIBUTES,                                                   \
 	.arg.attr = { .address = (a), .size = (s), .attributes = (at), .flags = (fl) }
@@ -682,6 +687,9 @@ static void resolve_arg(struct ctx *c, const struct row *r, union arg *a)
 	case KVM_SET_USER_MEMORY_REGION2:
 		a->region.guest_memfd = (uint32_t)resolve(c, a->region.guest_memfd);
 		a->region.userspace_addr = resolve(c, a->region.userspace_addr);
+		break;
+	case KVM_SET_USER_MEMORY_REGION:
+		a->region1.userspace_addr = resolve(c, a->region1.userspace_addr);
 		break;
 	case KVM_ARM_RMI_POPULATE:
 		a->pop.source_uaddr = resolve(c, a->pop.source_uaddr);
@@ -1255,6 +1263,19 @@ static const struct row rows[] = {
 	  REGION(2, 1U << 0, FREE_GPA, MiB, S_UADDR, 0, 0), ERR(EINVAL) },
 	{ "memslot: KVM_MEM_READONLY", X_RAM, REGION(2, 1U << 1, FREE_GPA, MiB, S_UADDR, 0, 0),
 	  ERR(EINVAL) },
+	/* KVM_SET_USER_MEMORY_REGION (v1): the same call without guest_memfd. */
+	{ "memslot v1: a shared-only slot", X_RAM, REGION1(2, 0, FREE_GPA, MiB, S_UADDR), OK(0) },
+	{ "memslot v1: KVM_MEM_GUEST_MEMFD (v1 cannot name one)", X_RAM,
+	  REGION1(2, G, FREE_GPA, MiB, S_UADDR), ERR(EINVAL) },
+	{ "memslot v1: KVM_MEM_READONLY", X_RAM, REGION1(2, 1U << 1, FREE_GPA, MiB, S_UADDR),
+	  ERR(EINVAL) },
+	{ "memslot v1: gpa not page aligned", X_RAM,
+	  REGION1(2, 0, FREE_GPA + 0x800, MiB, S_UADDR), ERR(EINVAL) },
+	{ "memslot v1: overlaps the RAM slot", X_RAM,
+	  REGION1(2, 0, RAM_GPA - MiB, 4 * MiB, S_UADDR), ERR(EEXIST) },
+	{ "memslot v1: beyond 2^IPA", X_RAM, REGION1(2, 0, IPA_TOP, MiB, S_UADDR), ERR(EFAULT) },
+	{ "memslot v1: delete a slot that does not exist", X_RAM, REGION1(5, 0, 0, 0, 0),
+	  ERR(EINVAL) },
 	{ "memslot: as_id 1", X_RAM, REGION(1U << 16 | 2, 0, FREE_GPA, MiB, S_UADDR, 0, 0),
 	  ERR(EINVAL) },
 	{ "memslot: slot 32", X_RAM, REGION(32, 0, FREE_GPA, MiB, S_UADDR, 0, 0), ERR(EINVAL) },
@@ -1316,6 +1337,7 @@ static const struct row rows[] = {
 	{ "memslot: deleting with a bad flag", X_RAM, REGION(0, 1U << 3, 0, 0, 0, 0, 0),
 	  ERR(EINVAL) },
 	{ "memslot: NULL", X_RAM, NUL(KVM_SET_USER_MEMORY_REGION2), ERR(EFAULT) },
+	{ "memslot v1: NULL", X_RAM, NUL(KVM_SET_USER_MEMORY_REGION), ERR(EFAULT) },
 
 	/* ---- KVM_SET_MEMORY_ATTRIBUTES ---- */
 	{ "attributes: PRIVATE", X_RAM, ATTR(FREE_GPA, MiB, PRIV, 0), OK(0) },
@@ -1682,6 +1704,7 @@ static const struct row rows[] = {
 	  ERR(EFAULT) },
 	{ "cap: unmapped arg", BAD(KVM_ENABLE_CAP), ERR(EFAULT) },
 	{ "memslot: unmapped arg", X_RAM, BAD(KVM_SET_USER_MEMORY_REGION2), ERR(EFAULT) },
+	{ "memslot v1: unmapped arg", X_RAM, BAD(KVM_SET_USER_MEMORY_REGION), ERR(EFAULT) },
 	{ "attributes: unmapped arg", X_RAM, BAD(KVM_SET_MEMORY_ATTRIBUTES), ERR(EFAULT) },
 	{ "guest_memfd: unmapped arg", BAD(KVM_CREATE_GUEST_MEMFD), ERR(EFAULT) },
 	{ "populate: unmapped arg", X_RAM, BAD(KVM_ARM_RMI_POPULATE), ERR(EFAULT) },

@@ -89,6 +89,22 @@ RK_STATIC_ASSERT(sizeof(struct kvm_vcpu_init) == 32, "kvm_vcpu_init size");
 RK_STATIC_ASSERT(offsetof(struct kvm_vcpu_init, features) == 4, "kvm_vcpu_init.features");
 #endif
 
+#ifndef KVM_SET_USER_MEMORY_REGION
+/* The first memslot ioctl: KVM_SET_USER_MEMORY_REGION2 without guest_memfd. */
+struct kvm_userspace_memory_region {
+	uint32_t slot;
+	uint32_t flags;
+	uint64_t guest_phys_addr;
+	uint64_t memory_size;
+	uint64_t userspace_addr;
+};
+RK_STATIC_ASSERT(sizeof(struct kvm_userspace_memory_region) == 32, "region size");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region, guest_phys_addr) == 8, "v1 gpa");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region, memory_size) == 16, "v1 size");
+RK_STATIC_ASSERT(offsetof(struct kvm_userspace_memory_region, userspace_addr) == 24,
+		 "v1 uaddr");
+#endif
+
 #ifndef KVM_SET_USER_MEMORY_REGION2
 struct kvm_userspace_memory_region2 {
 	uint32_t slot;
@@ -303,6 +319,9 @@ RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #endif
 #ifndef KVM_CREATE_VCPU
 #define KVM_CREATE_VCPU RK_IO(KVMIO, 0x41)
+#endif
+#ifndef KVM_SET_USER_MEMORY_REGION
+#define KVM_SET_USER_MEMORY_REGION RK_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #endif
 #ifndef KVM_SET_USER_MEMORY_REGION2
 #define KVM_SET_USER_MEMORY_REGION2 RK_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)

@@ -418,6 +418,7 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 {
 	union {
 		struct kvm_userspace_memory_region2 region;
+		struct kvm_userspace_memory_region region1;
 		struct kvm_memory_attributes attr;
 		struct kvm_create_guest_memfd gmem;
 		struct kvm_enable_cap cap;
@@ -445,6 +446,20 @@ int rk_vm_ioctl(struct rk_vm *vm, unsigned long req, void *arg)
 	case KVM_SET_USER_MEMORY_REGION2:
 		ARG_IN(u.region, arg);
 		return set_memory_region(vm, &u.region);
+	case KVM_SET_USER_MEMORY_REGION: {
+		/* As kvm_vm_ioctl(): the v2 call with no guest_memfd, which v1 may not name. */
+		struct kvm_userspace_memory_region2 r2 = { 0 };
+
+		ARG_IN(u.region1, arg);
+		if (u.region1.flags & KVM_MEM_GUEST_MEMFD)
+			return -EINVAL;
+		r2.slot = u.region1.slot;
+		r2.flags = u.region1.flags;
+		r2.guest_phys_addr = u.region1.guest_phys_addr;
+		r2.memory_size = u.region1.memory_size;
+		r2.userspace_addr = u.region1.userspace_addr;
+		return set_memory_region(vm, &r2);
+	}
 	case KVM_SET_MEMORY_ATTRIBUTES:
 		ARG_IN(u.attr, arg);
 		return set_memory_attributes(vm, &u.attr);
