@@ -325,6 +325,8 @@ unsigned measurement_hash_len(unsigned hash_algo);
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out);
 /* Set up the hash library on a helper thread, once per process (the RMM's boot). */
 void measurement_prefetch(void);
+/* Wait for that thread (rmm_destroy(): before the process may exit). */
+void measurement_prefetch_wait(void);
 void measurement_realm_params(struct rd *rd);
 void measurement_extend_data(struct rd *rd, uint64_t ipa, uint64_t flags, const void *content);
 /*

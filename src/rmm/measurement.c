@@ -98,21 +98,35 @@ static void *md_fetch_thread(void *arg)
  * OpenSSL's first use in a process (configuration, providers, the fetch)
  * costs 2 to 3 ms: more than the rest of a small realm's creation.  An RMM
  * that boots starts it on a helper thread, so it is done (or under way:
- * pthread_once() waits) by the first REALM_CREATE.  Once per process.
+ * pthread_once() waits) by the first REALM_CREATE.  Once per process.  The
+ * thread is joined when an RMM is destroyed: a process that exits while it
+ * runs would have OpenSSL's exit handler tear down what it is setting up.
  */
+static pthread_mutex_t prefetch_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t prefetch_thread;
+static enum { PREFETCH_NONE, PREFETCH_RUNNING, PREFETCH_DONE } prefetch_state;
+
 void measurement_prefetch(void)
 {
-	static int started;
-	pthread_attr_t a;
-	pthread_t t;
+	pthread_mutex_lock(&prefetch_mtx);
+	if (prefetch_state == PREFETCH_NONE) {
+		prefetch_state = PREFETCH_RUNNING;
+		if (pthread_create(&prefetch_thread, NULL, md_fetch_thread, NULL)) {
+			pthread_once(&md_once, md_fetch);
+			prefetch_state = PREFETCH_DONE;
+		}
+	}
+	pthread_mutex_unlock(&prefetch_mtx);
+}
 
-	if (__atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL))
-		return;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &a, md_fetch_thread, NULL))
-		pthread_once(&md_once, md_fetch);
-	pthread_attr_destroy(&a);
+void measurement_prefetch_wait(void)
+{
+	pthread_mutex_lock(&prefetch_mtx);
+	if (prefetch_state == PREFETCH_RUNNING) {
+		pthread_join(prefetch_thread, NULL);
+		prefetch_state = PREFETCH_DONE;
+	}
+	pthread_mutex_unlock(&prefetch_mtx);
 }
 
 void measurement_hash(unsigned hash_algo, const void *data, uint64_t len, uint8_t *out)

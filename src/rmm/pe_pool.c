@@ -11,8 +11,10 @@
  * a REC_ENTER that takes it asks for the next one while the realm has RECs
  * without a PE.  A REC_ENTER that finds none makes its PE itself, as before.
  *
- * The pool outlives the RMM while a maker thread runs (it holds a
- * reference): rmm_destroy() never waits for a PE nobody will use.
+ * rmm_destroy() waits for a maker still running (at most one PE's making):
+ * a helper that outlived its machine would hold its files and memory while
+ * the host believes everything is gone (tests count both).  The maker holds
+ * a reference to the pool, so whichever of the two lets go last frees it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -115,5 +117,7 @@ void pe_pool_fini(struct rmm *rmm)
 		return;
 	rmm->pes = NULL;
 	pthread_mutex_lock(&p->mtx);
+	while (p->making)
+		pthread_cond_wait(&p->made, &p->mtx);
 	pool_put(p);
 }

@@ -49,6 +49,7 @@ struct rmm *rmm_create(struct pas *pas, const struct rmm_platform *plat)
 	rmm->ngranules = pas_granule_count(pas);
 	rmm->granules = calloc(rmm->ngranules, sizeof(*rmm->granules));
 	if (!rmm->granules || (rmm->plat.rmi_v2 && v2_init(rmm) < 0)) {
+		measurement_prefetch_wait();
 		att_platform_free(&rmm->attest_plat);
 		free(rmm->granules);
 		free(rmm);
@@ -67,6 +68,7 @@ void rmm_destroy(struct rmm *rmm)
 	while (rmm->recs)
 		rec_rt_free(rmm->recs);
 	v2_fini(rmm);
+	measurement_prefetch_wait();
 	pe_pool_fini(rmm);
 	attest_boot_fini(rmm);
 	pthread_mutex_destroy(&rmm->lock);
