@@ -113,6 +113,7 @@ static void test_against_system_uapi(void)
 		 offsetof(struct kvm_userspace_memory_region, userspace_addr));
 	CHECK_EQ(KVM_SET_USER_MEMORY_REGION,
 		 _IOW(0xAE, 0x46, struct linux_kvm_userspace_memory_region));
+	CHECK_EQ(KVM_CAP_USER_MEMORY, 3);
 	/* Request numbers, capability and exit codes (generic KVM, same on arm64). */
 	CHECK_EQ(RK_IO(0xAE, 0x00), _IO(0xAE, 0x00));
 	CHECK_EQ(KVM_RUN, _IO(0xAE, 0x80));

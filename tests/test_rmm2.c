@@ -1316,6 +1316,20 @@ static void scrub_flow(bool v2)
 		  RMI_SUCCESS, 0);
 	CHECK(all_bytes(&c, data, 0));
 
+	/* A destroyed REC's granule, reused as unknown DATA, shows none of the REC. */
+	pa = rec2(&c, 1, false);
+	{
+		uint64_t x0 = call(&c, RMI_REC_DESTROY, pa, 0, 0, 0, 0);
+
+		CHECK_RMI(sro_drive(&c, x0, c.r.x[1], 16), RMI_SUCCESS, 0);
+	}
+	CHECK_EQ(rmm_granule_state(c.m.rmm, pa), GRANULE_DELEGATED);
+	CHECK(!all_bytes(&c, pa, 0)); /* 2.0: the REC's bytes stay while DELEGATED */
+	CHECK_RMI(call(&c, RMI2_RTT_DATA_MAP, c.rd, 0x3000, 0x4000, RMI2_ADDR_TYPE_SINGLE,
+		       RMI2_RDESC(pa, 1, RMI2_PAGE_L3)),
+		  RMI_SUCCESS, 0);
+	CHECK(all_bytes(&c, pa, 0));
+
 	/* What goes back to the host is zero, whatever it held while DELEGATED. */
 	undelegate_range(&c, dirty, dirty + GRANULE_SIZE);
 	memset(back, 0xff, sizeof(back));

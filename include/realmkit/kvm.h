@@ -418,6 +418,9 @@ RK_STATIC_ASSERT(offsetof(struct kvm_run, s) == 304, "kvm_run.s");
 #ifndef KVM_CAP_ARM_VM_IPA_SIZE
 #define KVM_CAP_ARM_VM_IPA_SIZE 165
 #endif
+#ifndef KVM_CAP_USER_MEMORY
+#define KVM_CAP_USER_MEMORY 3
+#endif
 #ifndef KVM_CAP_USER_MEMORY2
 #define KVM_CAP_USER_MEMORY2 231
 #endif

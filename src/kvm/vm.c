@@ -78,7 +78,8 @@ static bool realm_ext_allowed(long cap)
 int rk_check_extension(struct rk_host *h, struct rk_vm *vm, long cap)
 {
 	switch (cap) {
-	/* Generic (kvm_vm_ioctl_check_extension_generic). */
+	/* Generic (kvm_vm_ioctl_check_extension_generic), before any arch filter. */
+	case KVM_CAP_USER_MEMORY: /* KVM_SET_USER_MEMORY_REGION (v1) */
 	case KVM_CAP_DEVICE_CTRL:
 	case KVM_CAP_CHECK_EXTENSION_VM:
 		return 1;

@@ -50,6 +50,9 @@ bool attest_boot_wait(struct rmm *rmm)
 		pthread_join(rmm->attest_thread, NULL);
 		rmm->attest_joined = true;
 	}
+	/* Out of memory there: try again here, as every token did before (the realm may retry). */
+	if (!rmm->attest_ok)
+		attest_boot(rmm);
 	return rmm->attest_ok;
 }
 

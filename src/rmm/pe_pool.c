@@ -27,7 +27,12 @@ struct pe_pool {
 	const struct cpu_ops *ops;
 	struct cpu *spare;
 	bool making;
-	unsigned refs; /* the RMM's, and the maker thread's while it runs */
+	/*
+	 * The RMM's, and the maker's while it runs: the maker is still inside
+	 * pthread_mutex_unlock() when pe_pool_fini() wakes, so the last of the
+	 * two to let go frees the pool.
+	 */
+	unsigned refs;
 };
 
 /* Drop a reference, mtx held (and released here); the last one frees the pool. */

@@ -57,7 +57,7 @@ struct rim_queue {
 	uint64_t head, tail, scan; /* sequence numbers: oldest, next free, first maybe TODO */
 	struct rd *rd;		   /* the realm whose descriptors are queued */
 	unsigned alg;
-	unsigned nworkers, idle;
+	unsigned nworkers, idle, woken; /* idle: waiting on @work; woken: signalled, not yet up */
 	bool rmm_waiting; /* the RMM sleeps on @done */
 	pthread_t workers[RIMQ_MAX_WORKERS];
 	bool stop;
@@ -116,6 +116,8 @@ static void *worker(void *arg)
 		q->idle++;
 		pthread_cond_wait(&q->work, &q->mtx);
 		q->idle--;
+		if (q->woken)
+			q->woken--;
 	}
 	pthread_mutex_unlock(&q->mtx);
 	return NULL;
@@ -156,8 +158,10 @@ static void retire(struct rim_queue *q, bool all)
 	uint64_t n;
 
 	pthread_mutex_lock(&q->mtx);
-	if (q->idle)
+	if (q->idle) {
 		pthread_cond_broadcast(&q->work); /* whatever waits, now */
+		q->woken = q->idle;
+	}
 	while (q->head < want && q->head < q->tail) {
 		for (n = 0; q->head + n < q->tail && slot(q, q->head + n)->state == RQ_DONE; n++)
 			;
@@ -218,8 +222,10 @@ void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, con
 	e->content = content;
 	e->state = flags & RMI_MEASURE_CONTENT ? RQ_TODO : RQ_DONE;
 	q->tail++;
-	if (q->idle && q->tail - q->scan >= RIMQ_WAKE)
+	if (q->idle > q->woken && q->tail - q->scan >= RIMQ_WAKE) {
 		pthread_cond_signal(&q->work);
+		q->woken++;
+	}
 	pthread_mutex_unlock(&q->mtx);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <errno.h>
 #include <sys/random.h>
 
 #include "rmm/internal.h"
@@ -69,10 +70,16 @@ void v2_realm_create(struct rmm *rmm, const uint64_t *x, struct smc_result *res)
 	 * entropy: ERROR_GLOBAL, as TF-RMM answers.
 	 */
 	tmp.inst_id[0] = 0x01;
-	if (getrandom(tmp.inst_id + 1, ATT_REALM_INST_ID_SIZE - 1, 0) !=
-	    ATT_REALM_INST_ID_SIZE - 1) {
-		res->x[0] = RMI_RET(RMI2_ERROR_GLOBAL, 0);
-		return;
+	{
+		ssize_t n;
+
+		do /* a signal before any byte: ask again */
+			n = getrandom(tmp.inst_id + 1, ATT_REALM_INST_ID_SIZE - 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n != ATT_REALM_INST_ID_SIZE - 1) {
+			res->x[0] = RMI_RET(RMI2_ERROR_GLOBAL, 0);
+			return;
+		}
 	}
 	if (!vmid_alloc(rmm, &tmp.vmid))
 		return;
