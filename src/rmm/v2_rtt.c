@@ -236,7 +236,8 @@ static bool out_add(struct unmap_out *o, uint64_t pa, int level)
 /*
  * RTT_DATA_UNMAP / RTT_UNPROT_UNMAP(rd, base, top, flags, oaddr): unmap the
  * live entries of one RTT from @base; DATA granules go back to DELEGATED
- * (zeroed) and RAM becomes DESTROYED, as 1.0's DATA_DESTROY.  Non-live
+ * (zeroed when they leave it: granule_release()) and RAM becomes DESTROYED,
+ * as 1.0's DATA_DESTROY.  Non-live
  * entries are skipped; the walk stops at a table entry or when the output
  * cannot describe the next block.  x1 = out_top, x2 = the SINGLE descriptor,
  * x3 = descriptors written to the LIST.
