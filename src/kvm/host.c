@@ -154,6 +154,7 @@ struct rk_host *rk_host_create(const struct rk_host_config *cfg)
 		rmm_platform_default(&plat);
 		plat.rmi_v2 = h->rmi_v2 = rmm == RK_RMM_2_0;
 		plat.attest_cmw = cfg && cfg->token_cmw;
+		plat.prepare_ahead = true; /* a host runs the realms it creates */
 		if (cfg && cfg->platform_key) {
 			key = att_load_private_pem(cfg->platform_key, err, sizeof(err));
 			if (!key) {

@@ -9,8 +9,9 @@
  * work, more than a short realm's whole boot, and nothing needs it before a
  * realm asks for a token.  So the first REALM_ACTIVATE of this RMM starts a
  * thread that makes them, and the first token waits for it: the work runs
- * on another CPU while the realm boots.  A host that never activates a
- * realm never pays for it.  The thread writes only rmm->attest_plat and
+ * on another CPU while the realm boots (on platforms that prepare ahead,
+ * rmm_platform.prepare_ahead; elsewhere the first token makes them).  A
+ * host that never activates a realm never pays for it.  The thread writes only rmm->attest_plat and
  * rmm->attest, which nothing reads before attest_boot_wait() has joined it.
  */
 #include <pthread.h>

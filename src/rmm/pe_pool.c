@@ -10,6 +10,7 @@
  * RMM keeps one spare, made on a helper thread: REALM_CREATE asks for it, and
  * a REC_ENTER that takes it asks for the next one while the realm has RECs
  * without a PE.  A REC_ENTER that finds none makes its PE itself, as before.
+ * Only on platforms that ask for it (rmm_platform.prepare_ahead: a KVM host).
  *
  * rmm_destroy() waits for a maker still running (at most one PE's making):
  * a helper that outlived its machine would hold its files and memory while

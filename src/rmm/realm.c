@@ -173,7 +173,8 @@ uint64_t smc_realm_activate(struct rmm *rmm, uint64_t rd_pa)
 		return RMI_RET(RMI_ERROR_REALM, 0);
 	rd->state = REALM_ACTIVE;
 	/* From here a REC may ask for a token: make the keys while the realm boots. */
-	attest_boot_start(rmm);
+	if (rmm->plat.prepare_ahead)
+		attest_boot_start(rmm);
 	return RMI_RET(RMI_SUCCESS, 0);
 }
 

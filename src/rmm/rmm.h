@@ -46,6 +46,16 @@ struct rmm_platform {
 	 */
 	const struct att_platform *attest;
 	bool attest_cmw;
+	/*
+	 * Make PEs and the attestation keys ahead, on helper threads: a spare PE
+	 * for each REC from REALM_CREATE (src/rmm/pe_pool.c), the keys from the
+	 * first REALM_ACTIVATE (attest_boot.c).  For machines that run their
+	 * realms, as a KVM host does (rk_host_create sets it).  Off, a REC's
+	 * first REC_ENTER makes its PE and the first token makes the keys: RMI
+	 * scripts, the RMM's own tests and the fuzzers, which create far more
+	 * realms than they run, do not pay for work nobody uses.
+	 */
+	bool prepare_ahead;
 };
 
 #define RMM_SLICE_RUNS 64

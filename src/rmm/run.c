@@ -335,7 +335,8 @@ static void guest_run(struct rec_rt *rt, uint64_t budget, struct cpu_stop_info *
 
 void run_prepare_pe(struct rmm *rmm)
 {
-	pe_spare_request(rmm, &rec_cpu_ops);
+	if (rmm->plat.prepare_ahead)
+		pe_spare_request(rmm, &rec_cpu_ops);
 }
 
 bool rmm_realm_running(struct rmm *rmm, uint64_t rd_pa)
@@ -920,7 +921,7 @@ static int load_regs(struct run_ctx *ctx, struct rec_rt *rt)
 		for (const struct rec_rt *r = ctx->rmm->recs; r; r = r->all_next)
 			npe += r->rd_pa == rt->rd_pa && r->cpu;
 		if (npe < ctx->rd->num_recs)
-			pe_spare_request(ctx->rmm, &rec_cpu_ops);
+			run_prepare_pe(ctx->rmm);
 		ctx->cpu = rt->cpu;
 		for (unsigned i = 0; i < RMI_REC_GPRS; i++)
 			cpu_set_x(rt->cpu, i, rec->gprs[i]);
