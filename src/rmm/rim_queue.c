@@ -2,23 +2,26 @@
 /*
  * DATA measurements off the RMM's thread, with the RIM extended in order.
  *
- * A measured DATA_CREATE (RTT_DATA_MAP_INIT in 2.0) must hash the 4 KiB it
- * copied and extend the RIM with a descriptor holding that hash.  The
+ * A DATA_CREATE (RTT_DATA_MAP_INIT in 2.0) extends the RIM with a DATA
+ * descriptor; a measured one first hashes the 4 KiB it copied into it.  The
  * content hash is a pure function of the granule, and the granule cannot
  * change until the RMM itself scrubs it (it is DATA of a NEW realm, in the
  * Realm PAS).  So DATA_CREATE queues {IPA, flags, granule} and returns;
- * worker threads hash queued granules in parallel; and the RMM's thread
+ * worker threads hash queued granules in parallel; and one thread at a time
+ * (a worker with nothing to hash, or the RMM's thread when it must wait)
  * extends the RIM with the queued descriptors strictly in the order the
  * DATA_CREATEs succeeded.  The RIM is bit for bit what extending at each
- * DATA_CREATE gives.
+ * DATA_CREATE gives, and the extensions (a SHA-256 per page, measured or
+ * not) leave the thread that copies.
  *
  * The queue is drained (every descriptor extended) before anything can see
  * the RIM or change a queued granule: at every SMC except DATA_CREATE and
  * the commands that cannot touch a DATA granule or the RIM (delegation,
  * RTT_CREATE; rimq_smc_keeps()), before a DATA_CREATE of another realm, in
  * the introspection that reads the RIM, and when the ring is full (then only
- * as much as makes room).  Draining hashes on the RMM's thread whatever no
- * worker has taken yet, so the RMM never waits for an idle worker.
+ * as much as makes room).  Draining hashes and extends on the RMM's thread
+ * whatever no worker has taken yet, so the RMM never waits for an idle
+ * worker.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@
 #define RIMQ_MAX_WORKERS 3
 #define RIMQ_CLAIM	 8   /* entries a worker takes per lock acquisition */
 #define RIMQ_WAKE	 16  /* entries waiting before an idle worker is woken */
+#define RIMQ_RETIRE	 64  /* descriptors a worker extends per turn */
 
 enum { RQ_TODO, RQ_BUSY, RQ_DONE };
 
@@ -44,21 +48,24 @@ struct rimq_entry {
 };
 
 /*
- * Wake-ups cost a system call each, so both sides batch them: the RMM wakes
- * an idle worker only once RIMQ_WAKE entries wait (or when it needs them
- * hashed), a worker takes up to RIMQ_CLAIM entries at a time, and the RMM is
- * woken only while it waits for one.
+ * Everything below is under @mtx.  Wake-ups cost a system call each, so
+ * they are batched: the RMM wakes an idle worker only once RIMQ_WAKE entries
+ * wait (or when it needs them done), a worker takes up to RIMQ_CLAIM entries
+ * at a time, and the RMM is woken only while it waits.  The RMM's thread is
+ * the only one that pushes (tail, rd, alg); whoever holds @retiring is the
+ * only one that extends the RIM and moves @head.
  */
 struct rim_queue {
 	pthread_mutex_t mtx;
-	pthread_cond_t work; /* workers: entries to hash, or stop */
-	pthread_cond_t done; /* the RMM: an entry was hashed */
+	pthread_cond_t work; /* workers: entries to hash or extend, or stop */
+	pthread_cond_t done; /* the RMM: an entry was hashed or extended */
 	struct rimq_entry e[RIMQ_SLOTS];
 	uint64_t head, tail, scan; /* sequence numbers: oldest, next free, first maybe TODO */
 	struct rd *rd;		   /* the realm whose descriptors are queued */
 	unsigned alg;
 	unsigned nworkers, idle, woken; /* idle: waiting on @work; woken: signalled, not yet up */
 	bool rmm_waiting; /* the RMM sleeps on @done */
+	bool retiring;	  /* a thread is extending the RIM */
 	pthread_t workers[RIMQ_MAX_WORKERS];
 	bool stop;
 };
@@ -68,7 +75,7 @@ static struct rimq_entry *slot(struct rim_queue *q, uint64_t seq)
 	return &q->e[seq % RIMQ_SLOTS];
 }
 
-/* Under q->mtx: claim the oldest entry nobody hashes yet, or NULL. */
+/* Claim the oldest entry nobody hashes yet, or NULL. */
 static struct rimq_entry *claim(struct rim_queue *q)
 {
 	if (q->scan < q->head)
@@ -99,20 +106,64 @@ static void hash_entries(struct rim_queue *q, struct rimq_entry **e, unsigned n)
 		pthread_cond_signal(&q->done);
 }
 
+/* How many entries from the head are DONE, up to @max (0 while another thread extends). */
+static uint64_t retirable(struct rim_queue *q, uint64_t max)
+{
+	uint64_t n = 0;
+
+	if (q->retiring)
+		return 0;
+	while (n < max && q->head + n < q->tail && slot(q, q->head + n)->state == RQ_DONE)
+		n++;
+	return n;
+}
+
+/*
+ * Extend the RIM with the @n DONE entries at the head, in order, without the
+ * lock: nobody writes a DONE entry, and its slot is reused only once the head
+ * has passed it, which only this thread moves now.  Returns with the lock.
+ */
+static void retire_run(struct rim_queue *q, uint64_t n)
+{
+	uint64_t h = q->head;
+	uint8_t *rim = q->rd->rim;
+	unsigned alg = q->alg;
+
+	q->retiring = true;
+	pthread_mutex_unlock(&q->mtx);
+	for (uint64_t i = 0; i < n; i++) {
+		const struct rimq_entry *e = slot(q, h + i);
+
+		measurement_rim_extend_data(alg, rim, e->ipa, e->flags, e->hash);
+	}
+	pthread_mutex_lock(&q->mtx);
+	q->head = h + n;
+	q->retiring = false;
+	if (q->rmm_waiting)
+		pthread_cond_signal(&q->done);
+}
+
 static void *worker(void *arg)
 {
 	struct rim_queue *q = arg;
 	struct rimq_entry *e[RIMQ_CLAIM];
+	uint64_t r;
 	unsigned n;
 
 	pthread_mutex_lock(&q->mtx);
 	while (!q->stop) {
 		for (n = 0; n < RIMQ_CLAIM && (e[n] = claim(q)); n++)
 			;
-		if (n) {
+		if (n)
 			hash_entries(q, e, n);
+		/* Extend once a run is worth a turn, or whenever there is nothing to hash. */
+		r = retirable(q, RIMQ_RETIRE);
+		if (r && (!n || r >= RIMQ_CLAIM)) {
+			retire_run(q, r);
 			continue;
 		}
+		if (n)
+			continue;
 		q->idle++;
 		pthread_cond_wait(&q->work, &q->mtx);
 		q->idle--;
@@ -136,7 +187,7 @@ static struct rim_queue *rimq_get(struct rmm *rmm)
 	pthread_mutex_init(&q->mtx, NULL);
 	pthread_cond_init(&q->work, NULL);
 	pthread_cond_init(&q->done, NULL);
-	/* One worker per other CPU: the RMM's thread copies while they hash. */
+	/* One worker per other CPU: the RMM's thread copies while they hash and extend. */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	for (long i = 1; i < ncpu && q->nworkers < RIMQ_MAX_WORKERS; i++)
 		if (!pthread_create(&q->workers[q->nworkers], NULL, worker, q))
@@ -146,10 +197,9 @@ static struct rim_queue *rimq_get(struct rmm *rmm)
 }
 
 /*
- * The RMM's thread: extend the RIM with the oldest descriptors, in order,
- * until the queue is empty (@all) or at least a quarter of it is free.  It
- * hashes what no worker has taken and sleeps only when every entry left is
- * being hashed by a worker.
+ * The RMM's thread, lock held: until the queue is empty (@all) or at least a
+ * quarter of it is free, extend what is DONE at the head, hash what no
+ * worker has taken, and sleep only while workers hold everything left.
  */
 static void retire(struct rim_queue *q, bool all)
 {
@@ -157,24 +207,14 @@ static void retire(struct rim_queue *q, bool all)
 	struct rimq_entry *e;
 	uint64_t n;
 
-	pthread_mutex_lock(&q->mtx);
 	if (q->idle) {
 		pthread_cond_broadcast(&q->work); /* whatever waits, now */
 		q->woken = q->idle;
 	}
-	while (q->head < want && q->head < q->tail) {
-		for (n = 0; q->head + n < q->tail && slot(q, q->head + n)->state == RQ_DONE; n++)
-			;
+	while (q->head < want) {
+		n = retirable(q, want - q->head);
 		if (n) {
-			/* DONE entries are ours alone: extend without the lock. */
-			pthread_mutex_unlock(&q->mtx);
-			for (uint64_t i = 0; i < n; i++) {
-				e = slot(q, q->head + i);
-				measurement_rim_extend_data(q->alg, q->rd->rim, e->ipa, e->flags,
-							    e->hash);
-			}
-			pthread_mutex_lock(&q->mtx);
-			q->head += n;
+			retire_run(q, n);
 			continue;
 		}
 		e = claim(q);
@@ -186,34 +226,34 @@ static void retire(struct rim_queue *q, bool all)
 		pthread_cond_wait(&q->done, &q->mtx);
 		q->rmm_waiting = false;
 	}
-	pthread_mutex_unlock(&q->mtx);
 }
 
 void rimq_flush(struct rmm *rmm)
 {
 	struct rim_queue *q = rmm->rimq;
 
-	if (q && q->head < q->tail)
-		retire(q, true);
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mtx);
+	retire(q, true);
+	pthread_mutex_unlock(&q->mtx);
 }
 
 void rimq_push(struct rmm *rmm, struct rd *rd, uint64_t ipa, uint64_t flags, const void *content)
 {
-	struct rim_queue *q = rmm->rimq;
+	struct rim_queue *q = rimq_get(rmm);
 	struct rimq_entry *e;
 
-	if (q && q->head < q->tail && q->rd != rd)
-		rimq_flush(rmm); /* another realm's descriptors go first */
-	if (!q && (flags & RMI_MEASURE_CONTENT))
-		q = rimq_get(rmm);
-	if (!q || !q->nworkers || (q->head == q->tail && !(flags & RMI_MEASURE_CONTENT))) {
-		/* Nothing queued and nothing to hash, or no worker: extend here and now. */
+	if (!q || !q->nworkers) {
+		/* No worker: extend here and now. */
 		measurement_extend_data(rd, ipa, flags, content);
 		return;
 	}
+	pthread_mutex_lock(&q->mtx);
+	if (q->head < q->tail && q->rd != rd)
+		retire(q, true); /* another realm's descriptors go first */
 	if (q->tail - q->head == RIMQ_SLOTS)
 		retire(q, false);
-	pthread_mutex_lock(&q->mtx);
 	q->rd = rd;
 	q->alg = rd->hash_algo;
 	e = slot(q, q->tail);
