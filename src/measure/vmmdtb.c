@@ -353,6 +353,20 @@ int rkm_fdt_vmfdt_layout(void *fdt, size_t bufsize)
 	return 0;
 }
 
+/* The end both writers share: close the root node, finish, lay out as the vm-fdt crate does. */
+static int dtb_finish(void *fdt, size_t size)
+{
+	int ret = fdt_end_node(fdt);
+
+	if (ret >= 0)
+		ret = fdt_finish(fdt);
+	if (ret >= 0)
+		ret = rkm_fdt_vmfdt_layout(fdt, size);
+	if (ret >= 0)
+		ret = fdt_check_header(fdt);
+	return ret;
+}
+
 int rkm_kvmtool_dtb(const struct rkm_kvmtool_dtb *c, uint8_t **out, char *err, size_t errlen)
 {
 	const size_t size = RKM_KVMTOOL_DTB_SIZE;
@@ -388,13 +402,7 @@ int rkm_kvmtool_dtb(const struct rkm_kvmtool_dtb *c, uint8_t **out, char *err, s
 	if (ret >= 0)
 		ret = kt_devices(fdt, c);
 	if (ret >= 0)
-		ret = fdt_end_node(fdt);
-	if (ret >= 0)
-		ret = fdt_finish(fdt);
-	if (ret >= 0)
-		ret = rkm_fdt_vmfdt_layout(fdt, size);
-	if (ret >= 0)
-		ret = fdt_check_header(fdt);
+		ret = dtb_finish(fdt, size);
 	free(bootargs);
 	if (ret < 0) {
 		snprintf(err, errlen, "kvmtool DTB: %s%s", fdt_strerror(ret),
@@ -640,13 +648,7 @@ int rkm_qemu_dtb(const struct rkm_qemu_dtb *c, uint8_t **out, size_t *len, char 
 	if (ret >= 0)
 		ret = qv_tail(fdt, c, gic_ph, its_ph);
 	if (ret >= 0)
-		ret = fdt_end_node(fdt);
-	if (ret >= 0)
-		ret = fdt_finish(fdt);
-	if (ret >= 0)
-		ret = rkm_fdt_vmfdt_layout(fdt, size);
-	if (ret >= 0)
-		ret = fdt_check_header(fdt);
+		ret = dtb_finish(fdt, size);
 	if (ret < 0) {
 		snprintf(err, errlen, "QEMU DTB: %s", fdt_strerror(ret));
 		free(fdt);
